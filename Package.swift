@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Architecture (DESIGN.md §4): a pure core, a UI that renders into a canvas, and thin edges.
+// Only LookoutHTTP imports CCurl; only LookoutTerminal imports CNcursesw.
+let package = Package(
+    name: "lookout",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lookout", targets: ["lookout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C interop: plain typed functions over macros, globals and variadic calls.
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure core: domain, configuration, readiness parsing, app state and reducer. No C, no I/O.
+        .target(name: "LookoutCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // UI: cell canvas, widgets, screens, themes, key map. No ncurses.
+        .target(name: "LookoutUI", dependencies: ["LookoutCore", .product(name: "Yams", package: "Yams")]),
+
+        // Edges.
+        .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl"]),
+        .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "CNcursesw"]),
+        .target(name: "LookoutDemo", dependencies: [
+            "LookoutCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lookout", dependencies: [
+            "LookoutCore", "LookoutUI", "LookoutHTTP", "LookoutTerminal", "LookoutDemo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore"]),
+        .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"]),
+        .testTarget(name: "LookoutEdgeTests", dependencies: ["LookoutHTTP", "LookoutDemo", "LookoutCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,24 @@
+// Typed, fixed-argument wrappers over libcurl's variadic setopt/getinfo for Swift.
+#ifndef LOOKOUT_CCURL_SHIM_H
+#define LOOKOUT_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+typedef size_t (*lo_write_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+
+static inline CURLcode lo_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lo_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lo_easy_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lo_easy_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lo_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode lo_easy_setopt_write(CURL *h, CURLoption o, lo_write_callback v) { return curl_easy_setopt(h, o, v); }
+
+static inline CURLcode lo_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode lo_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode lo_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+
+static inline CURLMcode lo_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+static inline size_t lo_error_size(void) { return CURL_ERROR_SIZE; }
+
+#endif

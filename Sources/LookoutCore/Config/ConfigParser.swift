@@ -1,0 +1,145 @@
+import Yams
+
+/// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
+public enum ConfigParser {
+    static let topKeys: Set<String> = ["current-context", "contexts"]
+    static let contextKeys: Set<String> = ["services"]
+    static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
+                                           "interval", "timeout", "headers"]
+
+    /// Parses and validates `text`; `file` is only used to name the file in issues.
+    public static func parse(_ text: String, file: String) throws(ConfigErrors) -> LookoutConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigErrors([syntaxIssue(error, file: file)])
+        } catch {
+            throw ConfigErrors([ConfigIssue(file: file, line: nil, key: "", message: "\(error)")])
+        }
+        guard let root else {
+            throw ConfigErrors([ConfigIssue(file: file, line: nil, key: "", message: "the file is empty")])
+        }
+        var reader = YAMLReader(file: file)
+        let config = readConfig(root, &reader)
+        if !reader.issues.isEmpty { throw ConfigErrors(reader.issues) }
+        return config
+    }
+
+    private static func readConfig(_ root: Node, _ reader: inout YAMLReader) -> LookoutConfig {
+        var config = LookoutConfig(contexts: [])
+        var contextsNode: Node?
+        for (key, _, value) in reader.pairs(root, at: "", allowed: topKeys) ?? [] {
+            switch key {
+            case "current-context": config.currentContext = reader.string(value, at: key)
+            default: contextsNode = value
+            }
+        }
+        guard let contextsNode else {
+            reader.fail(root, "contexts", "missing: list at least one context with its services")
+            return config
+        }
+        for (name, keyNode, value) in reader.pairs(contextsNode, at: "contexts", allowed: nil) ?? [] {
+            if let context = readContext(name: name, keyNode: keyNode, value, &reader) {
+                config.contexts.append(context)
+            }
+        }
+        if let current = config.currentContext, !config.contexts.contains(where: { $0.name == current }) {
+            reader.fail(root, "current-context", "names no context in `contexts`")
+        }
+        return config
+    }
+
+    private static func readContext(name: String, keyNode: Node, _ node: Node,
+                                    _ reader: inout YAMLReader) -> ContextConfig? {
+        let path = "contexts.\(name)"
+        var context = ContextConfig(name: name, services: [])
+        var sawServices = false
+        for (_, _, value) in reader.pairs(node, at: path, allowed: contextKeys) ?? [] {
+            sawServices = true
+            for (index, serviceNode) in (reader.sequence(value, at: "\(path).services") ?? []).enumerated() {
+                let servicePath = "\(path).services[\(index)]"
+                guard let service = readService(serviceNode, at: servicePath, &reader) else { continue }
+                if context.services.contains(where: { $0.name == service.name }) {
+                    reader.fail(serviceNode, "\(servicePath).name", "duplicate service name \"\(service.name)\"")
+                }
+                context.services.append(service)
+            }
+        }
+        if !sawServices { reader.fail(keyNode, path, "missing key `services`") }
+        return context
+    }
+
+    private static func readService(_ node: Node, at path: String, _ reader: inout YAMLReader) -> ServiceConfig? {
+        guard let pairs = reader.pairs(node, at: path, allowed: serviceKeys) else { return nil }
+        var service = ServiceConfig(name: "", baseURL: "")
+        var values: [String: Node] = [:]
+        for (key, _, value) in pairs { values[key] = value }
+        let issuesBefore = reader.issues.count
+
+        if let value = values["name"], let name = reader.string(value, at: "\(path).name") {
+            if name.isEmpty || name.contains(where: { $0.isWhitespace || $0.isNewline }) {
+                reader.fail(value, "\(path).name", "a service name must be non-empty, without spaces")
+            }
+            service.name = name
+        } else if values["name"] == nil {
+            reader.fail(node, "\(path).name", "missing")
+        }
+        if let value = values["url"], let url = reader.string(value, at: "\(path).url") {
+            if let problem = URLRules.problem(with: url) { reader.fail(value, "\(path).url", problem) }
+            service.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        } else if values["url"] == nil {
+            reader.fail(node, "\(path).url", "missing: the service's base URL, e.g. https://chat.example.com")
+        }
+        if let value = values["platform"], let platform = reader.string(value, at: "\(path).platform") {
+            service.platform = platform
+        }
+        if let value = values["health"], let health = reader.string(value, at: "\(path).health") {
+            if !health.hasPrefix("/") { reader.fail(value, "\(path).health", "a path must start with /") }
+            service.healthPath = health
+        }
+        if let value = values["readiness"] {
+            if case let .scalar(scalar) = value, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" {
+                service.readinessPath = nil
+            } else if let readiness = reader.string(value, at: "\(path).readiness") {
+                if !readiness.hasPrefix("/") { reader.fail(value, "\(path).readiness", "a path must start with /") }
+                service.readinessPath = readiness
+            }
+        }
+        if let value = values["interval"], let interval = reader.duration(value, at: "\(path).interval") {
+            service.interval = interval
+        }
+        if let value = values["timeout"], let timeout = reader.duration(value, at: "\(path).timeout") {
+            service.timeout = timeout
+        }
+        if service.timeout > service.interval {
+            reader.fail(values["timeout"] ?? node, "\(path).timeout",
+                        "longer than the interval (\(DurationText.format(service.interval))): probes would overlap")
+        }
+        if let value = values["headers"] {
+            for (name, keyNode, headerValue) in reader.pairs(value, at: "\(path).headers", allowed: nil) ?? [] {
+                let headerPath = "\(path).headers.\(name)"
+                guard let text = reader.string(headerValue, at: headerPath) else { continue }
+                if !URLRules.isHeaderName(name) {
+                    reader.fail(keyNode, headerPath, "not a valid HTTP header name")
+                } else if text.contains(where: { $0.isNewline || $0 == "\0" }) {
+                    reader.fail(headerValue, headerPath, "a header value must not contain a newline or NUL")
+                }
+                service.headers.append(HTTPHeader(name: name, value: text))
+            }
+        }
+        return reader.issues.count == issuesBefore ? service : nil
+    }
+
+    private static func syntaxIssue(_ error: YamlError, file: String) -> ConfigIssue {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return ConfigIssue(file: file, line: mark.line, key: "", message: "YAML syntax error: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return ConfigIssue(file: file, line: context.mark.line, key: duplicates.joined(separator: ", "),
+                               message: "duplicate key")
+        default:
+            return ConfigIssue(file: file, line: nil, key: "", message: "YAML error: \(error)")
+        }
+    }
+}

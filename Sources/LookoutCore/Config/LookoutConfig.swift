@@ -1,0 +1,81 @@
+import Foundation
+
+/// The whole configuration: named contexts (prod, staging, demo…), each listing its services.
+public struct LookoutConfig: Sendable, Equatable {
+    /// Contexts in file order.
+    public var contexts: [ContextConfig]
+    /// The context opened when `--context` is not given; the first one when absent.
+    public var currentContext: String?
+
+    public init(contexts: [ContextConfig], currentContext: String? = nil) {
+        self.contexts = contexts
+        self.currentContext = currentContext
+    }
+
+    /// The context called `name`, or the current/first one when `name` is nil.
+    public func context(named name: String?) -> ContextConfig? {
+        if let name { return contexts.first { $0.name == name } }
+        if let current = currentContext, let match = contexts.first(where: { $0.name == current }) { return match }
+        return contexts.first
+    }
+}
+
+/// One environment lookout can watch, such as `prod` or `staging`.
+public struct ContextConfig: Sendable, Equatable {
+    public var name: String
+    public var services: [ServiceConfig]
+
+    public init(name: String, services: [ServiceConfig]) {
+        self.name = name
+        self.services = services
+    }
+}
+
+/// One HTTP service with a liveness and a readiness endpoint.
+public struct ServiceConfig: Sendable, Equatable {
+    public var name: String
+    /// Free-form label of where it runs: "Cloud Run", "ECS", "Lambda", "Kubernetes"…
+    public var platform: String
+    /// Base URL, `http` or `https`, without a trailing slash.
+    public var baseURL: String
+    public var healthPath: String
+    public var readinessPath: String?
+    /// Time between two probes of the same endpoint.
+    public var interval: Duration
+    /// Time allowed for one probe, connection included.
+    public var timeout: Duration
+    /// Extra request headers, in file order.
+    public var headers: [HTTPHeader]
+
+    public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
+                readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),
+                timeout: Duration = .seconds(3), headers: [HTTPHeader] = []) {
+        self.name = name
+        self.platform = platform
+        self.baseURL = baseURL
+        self.healthPath = healthPath
+        self.readinessPath = readinessPath
+        self.interval = interval
+        self.timeout = timeout
+        self.headers = headers
+    }
+
+    /// The full URL probed for `kind`, or nil when the service has no such endpoint.
+    public func url(for kind: ProbeKind) -> String? {
+        switch kind {
+        case .liveness: return baseURL + healthPath
+        case .readiness: return readinessPath.map { baseURL + $0 }
+        }
+    }
+}
+
+/// A request header as written in the configuration.
+public struct HTTPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}

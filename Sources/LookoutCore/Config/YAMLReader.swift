@@ -1,0 +1,63 @@
+import Yams
+
+/// Walks a composed YAML tree, collecting every problem with its line instead of stopping at the first.
+struct YAMLReader {
+    let file: String
+    private(set) var issues: [ConfigIssue] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func fail(_ node: Node?, _ key: String, _ message: String) {
+        issues.append(ConfigIssue(file: file, line: node?.mark?.line, key: key, message: message))
+    }
+
+    /// The mapping's pairs as (key text, key node, value), reporting duplicate and unknown keys.
+    mutating func pairs(_ node: Node, at path: String, allowed: Set<String>?) -> [(String, Node, Node)]? {
+        guard case let .mapping(mapping) = node else {
+            fail(node, path, "expected a mapping of keys to values")
+            return nil
+        }
+        var seen: Set<String> = []
+        var out: [(String, Node, Node)] = []
+        for (keyNode, value) in mapping {
+            let name = keyNode.string ?? ""
+            let keyPath = path.isEmpty ? name : "\(path).\(name)"
+            if !seen.insert(name).inserted {
+                fail(keyNode, keyPath, "duplicate key")
+                continue
+            }
+            if let allowed, !allowed.contains(name) {
+                let hint = allowed.sorted().joined(separator: ", ")
+                fail(keyNode, keyPath, "unknown key (expected one of: \(hint))")
+                continue
+            }
+            out.append((name, keyNode, value))
+        }
+        return out
+    }
+
+    mutating func string(_ node: Node, at path: String) -> String? {
+        guard case let .scalar(scalar) = node else {
+            fail(node, path, "expected a text value")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func duration(_ node: Node, at path: String) -> Duration? {
+        guard let text = string(node, at: path) else { return nil }
+        guard let value = DurationText.parse(text), value > .zero else {
+            fail(node, path, "expected a positive duration such as 500ms, 5s or 1m, got \"\(SafeText.escape(text))\"")
+            return nil
+        }
+        return value
+    }
+
+    mutating func sequence(_ node: Node, at path: String) -> [Node]? {
+        guard case let .sequence(sequence) = node else {
+            fail(node, path, "expected a list")
+            return nil
+        }
+        return Array(sequence)
+    }
+}

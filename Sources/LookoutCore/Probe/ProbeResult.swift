@@ -1,0 +1,65 @@
+import Foundation
+
+/// Which endpoint of a service a probe asked.
+public enum ProbeKind: String, Sendable, Equatable, Hashable, CaseIterable {
+    case liveness
+    case readiness
+}
+
+/// What one HTTP probe observed: raw facts only; judging them is `ServiceHealth`'s job.
+public struct ProbeResult: Sendable, Equatable {
+    public var service: String
+    public var kind: ProbeKind
+    /// When the request started (wall clock of the collector).
+    public var startedAt: Date
+    /// HTTP status, nil when no response arrived.
+    public var httpStatus: Int?
+    /// Response body, capped by the collector.
+    public var body: [UInt8]
+    /// Set when the transfer failed (refused, timeout, TLS…).
+    public var transportError: TransportError?
+    public var timings: ProbeTimings
+
+    public init(service: String, kind: ProbeKind, startedAt: Date, httpStatus: Int?, body: [UInt8] = [],
+                transportError: TransportError? = nil, timings: ProbeTimings = ProbeTimings()) {
+        self.service = service
+        self.kind = kind
+        self.startedAt = startedAt
+        self.httpStatus = httpStatus
+        self.body = body
+        self.transportError = transportError
+        self.timings = timings
+    }
+}
+
+/// A failed transfer: libcurl's code and message.
+public struct TransportError: Sendable, Equatable {
+    public var code: Int
+    public var message: String
+
+    public init(code: Int, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// Where the time of one request went, each phase cumulative from the start as libcurl reports it.
+public struct ProbeTimings: Sendable, Equatable {
+    public var dnsMicros: Int64
+    public var connectMicros: Int64
+    public var tlsMicros: Int64
+    public var firstByteMicros: Int64
+    public var totalMicros: Int64
+
+    public init(dnsMicros: Int64 = 0, connectMicros: Int64 = 0, tlsMicros: Int64 = 0,
+                firstByteMicros: Int64 = 0, totalMicros: Int64 = 0) {
+        self.dnsMicros = dnsMicros
+        self.connectMicros = connectMicros
+        self.tlsMicros = tlsMicros
+        self.firstByteMicros = firstByteMicros
+        self.totalMicros = totalMicros
+    }
+
+    /// Total time in milliseconds.
+    public var totalMillis: Double { Double(totalMicros) / 1000 }
+}

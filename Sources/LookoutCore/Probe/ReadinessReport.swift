@@ -1,0 +1,133 @@
+import Foundation
+
+/// Whether a service says it can take traffic.
+public enum ReadinessState: String, Sendable, Equatable {
+    case ready
+    case notReady = "not_ready"
+    case unknown
+}
+
+/// The state of one dependency as a readiness body reports it.
+public enum CheckState: String, Sendable, Equatable {
+    case healthy
+    case unhealthy
+    case unknown
+}
+
+/// One named dependency check from a readiness body, e.g. `llm_api: unhealthy: timeout`.
+public struct ReadinessCheck: Sendable, Equatable {
+    public var name: String
+    public var state: CheckState
+    /// The reason given, without the state word; empty when none.
+    public var message: String
+
+    public init(name: String, state: CheckState, message: String = "") {
+        self.name = name
+        self.state = state
+        self.message = message
+    }
+}
+
+/// A readiness response judged: overall state, each check, and why when something is off.
+public struct ReadinessReport: Sendable, Equatable {
+    public var state: ReadinessState
+    /// Checks sorted by name, so the order is stable between polls.
+    public var checks: [ReadinessCheck]
+    /// A problem with the response itself (no JSON, unexpected shape), shown as the reason.
+    public var problem: String?
+
+    public init(state: ReadinessState, checks: [ReadinessCheck] = [], problem: String? = nil) {
+        self.state = state
+        self.checks = checks
+        self.problem = problem
+    }
+
+    /// A one-line reason for the overview: the first failing check, else the problem, else nil.
+    public var reason: String? {
+        if let failing = checks.first(where: { $0.state == .unhealthy }) {
+            return failing.message.isEmpty ? "\(failing.name): unhealthy" : "\(failing.name): \(failing.message)"
+        }
+        return problem
+    }
+}
+
+extension ReadinessReport {
+    /// Judges a readiness response. The body is read whatever the status (a 503 with a JSON body
+    /// still names its failing checks); the HTTP status decides when the body is silent or disagrees.
+    public static func judge(httpStatus: Int, body: [UInt8]) -> ReadinessReport {
+        let statusOK = (200..<300).contains(httpStatus)
+        let parsed = parseBody(body)
+        var report = parsed ?? ReadinessReport(state: .unknown)
+        if parsed == nil {
+            let trimmed = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            report.problem = trimmed.isEmpty ? "empty body (HTTP \(httpStatus))"
+                : "body is not JSON (HTTP \(httpStatus)): \(SafeText.escape(String(trimmed.prefix(80))))"
+        }
+        switch (statusOK, report.state) {
+        case (true, .unknown):
+            report.state = report.checks.contains { $0.state == .unhealthy } ? .notReady : .ready
+        case (false, _):
+            if report.state == .ready { report.problem = report.problem ?? "body says ready but HTTP \(httpStatus)" }
+            report.state = .notReady
+            if report.reason == nil { report.problem = "HTTP \(httpStatus)" }
+        default:
+            break
+        }
+        return report
+    }
+
+    /// The `{"status":…, "checks":{…}}` shape, or nil when the body is not a JSON object.
+    static func parseBody(_ body: [UInt8]) -> ReadinessReport? {
+        guard !body.isEmpty,
+              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        var report = ReadinessReport(state: .unknown)
+        if let status = object["status"] as? String {
+            report.state = readinessState(status)
+        }
+        if let checks = object["checks"] as? [String: Any] {
+            report.checks = checks.keys.sorted().map { name in check(name: name, value: checks[name] as Any) }
+        }
+        return report
+    }
+
+    static func readinessState(_ text: String) -> ReadinessState {
+        switch text.lowercased() {
+        case "ready", "ok", "up", "healthy", "pass": return .ready
+        case "not_ready", "not ready", "notready", "down", "unhealthy", "fail", "error": return .notReady
+        default: return .unknown
+        }
+    }
+
+    /// A check value is "healthy", "unhealthy: reason", or an object with `status` and `message`/`error`.
+    static func check(name: String, value: Any) -> ReadinessCheck {
+        let safeName = SafeText.escape(name)
+        if let text = value as? String {
+            let (word, message) = splitStatus(text)
+            return ReadinessCheck(name: safeName, state: checkState(word), message: SafeText.escape(message))
+        }
+        if let object = value as? [String: Any] {
+            let word = (object["status"] as? String) ?? ""
+            let message = (object["message"] as? String) ?? (object["error"] as? String) ?? ""
+            return ReadinessCheck(name: safeName, state: checkState(word), message: SafeText.escape(message))
+        }
+        if let flag = value as? Bool {
+            return ReadinessCheck(name: safeName, state: flag ? .healthy : .unhealthy)
+        }
+        return ReadinessCheck(name: safeName, state: .unknown, message: "unrecognised value")
+    }
+
+    static func splitStatus(_ text: String) -> (String, String) {
+        guard let colon = text.firstIndex(of: ":") else { return (text, "") }
+        let word = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let rest = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        return (word, rest)
+    }
+
+    static func checkState(_ word: String) -> CheckState {
+        switch word.lowercased() {
+        case "healthy", "ok", "up", "pass", "ready", "connected": return .healthy
+        case "unhealthy", "down", "fail", "failed", "error", "not_ready", "disconnected": return .unhealthy
+        default: return .unknown
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Which screen is showing.
+public enum Screen: Sendable, Equatable {
+    case overview
+    case serviceDetail(name: String)
+
+    public var kind: ScreenKind {
+        switch self {
+        case .overview: return .overview
+        case .serviceDetail: return .serviceDetail
+        }
+    }
+}
+
+/// The whole state of the dashboard: a value the reducer changes and the views read.
+public struct AppState: Sendable, Equatable {
+    public var contextName: String
+    public var services: [ServiceState]
+    public var screen: Screen = .overview
+    /// Index of the selected row on the overview.
+    public var selection = 0
+    /// First visible row on the overview (kept so the selection stays on screen).
+    public var scroll = 0
+    public var showingHelp = false
+    public var keyMap: KeyMap
+    /// The latest time an event carried; views compute ages from it, never from the clock.
+    public var now: Date
+    /// Rows the services table can show; set by resize events so paging moves by a screenful.
+    public var visibleRows = 10
+    public var readOnly: Bool
+
+    public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false) {
+        self.contextName = context.name
+        self.services = context.services.map(ServiceState.init(config:))
+        self.keyMap = readOnly ? keyMap.readOnly() : keyMap
+        self.now = now
+        self.readOnly = readOnly
+    }
+
+    /// The service highlighted on the overview, if any.
+    public var selectedService: ServiceState? {
+        services.indices.contains(selection) ? services[selection] : nil
+    }
+
+    /// The service whose detail screen is open, if any.
+    public var detailService: ServiceState? {
+        guard case let .serviceDetail(name) = screen else { return nil }
+        return services.first { $0.name == name }
+    }
+}
+
+/// Something that happened: a key, a probe result, the clock, the terminal.
+public enum Event: Sendable, Equatable {
+    case key(Key)
+    case probe(ProbeResult)
+    case tick(Date)
+    /// The terminal now has this many rows for the services table.
+    case resize(tableRows: Int)
+    case signal(TerminationSignal)
+}
+
+/// Why the process is asked to end from outside.
+public enum TerminationSignal: String, Sendable, Equatable {
+    case interrupt = "SIGINT"
+    case terminate = "SIGTERM"
+    case hangup = "SIGHUP"
+}
+
+/// What the reducer asks the edges to do; data, so tests can compare it.
+public enum Effect: Sendable, Equatable {
+    /// Probe these services now instead of waiting for their interval.
+    case probeNow(services: [String])
+    /// Restore the terminal and exit.
+    case quit
+}

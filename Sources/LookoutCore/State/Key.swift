@@ -1,0 +1,29 @@
+/// A key press as the terminal backend decodes it.
+public enum Key: Hashable, Sendable, CustomStringConvertible {
+    case char(Character)
+    case ctrl(Character)
+    case up, down, left, right
+    case pageUp, pageDown, home, end
+    case enter, escape, tab, backspace
+
+    /// The label used in help and hint bars.
+    public var description: String {
+        switch self {
+        case .char(" "): return "Space"
+        case let .char(c): return String(c)
+        case let .ctrl(c): return "Ctrl-\(c.uppercased())"
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .home: return "Home"
+        case .end: return "End"
+        case .enter: return "Enter"
+        case .escape: return "Esc"
+        case .tab: return "Tab"
+        case .backspace: return "Backspace"
+        }
+    }
+}

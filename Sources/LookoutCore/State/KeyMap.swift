@@ -1,0 +1,69 @@
+/// What a key asks the dashboard to do.
+public enum Command: String, Sendable, Equatable, CaseIterable {
+    case moveUp, moveDown, pageUp, pageDown, top, bottom
+    case open, back, refresh, help, quit
+}
+
+/// The screens a binding applies to.
+public enum ScreenKind: String, Sendable, Equatable, CaseIterable {
+    case overview
+    case serviceDetail
+}
+
+/// One binding: keys, the command they run, where, and how help describes it.
+public struct KeyBinding: Sendable, Equatable {
+    public var keys: [Key]
+    public var command: Command
+    public var description: String
+    /// Screens where the binding is active; all when empty.
+    public var screens: [ScreenKind]
+    /// Short label for the hint bar at the bottom of the screen; nil keeps the binding out of it.
+    public var hint: String?
+    /// Changes something outside lookout; removed in read-only mode.
+    public var dangerous: Bool
+
+    public init(_ keys: [Key], _ command: Command, _ description: String, screens: [ScreenKind] = [],
+                hint: String? = nil, dangerous: Bool = false) {
+        self.keys = keys
+        self.command = command
+        self.description = description
+        self.screens = screens
+        self.hint = hint
+        self.dangerous = dangerous
+    }
+
+    public func applies(to screen: ScreenKind) -> Bool { screens.isEmpty || screens.contains(screen) }
+}
+
+/// Key bindings as data: the same table dispatches keys and generates the help screen and hint bar.
+public struct KeyMap: Sendable, Equatable {
+    public var bindings: [KeyBinding]
+
+    public init(bindings: [KeyBinding]) { self.bindings = bindings }
+
+    /// The command `key` runs on `screen`, if any.
+    public func command(for key: Key, on screen: ScreenKind) -> Command? {
+        bindings.first { $0.applies(to: screen) && $0.keys.contains(key) }?.command
+    }
+
+    /// The bindings active on `screen`, in table order.
+    public func bindings(on screen: ScreenKind) -> [KeyBinding] { bindings.filter { $0.applies(to: screen) } }
+
+    /// The same map without dangerous bindings, for `--readonly`.
+    public func readOnly() -> KeyMap { KeyMap(bindings: bindings.filter { !$0.dangerous }) }
+
+    /// lookout's default bindings (vim-like, arrows too).
+    public static let standard = KeyMap(bindings: [
+        KeyBinding([.char("j"), .down], .moveDown, "move down (next service on a detail screen)", hint: "move"),
+        KeyBinding([.char("k"), .up], .moveUp, "move up"),
+        KeyBinding([.pageDown, .ctrl("f")], .pageDown, "page down"),
+        KeyBinding([.pageUp, .ctrl("b")], .pageUp, "page up"),
+        KeyBinding([.char("g"), .home], .top, "go to top"),
+        KeyBinding([.char("G"), .end], .bottom, "go to bottom"),
+        KeyBinding([.enter, .char("l"), .right], .open, "open the selected service", screens: [.overview], hint: "open"),
+        KeyBinding([.escape, .char("h"), .left, .backspace], .back, "back to the overview", screens: [.serviceDetail], hint: "back"),
+        KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
+        KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
+        KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),
+    ])
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Everything lookout knows about one service right now.
+public struct ServiceState: Sendable, Equatable {
+    public var config: ServiceConfig
+    public var liveness = LivenessVerdict(state: .unknown)
+    public var readiness: ReadinessReport?
+    /// Last results, kept for the timing breakdown and HTTP status.
+    public var lastLiveness: ProbeResult?
+    public var lastReadiness: ProbeResult?
+    /// When each readiness check last changed state (or was first seen), by check name.
+    public var checkSince: [String: Date] = [:]
+
+    public init(config: ServiceConfig) { self.config = config }
+
+    public var name: String { config.name }
+
+    /// The most recent probe of either kind.
+    public var lastCheckedAt: Date? {
+        [lastLiveness?.startedAt, lastReadiness?.startedAt].compactMap { $0 }.max()
+    }
+
+    /// A one-line reason shown when the service is down or not ready.
+    public var reason: String? {
+        if liveness.state == .down { return liveness.reason.map { "liveness: \($0)" } ?? "liveness: down" }
+        guard let readiness, readiness.state != .ready else { return nil }
+        return readiness.reason
+    }
+
+    /// Folds one probe result into the state.
+    public mutating func record(_ result: ProbeResult) {
+        switch result.kind {
+        case .liveness:
+            lastLiveness = result
+            liveness = LivenessVerdict.judge(result)
+        case .readiness:
+            lastReadiness = result
+            let report: ReadinessReport
+            if let error = result.transportError {
+                report = ReadinessReport(state: .unknown, problem: SafeText.escape(error.message))
+            } else {
+                report = ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body)
+            }
+            let previous = Dictionary(readiness?.checks.map { ($0.name, $0.state) } ?? [], uniquingKeysWith: { a, _ in a })
+            var since: [String: Date] = [:]
+            for check in report.checks {
+                since[check.name] = previous[check.name] == check.state ? (checkSince[check.name] ?? result.startedAt)
+                                                                        : result.startedAt
+            }
+            checkSince = since
+            readiness = report
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import LookoutCore
+
+/// Writes a configuration as the YAML `ConfigParser` reads (used by `demo --write-config`).
+public enum DemoConfigWriter {
+    public static func yaml(for config: LookoutConfig) -> String {
+        var lines = ["# lookout configuration for the embedded demo fleet (lookout demo --fleet-only).",
+                     "# Ports are picked when the fleet starts; rewrite this file when you restart it."]
+        if let current = config.currentContext { lines.append("current-context: \(current)") }
+        lines.append("contexts:")
+        for context in config.contexts {
+            lines.append("  \(context.name):")
+            lines.append("    services:")
+            for service in context.services {
+                lines.append("      - name: \(service.name)")
+                if !service.platform.isEmpty { lines.append("        platform: \"\(service.platform)\"") }
+                lines.append("        url: \(service.baseURL)")
+                lines.append("        health: \(service.healthPath)")
+                if let readiness = service.readinessPath { lines.append("        readiness: \(readiness)") }
+                lines.append("        interval: \(DurationText.format(service.interval))")
+                lines.append("        timeout: \(DurationText.format(service.timeout))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

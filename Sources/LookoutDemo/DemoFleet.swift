@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import LookoutCore
+import NIOCore
+import Synchronization
+
+/// The embedded demo fleet: each simulated service is a real HTTP server (Hummingbird) on loopback.
+public final class DemoFleet: Sendable {
+    /// A running service and where it listens.
+    public struct Endpoint: Sendable, Equatable {
+        public var spec: DemoServiceSpec
+        public var url: String
+    }
+
+    public let scenario: DemoScenario
+    public let endpoints: [Endpoint]
+    private let task: Task<Void, any Error>
+
+    private init(scenario: DemoScenario, endpoints: [Endpoint], task: Task<Void, any Error>) {
+        self.scenario = scenario
+        self.endpoints = endpoints
+        self.task = task
+    }
+
+    /// Binds one server per service on 127.0.0.1 (ephemeral ports) and returns once all listen.
+    public static func start(scenario: DemoScenario = DemoScenario()) async throws -> DemoFleet {
+        let started = ContinuousClock.now
+        let ports = Mutex<[String: Int]>([:])
+        var logger = Logger(label: "lookout.demo")
+        logger.logLevel = .error
+        let (readyStream, readyContinuation) = AsyncStream<Void>.makeStream()
+        let apps = scenario.services.map { spec in
+            Application(router: DemoRoutes.router(for: spec, scenario: scenario, started: started),
+                        configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "lookout-demo"),
+                        onServerRunning: { channel in
+                            ports.withLock { $0[spec.name] = channel.localAddress?.port ?? 0 }
+                            readyContinuation.yield()
+                        },
+                        logger: logger)
+        }
+        let task = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for app in apps { group.addTask { try await app.run() } }
+                try await group.waitForAll()
+            }
+        }
+        var remaining = apps.count
+        for await _ in readyStream {
+            remaining -= 1
+            if remaining == 0 { break }
+        }
+        let bound = ports.withLock { $0 }
+        let endpoints = scenario.services.map { Endpoint(spec: $0, url: "http://127.0.0.1:\(bound[$0.name] ?? 0)") }
+        return DemoFleet(scenario: scenario, endpoints: endpoints, task: task)
+    }
+
+    /// Serves until the calling task is cancelled.
+    public func wait() async {
+        _ = try? await task.value
+    }
+
+    /// Stops every server.
+    public func stop() { task.cancel() }
+
+    /// A configuration whose `demo` context points at this fleet.
+    public var config: LookoutConfig {
+        LookoutConfig(contexts: [ContextConfig(name: "demo", services: endpoints.map { endpoint in
+            ServiceConfig(name: endpoint.spec.name, platform: endpoint.spec.platform, baseURL: endpoint.url,
+                          interval: .seconds(2), timeout: .seconds(1))
+        })], currentContext: "demo")
+    }
+
+    /// The same configuration as YAML, for `--write-config`.
+    public var configYAML: String { DemoConfigWriter.yaml(for: config) }
+}

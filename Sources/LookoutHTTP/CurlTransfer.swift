@@ -1,0 +1,100 @@
+import CCurl
+import Foundation
+import LookoutCore
+
+/// One in-flight request: the easy handle, its body and error buffers. Owned by the poller thread.
+final class CurlTransfer {
+    let easy: UnsafeMutableRawPointer
+    let service: String
+    let kind: ProbeKind
+    let startedAt: Date
+    let bodyLimit: Int
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    /// Prepares a GET of `url`; returns nil only when libcurl cannot allocate a handle.
+    init?(service: ServiceConfig, kind: ProbeKind, url: String, startedAt: Date, bodyLimit: Int) {
+        guard let easy = curl_easy_init() else { return nil }
+        self.easy = easy
+        self.service = service.name
+        self.kind = kind
+        self.startedAt = startedAt
+        self.bodyLimit = bodyLimit
+        errorBuffer = .allocate(capacity: Int(lo_error_size()))
+        errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
+
+        let timeoutMs = max(1, Int(service.timeout.milliseconds))
+        _ = lo_easy_setopt_string(easy, CURLOPT_URL, url)
+        _ = lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMs)
+        _ = lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs)
+        _ = lo_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
+        _ = lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)")
+        _ = lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        for header in service.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        headerList = curl_slist_append(headerList, "Accept: application/json")
+        _ = lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    /// The observed facts once libcurl reports the transfer done with `code`.
+    func result(code: CURLcode) -> ProbeResult {
+        var status = 0
+        _ = lo_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        func micros(_ info: CURLINFO) -> Int64 {
+            var value: curl_off_t = 0
+            _ = lo_easy_getinfo_off(easy, info, &value)
+            return Int64(value)
+        }
+        let timings = ProbeTimings(dnsMicros: micros(CURLINFO_NAMELOOKUP_TIME_T),
+                                   connectMicros: micros(CURLINFO_CONNECT_TIME_T),
+                                   tlsMicros: micros(CURLINFO_APPCONNECT_TIME_T),
+                                   firstByteMicros: micros(CURLINFO_STARTTRANSFER_TIME_T),
+                                   totalMicros: micros(CURLINFO_TOTAL_TIME_T))
+        var error: TransportError?
+        if bodyTooLarge {
+            error = TransportError(code: Int(CURLE_WRITE_ERROR.rawValue),
+                                   message: "response body larger than \(bodyLimit / 1024) KiB, not read")
+        } else if code != CURLE_OK {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            error = TransportError(code: Int(code.rawValue), message: message)
+        }
+        return ProbeResult(service: service, kind: kind, startedAt: startedAt,
+                           httpStatus: status > 0 ? status : nil, body: body,
+                           transportError: error, timings: timings)
+    }
+
+    /// Appends a chunk, or refuses it (aborting the transfer) once the cap would be passed.
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard body.count + bytes.count <= bodyLimit else {
+            bodyTooLarge = true
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+}
+
+/// libcurl's write callback: hands the chunk to the transfer passed as `CURLOPT_WRITEDATA`.
+private let curlWriteBody: lo_write_callback = { pointer, size, count, userdata in
+    guard let pointer, let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    let accepted = pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+        transfer.append(UnsafeBufferPointer(start: $0, count: length))
+    }
+    return accepted ? length : 0
+}

@@ -1,0 +1,149 @@
+import CNcursesw
+import Glibc
+import LookoutCore
+import LookoutUI
+
+/// The ncursesw backend: owns the screen, copies canvases to it (only the rows that changed),
+/// and decodes keys. Only the thread that created it may call it.
+public final class CursesTerminal {
+    private var previous: Canvas?
+    private var palette: CursesPalette
+    private var active = false
+
+    /// What one read of the keyboard produced.
+    public struct Input {
+        public var keys: [Key] = []
+        public var resized = false
+        /// The terminal is gone (the input side reported readable but yields nothing).
+        public var closed = false
+    }
+
+    /// Enters curses mode. Call `restore()` before the process exits.
+    public init(theme: Theme) {
+        CursesTerminal.setUTF8Locale()
+        _ = initscr()
+        palette = CursesPalette(theme: theme)
+        active = true
+        cbreak()
+        noecho()
+        nonl()
+        keypad(lo_stdscr(), true)
+        nodelay(lo_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        palette.setUp()
+        clear()
+    }
+
+    deinit { restore() }
+
+    /// Columns and rows of the terminal now.
+    public var size: (width: Int, height: Int) { (Int(lo_cols()), Int(lo_lines())) }
+
+    /// Whether the terminal can show UTF-8 line-drawing (the locale's codeset is UTF-8).
+    public static var utf8: Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        return String(cString: codeset).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+    }
+
+    /// Leaves curses mode; safe to call more than once.
+    public func restore() {
+        guard active else { return }
+        active = false
+        curs_set(1)
+        endwin()
+    }
+
+    /// Writes the rows of `canvas` that differ from the last frame, then refreshes once.
+    public func draw(_ canvas: Canvas) {
+        let full = previous.map { $0.width != canvas.width || $0.height != canvas.height } ?? true
+        if full { clear() }
+        var changed = full
+        for y in 0..<canvas.height {
+            if !full, let previous, rowEqual(previous, canvas, y) { continue }
+            changed = true
+            drawRow(canvas, y)
+        }
+        previous = canvas
+        if changed { refresh() }
+    }
+
+    /// Forgets the last frame so the next draw repaints everything (after a resize).
+    public func invalidate() { previous = nil }
+
+    /// Reads every key waiting, without blocking.
+    public func readInput() -> Input {
+        var input = Input()
+        var code: Int32 = 0
+        var reads = 0
+        while true {
+            let rc = lo_get_wch(&code)
+            if rc == ERR { break }
+            reads += 1
+            if rc == KEY_CODE_YES {
+                if code == KEY_RESIZE { input.resized = true; continue }
+                if let key = CursesTerminal.functionKey(code) { input.keys.append(key) }
+            } else if let key = CursesTerminal.characterKey(code) {
+                input.keys.append(key)
+            }
+            if reads > 4096 { break }
+        }
+        input.closed = reads == 0
+        return input
+    }
+
+    private func rowEqual(_ a: Canvas, _ b: Canvas, _ y: Int) -> Bool {
+        for x in 0..<b.width where a[x, y] != b[x, y] { return false }
+        return true
+    }
+
+    private func drawRow(_ canvas: Canvas, _ y: Int) {
+        var x = 0
+        while x < canvas.width {
+            let style = canvas[x, y].style
+            var run = ""
+            let start = x
+            while x < canvas.width, canvas[x, y].style == style {
+                if let character = canvas[x, y].character { run.append(character) }
+                x += 1
+            }
+            let (attrs, pair) = palette.attributes(for: style)
+            _ = lo_draw(Int32(y), Int32(start), run, attrs, pair)
+        }
+    }
+
+    static func setUTF8Locale() {
+        setlocale(LC_ALL, "")
+        if !utf8 { setlocale(LC_CTYPE, "C.UTF-8") }
+    }
+
+    static func characterKey(_ code: Int32) -> Key? {
+        switch code {
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 9: return .tab
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(UnicodeScalar(UInt8(code) + 96)))
+        default:
+            guard let scalar = UnicodeScalar(UInt32(code)) else { return nil }
+            return .char(Character(scalar))
+        }
+    }
+
+    static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_NPAGE: return .pageDown
+        case KEY_PPAGE: return .pageUp
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_BTAB: return .tab
+        default: return nil
+        }
+    }
+}

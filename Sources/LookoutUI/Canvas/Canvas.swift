@@ -1,0 +1,98 @@
+/// One terminal cell: a character and the slot that styles it.
+public struct Cell: Sendable, Equatable {
+    /// The character; `nil` marks the right half of a wide character drawn in the cell before.
+    public var character: Character?
+    public var style: StyleSlot
+
+    public init(_ character: Character?, _ style: StyleSlot = .normal) {
+        self.character = character
+        self.style = style
+    }
+
+    public static let blank = Cell(" ")
+}
+
+/// A rectangle on the canvas.
+public struct Rect: Sendable, Equatable {
+    public var x: Int, y: Int, width: Int, height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+
+    /// The rectangle shrunk by `n` cells on every side.
+    public func inset(by n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
+
+    /// Rows `from..<to` of this rectangle, relative to its top.
+    public func rows(_ from: Int, _ count: Int) -> Rect {
+        Rect(x: x, y: y + from, width: width, height: min(count, max(0, height - from)))
+    }
+}
+
+/// An in-memory grid of cells that widgets draw into; the terminal backend copies it to the screen.
+public struct Canvas: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    /// A canvas of `width`×`height` filled with `fill` (tests fill with `x` so blanks cannot pass by accident).
+    public init(width: Int, height: Int, fill: Cell = .blank) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        self.cells = Array(repeating: fill, count: self.width * self.height)
+    }
+
+    public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Fills `rect` (clipped to the canvas) with `cell`.
+    public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+        for y in max(0, rect.y)..<min(height, rect.maxY) {
+            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y] = cell }
+        }
+    }
+
+    /// Writes `text` from (x, y), clipped to `maxWidth` columns and the canvas; returns the columns used.
+    /// The text is drawn as given: callers pass `SafeText`-escaped text for anything from outside.
+    @discardableResult
+    public mutating func write(_ text: String, x: Int, y: Int, style: StyleSlot = .normal, maxWidth: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let limit = min(width, x + (maxWidth ?? width))
+        var column = x
+        for character in text {
+            let w = DisplayWidth.of(character)
+            if column + w > limit { break }
+            if column >= 0 {
+                self[column, y] = Cell(character, style)
+                if w == 2 { self[column + 1, y] = Cell(nil, style) }
+            }
+            column += w
+        }
+        return column - x
+    }
+
+    /// Sets the style of `rect` without changing its characters (used for the selection bar).
+    public mutating func restyle(_ rect: Rect, to style: StyleSlot) {
+        for y in max(0, rect.y)..<min(height, rect.maxY) {
+            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y].style = style }
+        }
+    }
+
+    /// The canvas as lines of text, trailing spaces kept, for snapshot tests.
+    public var lines: [String] {
+        (0..<height).map { y in String((0..<width).compactMap { self[$0, y].character }) }
+    }
+
+    /// The style of each cell of row `y`, for style assertions.
+    public func styles(row y: Int) -> [StyleSlot] { (0..<width).map { self[$0, y].style } }
+}

@@ -1,0 +1,59 @@
+import LookoutCore
+
+/// Renders the whole dashboard for a state: header, the current screen, the hint bar, and help on top.
+public enum DashboardView {
+    /// Rows taken by the frame and the table header on the overview, so the reducer can page by a screenful.
+    public static func tableRows(forHeight height: Int) -> Int { max(1, height - OverviewView.chromeRows) }
+
+    public static func render(_ state: AppState, width: Int, height: Int) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        render(state, into: &canvas)
+        return canvas
+    }
+
+    public static func render(_ state: AppState, into canvas: inout Canvas) {
+        let bounds = canvas.bounds
+        guard bounds.width >= 20, bounds.height >= 5 else {
+            canvas.write("lookout: terminal too small", x: 0, y: 0, style: .warn)
+            return
+        }
+        HeaderBar(state: state).render(in: bounds.rows(0, 1), canvas: &canvas)
+        let body = Rect(x: 0, y: 1, width: bounds.width, height: bounds.height - 2)
+        switch state.screen {
+        case .overview: OverviewView(state: state).render(in: body, canvas: &canvas)
+        case .serviceDetail:
+            if let service = state.detailService {
+                ServiceDetailView(service: service, now: state.now).render(in: body, canvas: &canvas)
+            }
+        }
+        HintBar(keyMap: state.keyMap, screen: state.screen.kind)
+            .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)
+        if state.showingHelp {
+            HelpView(keyMap: state.keyMap, screen: state.screen.kind).render(in: body, canvas: &canvas)
+        }
+    }
+}
+
+/// The top line: product, context, a fleet summary and the clock.
+struct HeaderBar {
+    let state: AppState
+
+    func render(in area: Rect, canvas: inout Canvas) {
+        var x = area.x
+        x += canvas.write(" lookout ", x: x, y: area.y, style: .title)
+        x += canvas.write("│ ", x: x, y: area.y, style: .border)
+        x += canvas.write("context ", x: x, y: area.y, style: .dim)
+        x += canvas.write(SafeText.escape(state.contextName) + " ", x: x, y: area.y, style: .normal)
+        x += canvas.write("│ ", x: x, y: area.y, style: .border)
+        let down = state.services.filter { $0.liveness.state == .down }.count
+        let notReady = state.services.filter { $0.liveness.state != .down && $0.readiness?.state == .notReady }.count
+        let ok = state.services.filter { $0.liveness.state == .up && $0.readiness?.state != .notReady }.count
+        x += canvas.write("\(ok)/\(state.services.count) ok", x: x, y: area.y, style: .ok)
+        if notReady > 0 { x += canvas.write(" · \(notReady) not ready", x: x, y: area.y, style: .bad) }
+        if down > 0 { x += canvas.write(" · \(down) down", x: x, y: area.y, style: .bad) }
+        if state.readOnly { x += canvas.write(" │ read-only", x: x, y: area.y, style: .warn) }
+        let clock = Format.clock(state.now) + " "
+        let clockX = area.maxX - DisplayWidth.of(clock)
+        if clockX > x { canvas.write(clock, x: clockX, y: area.y, style: .dim) }
+    }
+}

@@ -1,0 +1,44 @@
+import LookoutCore
+
+/// The start screen: one row per service with health, readiness, latency, age and the reason when not ready.
+public struct OverviewView {
+    /// Header bar, section title, table header and hint bar.
+    static let chromeRows = 4
+
+    let state: AppState
+
+    public init(state: AppState) { self.state = state }
+
+    static let columns = [
+        TableColumn("SERVICE", width: 12, flex: 1),
+        TableColumn("PLATFORM", width: 9, flex: 1, dropPriority: 2),
+        TableColumn("HEALTH", width: 6),
+        TableColumn("READY", width: 9),
+        TableColumn("LATENCY", width: 7, alignRight: true),
+        TableColumn("CHECKED", width: 7, alignRight: true, dropPriority: 1),
+        TableColumn("REASON", width: 14, flex: 4),
+    ]
+
+    public func render(in area: Rect, canvas: inout Canvas) {
+        canvas.write(" Services", x: area.x, y: area.y, style: .title)
+        let table = Table(columns: Self.columns, rows: state.services.map(row),
+                          selected: state.selection, scroll: state.scroll)
+        table.render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1), canvas: &canvas)
+        if state.services.isEmpty {
+            canvas.write("No services in context \(SafeText.escape(state.contextName)).", x: area.x + 2, y: area.y + 3, style: .dim)
+        }
+    }
+
+    func row(_ service: ServiceState) -> [TableCell] {
+        let latency = service.lastLiveness.flatMap { $0.transportError == nil ? $0.timings.totalMillis : nil }
+        return [
+            TableCell(SafeText.escape(service.name)),
+            TableCell(SafeText.escape(service.config.platform), .dim),
+            Format.liveness(service.liveness.state),
+            Format.readiness(service.readiness),
+            latency.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim),
+            TableCell(Format.age(service.lastCheckedAt, now: state.now), .dim),
+            service.reason.map { TableCell($0, .bad) } ?? TableCell(""),
+        ]
+    }
+}

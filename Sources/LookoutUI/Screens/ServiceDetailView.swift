@@ -1,0 +1,115 @@
+import Foundation
+import LookoutCore
+
+/// One service: liveness and readiness verdicts, every readiness check, and where the time went.
+public struct ServiceDetailView {
+    let service: ServiceState
+    let now: Date
+
+    public init(service: ServiceState, now: Date) {
+        self.service = service
+        self.now = now
+    }
+
+    public func render(in area: Rect, canvas: inout Canvas) {
+        var y = area.y
+        let x = area.x + 1
+        var cursor = x
+        cursor += canvas.write(" " + SafeText.escape(service.name), x: area.x, y: y, style: .title)
+        if !service.config.platform.isEmpty {
+            cursor += canvas.write("  " + SafeText.escape(service.config.platform), x: area.x + cursor, y: y, style: .dim)
+        }
+        canvas.write("  " + SafeText.escape(service.config.baseURL), x: area.x + cursor, y: y, style: .dim,
+                     maxWidth: max(0, area.width - cursor))
+        y += 2
+        y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
+                         reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
+        y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,
+                         reason: service.readiness?.problem, x: x, y: y, area: area, canvas: &canvas)
+        y += 1
+
+        let checks = service.readiness?.checks ?? []
+        let timingRows = 7
+        let checkRows = max(2, area.maxY - y - timingRows)
+        canvas.write("Readiness checks", x: x, y: y, style: .title)
+        let table = Table(columns: [
+            TableColumn("CHECK", width: 10, flex: 1),
+            TableColumn("STATE", width: 9),
+            TableColumn("SINCE", width: 5, alignRight: true),
+            TableColumn("MESSAGE", width: 16, flex: 4),
+        ], rows: checks.map { check in
+            [TableCell(check.name), Format.check(check.state),
+             TableCell(Format.age(service.checkSince[check.name], now: now), .dim),
+             TableCell(check.message.isEmpty ? "–" : check.message, check.state == .unhealthy ? .bad : .dim)]
+        })
+        table.render(in: Rect(x: x, y: y + 1, width: area.width - 2, height: min(checkRows, checks.count + 1)), canvas: &canvas)
+        if checks.isEmpty {
+            let note = service.lastReadiness == nil ? "waiting for the first readiness probe…"
+                : (service.config.readinessPath == nil ? "no readiness endpoint configured" : "the body listed no checks")
+            canvas.write(note, x: x, y: y + 1, style: .dim)
+        }
+        y += min(checkRows, max(2, checks.count + 1)) + 2
+        TimingPanel(liveness: service.lastLiveness, readiness: service.lastReadiness)
+            .render(in: Rect(x: x, y: y, width: area.width - 2, height: area.maxY - y), canvas: &canvas)
+    }
+
+    private func endpointLine(_ label: String, verdict: TableCell, result: ProbeResult?, reason: String?,
+                              x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        var cx = x
+        cx += canvas.write(label + "  ", x: cx, y: y, style: .dim)
+        cx += canvas.write(TextLayout.pad(verdict.text, to: 10), x: cx, y: y, style: verdict.style)
+        if let result {
+            let status = result.httpStatus.map { "HTTP \($0)" } ?? "no response"
+            let detail = "\(status) · \(Format.millis(result.timings.totalMillis)) · checked \(Format.age(result.startedAt, now: now)) ago"
+            cx += canvas.write(detail, x: cx, y: y, style: .normal, maxWidth: area.maxX - cx)
+        }
+        if let reason, !reason.isEmpty {
+            canvas.write("  " + reason, x: cx, y: y, style: .bad, maxWidth: max(0, area.maxX - cx - 1))
+        }
+        return y + 1
+    }
+}
+
+/// DNS / connect / TLS / first byte / total for the last liveness and readiness probes, with bars.
+struct TimingPanel {
+    let liveness: ProbeResult?
+    let readiness: ProbeResult?
+
+    func render(in area: Rect, canvas: inout Canvas) {
+        guard area.height >= 2 else { return }
+        canvas.write("Timings", x: area.x, y: area.y, style: .title)
+        let phases: [(String, KeyPath<ProbeTimings, Int64>)] = [
+            ("DNS", \.dnsMicros), ("connect", \.connectMicros), ("TLS", \.tlsMicros),
+            ("first byte", \.firstByteMicros), ("total", \.totalMicros),
+        ]
+        let columnWidth = 10
+        canvas.write(TextLayout.pad("", to: 12) + TextLayout.pad("liveness", to: columnWidth, alignRight: true)
+                     + " " + TextLayout.pad("readiness", to: columnWidth, alignRight: true),
+                     x: area.x, y: area.y + 1, style: .header)
+        let longest = max(liveness?.timings.totalMicros ?? 0, readiness?.timings.totalMicros ?? 0, 1)
+        for (offset, phase) in phases.enumerated() {
+            let y = area.y + 2 + offset
+            guard y < area.maxY else { break }
+            func value(_ result: ProbeResult?) -> String {
+                guard let result else { return "–" }
+                let micros = result.timings[keyPath: phase.1]
+                return micros == 0 && phase.0 == "TLS" ? "–" : Format.millis(Double(micros) / 1000)
+            }
+            var x = area.x
+            x += canvas.write(TextLayout.pad(phase.0, to: 12), x: x, y: y, style: .dim)
+            x += canvas.write(TextLayout.pad(value(liveness), to: columnWidth, alignRight: true), x: x, y: y)
+            x += canvas.write(" " + TextLayout.pad(value(readiness), to: columnWidth, alignRight: true), x: x, y: y)
+            let barWidth = area.maxX - x - 2
+            if barWidth > 4, let timings = (readiness ?? liveness)?.timings {
+                // A waterfall: each phase drawn from where the previous one ended.
+                let end = timings[keyPath: phase.1]
+                let start = offset == 0 || phase.0 == "total" ? 0 : phases[..<offset].map { timings[keyPath: $0.1] }.max() ?? 0
+                let scale = Double(barWidth) / Double(longest)
+                let from = Int((Double(start) * scale).rounded())
+                let to = max(from + (end > start ? 1 : 0), Int((Double(end) * scale).rounded()))
+                canvas.write("  " + String(repeating: " ", count: from) + String(repeating: "▇", count: max(0, min(barWidth, to) - from)),
+                             x: x, y: y, style: phase.0 == "total" ? .dim : .border)
+            }
+        }
+    }
+}

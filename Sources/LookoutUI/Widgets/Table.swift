@@ -1,0 +1,95 @@
+/// A column of a `Table`: a title and how wide it may be.
+public struct TableColumn: Sendable, Equatable {
+    public var title: String
+    /// Minimum width; flexible columns share what is left.
+    public var width: Int
+    /// Extra share of the free width (0 = fixed).
+    public var flex: Int
+    public var alignRight: Bool
+    /// Dropped first (highest first) when the area is too narrow for every column's minimum.
+    public var dropPriority: Int
+
+    public init(_ title: String, width: Int, flex: Int = 0, alignRight: Bool = false, dropPriority: Int = 0) {
+        self.title = title
+        self.width = width
+        self.flex = flex
+        self.alignRight = alignRight
+        self.dropPriority = dropPriority
+    }
+}
+
+/// One table cell: text (already escaped) and its style.
+public struct TableCell: Sendable, Equatable {
+    public var text: String
+    public var style: StyleSlot
+
+    public init(_ text: String, _ style: StyleSlot = .normal) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// A scrolling table with a header row and a selection bar.
+public struct Table: Sendable {
+    public var columns: [TableColumn]
+    public var rows: [[TableCell]]
+    public var selected: Int?
+    public var scroll: Int
+
+    public init(columns: [TableColumn], rows: [[TableCell]], selected: Int? = nil, scroll: Int = 0) {
+        self.columns = columns
+        self.rows = rows
+        self.selected = selected
+        self.scroll = scroll
+    }
+
+    /// Column widths for `width` cells (one space between columns); dropped columns get width 0.
+    public func layout(width: Int) -> [Int] {
+        var kept = Array(columns.indices)
+        func needed(_ indices: [Int]) -> Int { indices.reduce(0) { $0 + columns[$1].width } + max(0, indices.count - 1) }
+        while needed(kept) > width, let drop = kept.filter({ columns[$0].dropPriority > 0 })
+                .max(by: { columns[$0].dropPriority < columns[$1].dropPriority }) {
+            kept.removeAll { $0 == drop }
+        }
+        var widths = columns.indices.map { kept.contains($0) ? columns[$0].width : 0 }
+        let free = max(0, width - needed(kept))
+        let shares = kept.reduce(0) { $0 + columns[$1].flex }
+        if shares > 0 {
+            var given = 0
+            for index in kept where columns[index].flex > 0 {
+                let extra = free * columns[index].flex / shares
+                widths[index] += extra
+                given += extra
+            }
+            if let lastFlex = kept.last(where: { columns[$0].flex > 0 }) { widths[lastFlex] += free - given }
+        }
+        return widths
+    }
+
+    /// Draws the header on the first row of `area` and as many rows as fit below it.
+    public func render(in area: Rect, canvas: inout Canvas) {
+        guard area.height > 0, area.width > 0 else { return }
+        let widths = layout(width: area.width)
+        drawRow(columns.map { TableCell($0.title, .header) }, widths: widths, y: area.y, x: area.x, canvas: &canvas)
+        let visible = max(0, area.height - 1)
+        for offset in 0..<visible {
+            let index = scroll + offset
+            guard rows.indices.contains(index) else { break }
+            let y = area.y + 1 + offset
+            drawRow(rows[index], widths: widths, y: y, x: area.x, canvas: &canvas)
+            if index == selected {
+                canvas.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), to: .selected)
+            }
+        }
+    }
+
+    private func drawRow(_ cells: [TableCell], widths: [Int], y: Int, x: Int, canvas: inout Canvas) {
+        var column = x
+        for (index, width) in widths.enumerated() where width > 0 {
+            let cell = index < cells.count ? cells[index] : TableCell("")
+            let text = TextLayout.pad(cell.text, to: width, alignRight: columns[index].alignRight)
+            canvas.write(text, x: column, y: y, style: cell.style, maxWidth: width)
+            column += width + 1
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import LookoutCore
+
+/// `lookout config …`: configuration tools.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Validate a configuration.",
+        subcommands: [Validate.self])
+
+    /// `lookout config validate [PATH]`: OK, or every problem with file, line and key; exit 1 when any.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a configuration file; print OK or each error with file, line and key.")
+
+        @Argument(help: "The file to check (default: the lookup order).")
+        var path: String?
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            guard let file = ConfigLocator.locate(flag: path, environment: environment,
+                                                  fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
+                printError("lookout: no configuration found")
+                throw ExitCode(1)
+            }
+            do {
+                let config = try ConfigFile.load(file)
+                let services = config.contexts.reduce(0) { $0 + $1.services.count }
+                print("OK \(file): \(config.contexts.count) context(s), \(services) service(s)")
+            } catch let error as ConfigLoadError {
+                for issue in error.errors.issues { printError(issue.description) }
+                throw ExitCode(1)
+            } catch let error as ValidationError {
+                printError(error.message)
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Prints one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LookoutCore
+
+/// `lookout [--config PATH] [--context NAME] [--theme NAME] [--readonly]`: the dashboard.
+struct Dashboard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Open the dashboard on a configuration (the default command).")
+
+    @OptionGroup var display: DisplayOptions
+
+    @Option(name: .long, help: "Configuration file (see the lookup order above).")
+    var config: String?
+
+    @Option(name: .long, help: "Context to open (default: current-context, else the first).")
+    var context: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = ConfigLocator.locate(flag: config, environment: environment,
+                                              fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
+            let tried = ConfigLocator.candidates(environment: environment).joined(separator: ", ")
+            throw ValidationError("no configuration found (tried \(tried)). Try `lookout demo`, or pass --config.")
+        }
+        let loaded = try ConfigFile.load(path)
+        guard let chosen = loaded.context(named: context) else {
+            let names = loaded.contexts.map(\.name).joined(separator: ", ")
+            throw ValidationError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
+        }
+        let code = try DashboardSession(context: chosen, display: display).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Options shared by every command that opens the dashboard.
+struct DisplayOptions: ParsableArguments {
+    @Option(name: .long, help: "Theme name, looked up in ./themes, $XDG_CONFIG_HOME/lookout/themes, beside the binary.")
+    var theme: String = "default"
+
+    @Flag(name: .long, help: "Remove every action that changes something outside lookout.")
+    var readonly = false
+
+    @Option(name: .long, help: "Diagnostics log (default: $XDG_STATE_HOME/lookout/lookout.log).")
+    var logFile: String?
+}
+
+/// Reads and parses a configuration file, turning I/O errors into messages that name the file.
+enum ConfigFile {
+    static func load(_ path: String) throws -> LookoutConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ValidationError("\(path): cannot read the configuration: \(error.localizedDescription)")
+        }
+        do {
+            return try ConfigParser.parse(text, file: path)
+        } catch {
+            throw ConfigLoadError(errors: error)
+        }
+    }
+}
+
+/// A configuration that does not validate; printed one issue per line.
+struct ConfigLoadError: Error, CustomStringConvertible {
+    let errors: ConfigErrors
+    var description: String { errors.description }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+import LookoutCore
+import LookoutHTTP
+import LookoutTerminal
+import LookoutUI
+
+/// One full-screen run: wires the poller, the terminal and the reducer together on the main thread.
+/// The loop sleeps in `poll()` on the keyboard and the inbox pipe, reduces what arrived, and redraws
+/// only when the rendered frame differs (the terminal backend writes only changed rows).
+struct DashboardSession {
+    let context: ContextConfig
+    let display: DisplayOptions
+
+    /// Runs until `q`, a termination signal or a lost terminal; returns the exit code.
+    func run() throws -> Int32 {
+        let log = try DiagnosticLog.open(path: display.logFile)
+        let theme = ThemeLoader.load(name: display.theme, log: log)
+        let inbox = EventInbox()
+        SignalTrap.install(inbox: inbox)
+        let poller = CurlPoller(services: context.services) { inbox.post(.probe($0)) }
+        log.write("dashboard started: context \(context.name), \(context.services.count) services")
+
+        log.redirectStandardError()
+        let terminal = CursesTerminal(theme: theme)
+        var state = AppState(context: context, now: Date(), readOnly: display.readonly)
+        var size = terminal.size
+        _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
+        poller.start()
+
+        var exitReason = "quit"
+        var lastTick = Date()
+        loop: while true {
+            terminal.draw(DashboardView.render(state, width: size.width, height: size.height))
+
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
+            let msToNextSecond = Int32(1000 - (Int(Date().timeIntervalSince1970 * 1000) % 1000))
+            if poll(&fds, 2, msToNextSecond) < 0 && errno != EINTR { exitReason = "poll failed"; break }
+
+            var events: [Event] = []
+            let keyboard = fds[0].revents
+            if keyboard & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                exitReason = "terminal closed"
+                break
+            }
+            if keyboard & Int16(POLLIN) != 0 {
+                let input = terminal.readInput()
+                if input.closed { exitReason = "terminal closed"; break }
+                events += input.keys.map(Event.key)
+                if input.resized {
+                    size = terminal.size
+                    terminal.invalidate()
+                    events.append(.resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
+                }
+            }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                let drained = inbox.drain()
+                events += drained.events
+                events += drained.signals.map(Event.signal)
+                if let signal = drained.signals.first { exitReason = "signal \(signal.rawValue)" }
+            }
+            let now = Date()
+            if now.timeIntervalSince(lastTick) >= 1 || events.isEmpty {
+                events.append(.tick(now))
+                lastTick = now
+            }
+            for event in events {
+                for effect in Reducer.reduce(&state, event) {
+                    switch effect {
+                    case .quit: break loop
+                    case let .probeNow(names): poller.probeNow(names)
+                    }
+                }
+            }
+        }
+        terminal.restore()
+        log.restoreStandardError()
+        poller.stop()
+        log.write("dashboard stopped: \(exitReason)")
+        return 0
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LookoutCore
+import LookoutDemo
+import Synchronization
+
+/// `lookout demo`: the embedded demo fleet on loopback, and the dashboard pointed at it.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the embedded demo fleet on loopback and open the dashboard on it.",
+        discussion: """
+        Three simulated AI services (chat-api on Cloud Run, rag-search on ECS, embed-worker on Lambda)
+        serve /health and /health/ready. A scripted scenario fails a readiness check and recovers,
+        every --cycle, so a change shows within the first minute.
+        """)
+
+    @Flag(name: .long, help: "Serve the fleet only (no dashboard), until interrupted.")
+    var fleetOnly = false
+
+    @Option(name: .long, help: "Write a lookout configuration pointing at the fleet to this file.")
+    var writeConfig: String?
+
+    @Option(name: .long, help: "Length of the scripted scenario's cycle (e.g. 40s).")
+    var cycle: String = "40s"
+
+    @OptionGroup var display: DisplayOptions
+
+    func validate() throws {
+        guard DurationText.parse(cycle) != nil else { throw ValidationError("--cycle: expected a duration such as 40s") }
+    }
+
+    func run() throws {
+        let scenario = DemoScenario(cycle: DurationText.parse(cycle) ?? .seconds(40))
+        let fleet = try blockingAwait { try await DemoFleet.start(scenario: scenario) }
+        if let writeConfig {
+            do {
+                try fleet.configYAML.write(toFile: writeConfig, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot write \(writeConfig): \(error.localizedDescription)")
+            }
+        }
+        guard fleetOnly else {
+            guard let context = fleet.config.context(named: nil) else { return }
+            let code = try DashboardSession(context: context, display: display).run()
+            fleet.stop()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        print("lookout demo fleet (scenario cycle \(DurationText.format(scenario.cycle))):")
+        for endpoint in fleet.endpoints {
+            print("  \(endpoint.spec.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(endpoint.url)/health  \(endpoint.url)/health/ready")
+        }
+        if let writeConfig { print("config written to \(writeConfig)") }
+        print("serving until interrupted (Ctrl-C)")
+        fflush(nil)
+        while true { sleep(3600) }
+    }
+}
+
+/// Runs async work from synchronous code (the main thread stays free of the concurrency pool).
+func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let outcome = Mutex<Result<T, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { let value = try await body(); outcome.withLock { $0 = .success(value) } }
+        catch { outcome.withLock { $0 = .failure(error) } }
+        done.signal()
+    }
+    done.wait()
+    return try outcome.withLock { $0! }.get()
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import LookoutCore
+
+/// The `lookout` command line: the dashboard by default, plus the demo fleet and configuration tools.
+@main
+struct Lookout: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookout",
+        abstract: "A keyboard-driven terminal dashboard for the on-call engineer of AI services.",
+        discussion: """
+        Shows whether each service is alive and ready and which dependency is failing.
+        Start with `lookout demo` to see it on an embedded demo fleet, no configuration needed.
+
+        Configuration lookup: --config, else $LOOKOUT_CONFIG, else ./lookout.yaml,
+        else $XDG_CONFIG_HOME/lookout/config.yaml.
+        """,
+        version: LookoutVersion.current,
+        subcommands: [Dashboard.self, Demo.self, ConfigCommand.self],
+        defaultSubcommand: Dashboard.self
+    )
+
+    static func main() {
+        BacktraceSetup.ensureNonInteractive()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
