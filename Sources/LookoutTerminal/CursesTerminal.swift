@@ -101,14 +101,15 @@ public final class CursesTerminal {
         var x = 0
         while x < canvas.width {
             let style = canvas[x, y].style
+            let highlighted = canvas[x, y].highlighted
             var run = ""
             let start = x
-            while x < canvas.width, canvas[x, y].style == style {
+            while x < canvas.width, canvas[x, y].style == style, canvas[x, y].highlighted == highlighted {
                 if let character = canvas[x, y].character { run.append(character) }
                 x += 1
             }
             let (attrs, pair) = palette.attributes(for: style)
-            _ = lo_draw(Int32(y), Int32(start), run, attrs, pair)
+            _ = lo_draw(Int32(y), Int32(start), run, highlighted ? attrs | lo_attr_reverse() : attrs, pair)
         }
     }
 

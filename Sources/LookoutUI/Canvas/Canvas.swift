@@ -1,12 +1,15 @@
-/// One terminal cell: a character and the slot that styles it.
+/// One terminal cell: a character, the slot that styles it, and whether the selection bar covers it.
 public struct Cell: Sendable, Equatable {
     /// The character; `nil` marks the right half of a wide character drawn in the cell before.
     public var character: Character?
     public var style: StyleSlot
+    /// Under the selection bar: drawn in reverse video, keeping the slot's colour (a failing row stays red).
+    public var highlighted: Bool
 
-    public init(_ character: Character?, _ style: StyleSlot = .normal) {
+    public init(_ character: Character?, _ style: StyleSlot = .normal, highlighted: Bool = false) {
         self.character = character
         self.style = style
+        self.highlighted = highlighted
     }
 
     public static let blank = Cell(" ")
@@ -81,10 +84,10 @@ public struct Canvas: Sendable, Equatable {
         return column - x
     }
 
-    /// Sets the style of `rect` without changing its characters (used for the selection bar).
-    public mutating func restyle(_ rect: Rect, to style: StyleSlot) {
+    /// Puts the selection bar over `rect` without changing characters or styles.
+    public mutating func highlight(_ rect: Rect) {
         for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y].style = style }
+            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y].highlighted = true }
         }
     }
 

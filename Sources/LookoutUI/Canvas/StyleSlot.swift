@@ -6,7 +6,6 @@ public enum StyleSlot: String, Sendable, Equatable, Hashable, CaseIterable {
     case title
     case header
     case border
-    case selected
     case ok
     case warn
     case bad

@@ -42,8 +42,9 @@ public struct ServiceDetailView {
              TableCell(Format.age(service.checkSince[check.name], now: now), .dim),
              TableCell(check.message.isEmpty ? "–" : check.message, check.state == .unhealthy ? .bad : .dim)]
         })
-        table.render(in: Rect(x: x, y: y + 1, width: area.width - 2, height: min(checkRows, checks.count + 1)), canvas: &canvas)
-        if checks.isEmpty {
+        if !checks.isEmpty {
+            table.render(in: Rect(x: x, y: y + 1, width: area.width - 2, height: min(checkRows, checks.count + 1)), canvas: &canvas)
+        } else {
             let note = service.lastReadiness == nil ? "waiting for the first readiness probe…"
                 : (service.config.readinessPath == nil ? "no readiness endpoint configured" : "the body listed no checks")
             canvas.write(note, x: x, y: y + 1, style: .dim)
@@ -58,11 +59,17 @@ public struct ServiceDetailView {
         var cx = x
         cx += canvas.write(label + "  ", x: cx, y: y, style: .dim)
         cx += canvas.write(TextLayout.pad(verdict.text, to: 10), x: cx, y: y, style: verdict.style)
-        if let result {
-            let status = result.httpStatus.map { "HTTP \($0)" } ?? "no response"
-            let detail = "\(status) · \(Format.millis(result.timings.totalMillis)) · checked \(Format.age(result.startedAt, now: now)) ago"
-            cx += canvas.write(detail, x: cx, y: y, style: .normal, maxWidth: area.maxX - cx)
+        guard let result else { return y + 1 }
+        let age = "checked \(Format.age(result.startedAt, now: now)) ago"
+        if let error = result.transportError {
+            // No response: the transport error is the whole story; put it first so it is never cut.
+            cx += canvas.write(SafeText.escape(error.message), x: cx, y: y, style: .bad, maxWidth: area.maxX - cx - DisplayWidth.of(age) - 4)
+            canvas.write(" · " + age, x: cx, y: y, style: .dim, maxWidth: max(0, area.maxX - cx - 1))
+            return y + 1
         }
+        let status = result.httpStatus.map { "HTTP \($0)" } ?? "no response"
+        cx += canvas.write("\(status) · \(Format.millis(result.timings.totalMillis)) · \(age)", x: cx, y: y, style: .normal,
+                           maxWidth: area.maxX - cx)
         if let reason, !reason.isEmpty {
             canvas.write("  " + reason, x: cx, y: y, style: .bad, maxWidth: max(0, area.maxX - cx - 1))
         }

@@ -56,7 +56,6 @@ public struct Theme: Sendable, Equatable {
         .title: SlotStyle(.index(6), bold: true),
         .header: SlotStyle(.index(4), bold: true),
         .border: SlotStyle(.index(8)),
-        .selected: SlotStyle(reverse: true),
         .ok: SlotStyle(.index(2)),
         .warn: SlotStyle(.index(3), bold: true),
         .bad: SlotStyle(.index(1), bold: true),

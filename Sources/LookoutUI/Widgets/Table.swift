@@ -70,6 +70,7 @@ public struct Table: Sendable {
     public func render(in area: Rect, canvas: inout Canvas) {
         guard area.height > 0, area.width > 0 else { return }
         let widths = layout(width: area.width)
+        canvas.fill(area)
         drawRow(columns.map { TableCell($0.title, .header) }, widths: widths, y: area.y, x: area.x, canvas: &canvas)
         let visible = max(0, area.height - 1)
         for offset in 0..<visible {
@@ -78,7 +79,7 @@ public struct Table: Sendable {
             let y = area.y + 1 + offset
             drawRow(rows[index], widths: widths, y: y, x: area.x, canvas: &canvas)
             if index == selected {
-                canvas.restyle(Rect(x: area.x, y: y, width: area.width, height: 1), to: .selected)
+                canvas.highlight(Rect(x: area.x, y: y, width: area.width, height: 1))
             }
         }
     }

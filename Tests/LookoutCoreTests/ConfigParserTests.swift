@@ -1,0 +1,199 @@
+import LookoutCore
+import Testing
+
+@Suite("Configuration parsing and validation")
+struct ConfigParserTests {
+    static let valid = """
+    current-context: prod
+    contexts:
+      prod:
+        services:
+          - name: chat-api
+            platform: Cloud Run
+            url: https://chat.example.com/
+            interval: 15s
+            timeout: 2s
+            headers:
+              X-Probe: lookout
+          - name: embed-worker
+            url: http://10.0.0.5:8080
+            readiness: ~
+      staging:
+        services:
+          - name: chat-api
+            url: https://chat.staging.example.com
+            health: /healthz
+            readiness: /readyz
+    """
+
+    @Test func parsesContextsAndServices() throws {
+        let config = try ConfigParser.parse(Self.valid, file: "lookout.yaml")
+        #expect(config.contexts.map(\.name) == ["prod", "staging"])
+        #expect(config.context(named: nil)?.name == "prod")
+        let chat = try #require(config.contexts.first?.services.first)
+        #expect(chat == ServiceConfig(name: "chat-api", platform: "Cloud Run", baseURL: "https://chat.example.com",
+                                      healthPath: "/health", readinessPath: "/health/ready",
+                                      interval: .seconds(15), timeout: .seconds(2),
+                                      headers: [HTTPHeader(name: "X-Probe", value: "lookout")]))
+        let embed = config.contexts[0].services[1]
+        #expect(embed.readinessPath == nil)
+        #expect(embed.url(for: .readiness) == nil)
+        #expect(embed.interval == .seconds(10) && embed.timeout == .seconds(3))
+        let staging = try #require(config.context(named: "staging")?.services.first)
+        #expect(staging.url(for: .liveness) == "https://chat.staging.example.com/healthz")
+        #expect(staging.url(for: .readiness) == "https://chat.staging.example.com/readyz")
+    }
+
+    struct BadCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let yaml: String
+        let expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let badCases: [BadCase] = [
+        BadCase(name: "bad duration", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                interval: often
+        """, expected: ["f.yaml:6: key `contexts.prod.services[0].interval`: expected a positive duration such as 500ms, 5s or 1m, got \"often\""]),
+        BadCase(name: "unknown key (typo)", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                intervall: 5s
+        """, expected: ["f.yaml:6: key `contexts.prod.services[0].intervall`: unknown key (expected one of: headers, health, interval, name, platform, readiness, timeout, url)"]),
+        BadCase(name: "missing url and bad scheme", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+              - name: b
+                url: ftp://b
+        """, expected: [
+            "f.yaml:4: key `contexts.prod.services[0].url`: missing: the service's base URL, e.g. https://chat.example.com",
+            "f.yaml:6: key `contexts.prod.services[1].url`: only http:// and https:// URLs are allowed",
+        ]),
+        BadCase(name: "duplicate service", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+              - name: a
+                url: http://b
+        """, expected: ["f.yaml:6: key `contexts.prod.services[1].name`: duplicate service name \"a\""]),
+        BadCase(name: "timeout longer than interval", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                interval: 2s
+                timeout: 5s
+        """, expected: ["f.yaml:7: key `contexts.prod.services[0].timeout`: longer than the interval (2s): probes would overlap"]),
+        BadCase(name: "header with a bad name", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                headers:
+                  "Bad Header": x
+        """, expected: ["f.yaml:7: key `contexts.prod.services[0].headers.Bad Header`: not a valid HTTP header name"]),
+        BadCase(name: "YAML syntax error", yaml: """
+        contexts:
+          prod:
+            services: [
+        """, expected: ["f.yaml:4: YAML syntax error: did not find expected node content"]),
+        BadCase(name: "no contexts", yaml: "current-context: x\n", expected: [
+            "f.yaml:1: key `contexts`: missing: list at least one context with its services",
+        ]),
+        BadCase(name: "current-context names nothing", yaml: """
+        current-context: prdo
+        contexts:
+          prod:
+            services: []
+        """, expected: ["f.yaml:1: key `current-context`: names no context in `contexts`"]),
+        BadCase(name: "services not a list", yaml: """
+        contexts:
+          prod:
+            services: chat-api
+        """, expected: ["f.yaml:3: key `contexts.prod.services`: expected a list"]),
+    ]
+
+    @Test(arguments: badCases)
+    func reportsEveryErrorWithFileLineAndKey(_ bad: BadCase) {
+        #expect(throws: ConfigErrors.self) { try ConfigParser.parse(bad.yaml, file: "f.yaml") }
+        do {
+            _ = try ConfigParser.parse(bad.yaml, file: "f.yaml")
+        } catch {
+            #expect(error.issues.map(\.description) == bad.expected)
+        }
+    }
+
+    @Test func emptyFileIsAnError() {
+        do {
+            _ = try ConfigParser.parse("", file: "empty.yaml")
+            Issue.record("an empty file must not parse")
+        } catch {
+            #expect(error.description == "empty.yaml: the file is empty")
+        }
+    }
+
+    @Test func hostileValuesAreEscapedInMessages() {
+        let yaml = "contexts:\n  p:\n    services:\n      - name: a\n        url: http://a\n        interval: \"\\e]0;pwned\\a\"\n"
+        do {
+            _ = try ConfigParser.parse(yaml, file: "f.yaml")
+            Issue.record("must not parse")
+        } catch {
+            let text = error.description
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+            #expect(text.contains("\\e]0;pwned\\x07"))
+        }
+    }
+}
+
+@Suite("Configuration lookup order")
+struct ConfigLocatorTests {
+    @Test func flagWinsOverEnvironmentAndFiles() {
+        let path = ConfigLocator.locate(flag: "/etc/x.yaml", environment: ["LOOKOUT_CONFIG": "/env.yaml"], fileExists: { _ in true })
+        #expect(path == "/etc/x.yaml")
+    }
+
+    @Test func environmentThenWorkingDirectoryThenXDG() {
+        #expect(ConfigLocator.locate(flag: nil, environment: ["LOOKOUT_CONFIG": "/env.yaml"], fileExists: { _ in false }) == "/env.yaml")
+        let env = ["XDG_CONFIG_HOME": "/home/u/.config", "HOME": "/home/u"]
+        #expect(ConfigLocator.locate(flag: nil, environment: env, fileExists: { _ in true }) == "lookout.yaml")
+        #expect(ConfigLocator.locate(flag: nil, environment: env, fileExists: { $0.hasPrefix("/home") })
+                == "/home/u/.config/lookout/config.yaml")
+        #expect(ConfigLocator.locate(flag: nil, environment: ["HOME": "/h"], fileExists: { $0 == "/h/.config/lookout/config.yaml" })
+                == "/h/.config/lookout/config.yaml")
+        #expect(ConfigLocator.locate(flag: nil, environment: env, fileExists: { _ in false }) == nil)
+    }
+}
+
+@Suite("Durations")
+struct DurationTextTests {
+    @Test(arguments: [("500ms", 500), ("5s", 5000), ("2m", 120_000), ("1m30s", 90_000), ("1.5s", 1500), ("1h", 3_600_000)])
+    func parses(_ text: String, _ ms: Int64) {
+        #expect(DurationText.parse(text)?.milliseconds == ms)
+    }
+
+    @Test(arguments: ["", "5", "s", "5 parsecs", "-1s", "1x"])
+    func rejects(_ text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+
+    @Test func formatsShortly() {
+        #expect(DurationText.format(.milliseconds(850)) == "850ms")
+        #expect(DurationText.format(.seconds(5)) == "5s")
+        #expect(DurationText.format(.seconds(90)) == "1m30s")
+        #expect(DurationText.format(.seconds(7200)) == "2h")
+    }
+}

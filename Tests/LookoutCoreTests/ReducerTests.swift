@@ -1,0 +1,117 @@
+import Foundation
+import LookoutCore
+import Testing
+
+@Suite("Reducer: keys, probes and effects")
+struct ReducerTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    static let context = ContextConfig(name: "prod", services: [
+        ServiceConfig(name: "chat-api", baseURL: "http://a"),
+        ServiceConfig(name: "rag-search", baseURL: "http://b"),
+        ServiceConfig(name: "embed-worker", baseURL: "http://c"),
+    ])
+
+    func state() -> AppState { AppState(context: Self.context, now: Self.t0) }
+
+    @Test func movesAndClampsTheSelection() {
+        var s = state()
+        #expect(Reducer.reduce(&s, .key(.char("j"))) == [])
+        #expect(s.selection == 1)
+        _ = Reducer.reduce(&s, .key(.down))
+        _ = Reducer.reduce(&s, .key(.down))
+        #expect(s.selection == 2)
+        _ = Reducer.reduce(&s, .key(.char("g")))
+        #expect(s.selection == 0)
+        _ = Reducer.reduce(&s, .key(.up))
+        #expect(s.selection == 0)
+        _ = Reducer.reduce(&s, .key(.char("G")))
+        #expect(s.selection == 2)
+    }
+
+    @Test func opensTheDetailAndGoesBack() {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("j")))
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(s.screen == .serviceDetail(name: "rag-search"))
+        #expect(s.detailService?.name == "rag-search")
+        _ = Reducer.reduce(&s, .key(.char("j")))
+        #expect(s.screen == .serviceDetail(name: "embed-worker"))
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.screen == .overview)
+    }
+
+    @Test func quitRefreshAndSignalsAreEffects() {
+        var s = state()
+        #expect(Reducer.reduce(&s, .key(.char("q"))) == [.quit])
+        #expect(Reducer.reduce(&s, .signal(.hangup)) == [.quit])
+        #expect(Reducer.reduce(&s, .key(.char("r"))) == [.probeNow(services: ["chat-api", "rag-search", "embed-worker"])])
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(Reducer.reduce(&s, .key(.char("r"))) == [.probeNow(services: ["chat-api"])])
+        #expect(Reducer.reduce(&s, .key(.char("Z"))) == [])
+    }
+
+    @Test func helpOpensAndAnyKeyClosesIt() {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        #expect(s.showingHelp)
+        #expect(Reducer.reduce(&s, .key(.char("j"))) == [])
+        #expect(!s.showingHelp && s.selection == 0)
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        #expect(Reducer.reduce(&s, .key(.char("q"))) == [.quit])
+    }
+
+    @Test func probeResultsUpdateTheServiceAndTrackWhenChecksChanged() {
+        var s = state()
+        func readiness(_ body: String, status: Int, at seconds: Double) -> Event {
+            .probe(ProbeResult(service: "chat-api", kind: .readiness, startedAt: Self.t0.addingTimeInterval(seconds),
+                               httpStatus: status, body: Array(body.utf8)))
+        }
+        _ = Reducer.reduce(&s, readiness(#"{"status":"ready","checks":{"db":"healthy","llm_api":"healthy"}}"#, status: 200, at: 1))
+        _ = Reducer.reduce(&s, readiness(#"{"status":"ready","checks":{"db":"healthy","llm_api":"healthy"}}"#, status: 200, at: 5))
+        #expect(s.services[0].checkSince["llm_api"] == Self.t0.addingTimeInterval(1))
+        _ = Reducer.reduce(&s, readiness(#"{"status":"not_ready","checks":{"db":"healthy","llm_api":"unhealthy: timeout"}}"#, status: 503, at: 9))
+        #expect(s.services[0].checkSince["llm_api"] == Self.t0.addingTimeInterval(9))
+        #expect(s.services[0].checkSince["db"] == Self.t0.addingTimeInterval(1))
+        #expect(s.services[0].reason == "llm_api: timeout")
+        #expect(s.now == Self.t0.addingTimeInterval(9))
+        _ = Reducer.reduce(&s, .tick(Self.t0.addingTimeInterval(3)))
+        #expect(s.now == Self.t0.addingTimeInterval(9), "time never goes backwards")
+    }
+
+    @Test func resultsForUnknownServicesAreIgnored() {
+        var s = state()
+        let before = s
+        _ = Reducer.reduce(&s, .probe(ProbeResult(service: "ghost", kind: .liveness, startedAt: Self.t0, httpStatus: 200)))
+        #expect(s == before)
+    }
+
+    @Test func pagingKeepsTheSelectionVisible() {
+        let many = ContextConfig(name: "big", services: (0..<50).map { ServiceConfig(name: "svc-\($0)", baseURL: "http://x") })
+        var s = AppState(context: many, now: Self.t0)
+        _ = Reducer.reduce(&s, .resize(tableRows: 10))
+        _ = Reducer.reduce(&s, .key(.pageDown))
+        #expect(s.selection == 10 && s.scroll == 1)
+        _ = Reducer.reduce(&s, .key(.char("G")))
+        #expect(s.selection == 49 && s.scroll == 40)
+        _ = Reducer.reduce(&s, .key(.pageUp))
+        #expect(s.selection == 39 && s.scroll == 39)
+    }
+}
+
+@Suite("Key map")
+struct KeyMapTests {
+    @Test func dispatchDependsOnTheScreen() {
+        let map = KeyMap.standard
+        #expect(map.command(for: .enter, on: .overview) == .open)
+        #expect(map.command(for: .enter, on: .serviceDetail) == nil)
+        #expect(map.command(for: .escape, on: .serviceDetail) == .back)
+        #expect(map.command(for: .char("q"), on: .serviceDetail) == .quit)
+    }
+
+    @Test func readOnlyDropsDangerousBindings() {
+        let map = KeyMap(bindings: KeyMap.standard.bindings + [KeyBinding([.char("F")], .refresh, "fail over", dangerous: true)])
+        #expect(map.command(for: .char("F"), on: .overview) == .refresh)
+        #expect(map.readOnly().command(for: .char("F"), on: .overview) == nil)
+        #expect(map.readOnly().bindings.count == KeyMap.standard.bindings.count)
+    }
+}

@@ -1,0 +1,112 @@
+import LookoutCore
+import LookoutUI
+import Testing
+
+@Suite("Screens as text")
+struct ScreenSnapshotTests {
+    static let sizes = [(80, 24), (160, 48)]
+
+    @Test(arguments: sizes)
+    func overview(_ width: Int, _ height: Int) {
+        var state = Fixtures.state()
+        _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: height)))
+        Snapshot.assert(DashboardView.render(state, width: width, height: height), named: "overview-\(width)x\(height)")
+    }
+
+    @Test(arguments: sizes)
+    func serviceDetail(_ width: Int, _ height: Int) {
+        let state = Fixtures.state(screen: .serviceDetail(name: "chat-api"))
+        Snapshot.assert(DashboardView.render(state, width: width, height: height), named: "detail-\(width)x\(height)")
+    }
+
+    @Test func serviceDetailOfAServiceThatIsDown() {
+        let state = Fixtures.state(screen: .serviceDetail(name: "embed-worker"))
+        Snapshot.assert(DashboardView.render(state, width: 80, height: 24), named: "detail-down-80x24")
+    }
+
+    @Test func helpOverlay() {
+        var state = Fixtures.state()
+        _ = Reducer.reduce(&state, .key(.char("?")))
+        Snapshot.assert(DashboardView.render(state, width: 80, height: 24), named: "help-80x24")
+    }
+
+    @Test func tooSmallTerminalSaysSo() {
+        let canvas = DashboardView.render(Fixtures.state(), width: 15, height: 4)
+        #expect(canvas.lines[0] == "lookout: termin")
+    }
+}
+
+@Suite("Colour carries meaning")
+struct ScreenStyleTests {
+    /// The style of the first cell of `text` on the canvas, on the first line that also holds `row`.
+    func style(of text: String, in canvas: Canvas, row: String = "") -> (StyleSlot, Bool)? {
+        for (y, line) in canvas.lines.enumerated() where row.isEmpty || line.contains(row) {
+            if let range = line.range(of: text) {
+                let x = line.distance(from: line.startIndex, to: range.lowerBound)
+                return (canvas[x, y].style, canvas[x, y].highlighted)
+            }
+        }
+        return nil
+    }
+
+    @Test func failingStatesAreBadAndPassingOnesOk() throws {
+        let overview = DashboardView.render(Fixtures.state(), width: 120, height: 30)
+        #expect(style(of: "NOT READY", in: overview)?.0 == .bad)
+        #expect(style(of: "NOT READY", in: overview)?.1 == true, "the selected row keeps its colour under the bar")
+        #expect(style(of: "ready", in: overview, row: "rag-search")?.0 == .ok)
+        #expect(style(of: "ready", in: overview, row: "rag-search")?.1 == false)
+        #expect(style(of: "DOWN", in: overview)?.0 == .bad)
+        #expect(style(of: "llm_api: timeout", in: overview)?.0 == .bad)
+
+        let detail = DashboardView.render(Fixtures.state(screen: .serviceDetail(name: "chat-api")), width: 120, height: 30)
+        #expect(style(of: "UNHEALTHY", in: detail)?.0 == .bad)
+        #expect(style(of: "timeout after 5000ms", in: detail)?.0 == .bad)
+        #expect(style(of: "healthy", in: detail, row: "database")?.0 == .ok)
+    }
+
+    @Test func hostileServiceTextIsEscapedOnScreen() {
+        var state = AppState(context: ContextConfig(name: "p", services: [ServiceConfig(name: "evil", baseURL: "http://e")]),
+                             now: Fixtures.now)
+        _ = Reducer.reduce(&state, .probe(ProbeResult(
+            service: "evil", kind: .readiness, startedAt: Fixtures.now, httpStatus: 503,
+            body: Array(#"{"status":"not_ready","checks":{"db":"unhealthy: \u001b]52;c;aGk=\u0007\u001b[2J"}}"#.utf8))))
+        let canvas = DashboardView.render(state, width: 120, height: 20)
+        let text = canvas.lines.joined()
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(text.contains("db: \\e]52;c;aGk=\\x07\\e[2J"))
+    }
+}
+
+@Suite("Widgets")
+struct WidgetTests {
+    @Test func tableFillsEveryCellOfItsArea() {
+        // Pre-filled with x: any cell the table forgets to paint shows up.
+        var canvas = Canvas(width: 30, height: 4, fill: Cell("x"))
+        let table = Table(columns: [TableColumn("NAME", width: 6, flex: 1), TableColumn("N", width: 3, alignRight: true)],
+                          rows: [[TableCell("alpha"), TableCell("1")], [TableCell("a-very-long-name-indeed"), TableCell("22")]],
+                          selected: 1)
+        table.render(in: Rect(x: 0, y: 0, width: 30, height: 3), canvas: &canvas)
+        #expect(canvas.lines == [
+            "NAME                         N",
+            "alpha                        1",
+            "a-very-long-name-indeed     22",
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ])
+        #expect(canvas[0, 2].highlighted && !canvas[0, 1].highlighted)
+    }
+
+    @Test func narrowTablesDropLowPriorityColumnsAndTruncate() {
+        let table = Table(columns: [TableColumn("NAME", width: 8, flex: 1), TableColumn("EXTRA", width: 8, dropPriority: 1),
+                                    TableColumn("STATE", width: 5)], rows: [])
+        #expect(table.layout(width: 14) == [8, 0, 5])
+        #expect(table.layout(width: 30) == [15, 8, 5])
+        #expect(TextLayout.truncate("abcdefgh", to: 5) == "abcd…")
+    }
+
+    @Test func wideCharactersTakeTwoColumns() {
+        var canvas = Canvas(width: 6, height: 1)
+        canvas.write("日本x", x: 0, y: 0)
+        #expect(canvas.lines == ["日本x "])
+        #expect(canvas[1, 0].character == nil)
+    }
+}
