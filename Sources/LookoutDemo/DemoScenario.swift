@@ -22,6 +22,14 @@ public struct DemoIncident: Sendable, Equatable {
     public var reason: String
     public var from: Double
     public var to: Double
+
+    public init(service: String, check: String, reason: String, from: Double, to: Double) {
+        self.service = service
+        self.check = check
+        self.reason = reason
+        self.from = from
+        self.to = to
+    }
 }
 
 /// The demo's script, a pure function of the time since the fleet started, repeating every `cycle`.

@@ -66,7 +66,7 @@ final class CurlTransfer {
         var error: TransportError?
         if bodyTooLarge {
             error = TransportError(code: Int(CURLE_WRITE_ERROR.rawValue),
-                                   message: "response body larger than \(bodyLimit / 1024) KiB, not read")
+                                   message: "response body larger than \(CurlTransfer.size(bodyLimit)), not read")
         } else if code != CURLE_OK {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -75,6 +75,13 @@ final class CurlTransfer {
         return ProbeResult(service: service, kind: kind, startedAt: startedAt,
                            httpStatus: status > 0 ? status : nil, body: body,
                            transportError: error, timings: timings)
+    }
+
+    /// `512 bytes`, `64 KiB`, `1 MiB`.
+    static func size(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     /// Appends a chunk, or refuses it (aborting the transfer) once the cap would be passed.

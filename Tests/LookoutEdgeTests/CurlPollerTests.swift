@@ -1,0 +1,175 @@
+import Foundation
+import Glibc
+import LookoutCore
+import LookoutDemo
+import LookoutHTTP
+import Synchronization
+import Testing
+
+/// Collects the poller's results and waits for them.
+final class ResultSink: Sendable {
+    private let results = Mutex<[ProbeResult]>([])
+
+    func add(_ result: ProbeResult) { results.withLock { $0.append(result) } }
+
+    /// Waits until `predicate` holds for the results so far, or `seconds` pass.
+    func wait(seconds: Double, until predicate: ([ProbeResult]) -> Bool) async -> [ProbeResult] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let now = results.withLock { $0 }
+            if predicate(now) { return now }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return results.withLock { $0 }
+    }
+}
+
+/// A loopback TCP socket that listens and never accepts or answers: the kernel completes the handshake, nothing more.
+final class SilentServer {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.fd = fd
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A port nothing listens on (bound, then released).
+    static func closedPort() throws -> Int {
+        let server = try SilentServer()
+        let port = server.port
+        server.close()
+        return port
+    }
+
+    func close() { Glibc.close(fd) }
+}
+
+@Suite("libcurl poller against real loopback servers", .serialized)
+struct CurlPollerTests {
+    @Test func probesTheDemoFleetAndParsesReadiness() async throws {
+        var scenario = DemoScenario(cycle: .seconds(60))
+        scenario.incidents = [DemoIncident(service: "chat-api", check: "llm_api", reason: "429 from upstream", from: 0, to: 1)]
+        let fleet = try await DemoFleet.start(scenario: scenario)
+        defer { fleet.stop() }
+        let services = try #require(fleet.config.context(named: nil)).services
+        let sink = ResultSink()
+        let poller = CurlPoller(services: services) { sink.add($0) }
+        poller.start()
+        let results = await sink.wait(seconds: 10) { $0.count >= 6 }
+        poller.stop()
+
+        #expect(results.count >= 6)
+        for result in results {
+            #expect(result.transportError == nil, "\(result.service) \(result.kind): \(String(describing: result.transportError))")
+            #expect(result.timings.totalMicros > 0)
+            #expect(result.timings.firstByteMicros <= result.timings.totalMicros)
+        }
+        let chat = try #require(results.first { $0.service == "chat-api" && $0.kind == .readiness })
+        #expect(chat.httpStatus == 503)
+        let report = ReadinessReport.judge(httpStatus: chat.httpStatus ?? 0, body: chat.body)
+        #expect(report.state == .notReady)
+        #expect(report.checks.first { $0.name == "llm_api" } == ReadinessCheck(name: "llm_api", state: .unhealthy, message: "429 from upstream"))
+        let rag = try #require(results.first { $0.service == "rag-search" && $0.kind == .readiness })
+        #expect(rag.httpStatus == 200)
+        #expect(ReadinessReport.judge(httpStatus: 200, body: rag.body).state == .ready)
+        let health = try #require(results.first { $0.service == "embed-worker" && $0.kind == .liveness })
+        #expect(LivenessVerdict.judge(health) == LivenessVerdict(state: .up))
+        #expect(String(decoding: health.body, as: UTF8.self).contains("\"timestamp\":\"20"))
+    }
+
+    @Test func connectionRefusedIsReportedFast() async throws {
+        let port = try SilentServer.closedPort()
+        let sink = ResultSink()
+        let poller = CurlPoller(services: [ServiceConfig(name: "gone", baseURL: "http://127.0.0.1:\(port)", readinessPath: nil,
+                                                         timeout: .seconds(2))]) { sink.add($0) }
+        poller.start()
+        let results = await sink.wait(seconds: 5) { !$0.isEmpty }
+        poller.stop()
+        let result = try #require(results.first)
+        #expect(result.transportError?.code == 7)
+        #expect(result.httpStatus == nil)
+        #expect(result.timings.totalMicros < 500_000)
+        #expect(LivenessVerdict.judge(result).state == .down)
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutAtTheConfiguredTimeout() async throws {
+        let server = try SilentServer()
+        defer { server.close() }
+        let sink = ResultSink()
+        let poller = CurlPoller(services: [ServiceConfig(name: "hung", baseURL: "http://127.0.0.1:\(server.port)", readinessPath: nil,
+                                                         interval: .seconds(30), timeout: .milliseconds(400))]) { sink.add($0) }
+        poller.start()
+        let results = await sink.wait(seconds: 5) { !$0.isEmpty }
+        poller.stop()
+        let result = try #require(results.first)
+        #expect(result.transportError?.code == 28)
+        #expect((380_000...1_500_000).contains(result.timings.totalMicros))
+    }
+
+    @Test func oversizedBodiesAreAbandonedNotBuffered() async throws {
+        let fleet = try await DemoFleet.start()
+        defer { fleet.stop() }
+        let service = try #require(fleet.config.context(named: nil)?.services.first)
+        let sink = ResultSink()
+        let poller = CurlPoller(services: [service], bodyLimit: 16) { sink.add($0) }
+        poller.start()
+        let results = await sink.wait(seconds: 5) { !$0.isEmpty }
+        poller.stop()
+        let result = try #require(results.first)
+        #expect(result.transportError?.message == "response body larger than 16 bytes, not read")
+        #expect(result.body.count <= 16)
+    }
+
+    @Test func probeNowSkipsTheWait() async throws {
+        let fleet = try await DemoFleet.start()
+        defer { fleet.stop() }
+        var service = try #require(fleet.config.context(named: nil)?.services.first)
+        service.interval = .seconds(60)
+        service.readinessPath = nil
+        let sink = ResultSink()
+        let poller = CurlPoller(services: [service]) { sink.add($0) }
+        poller.start()
+        _ = await sink.wait(seconds: 5) { $0.count >= 1 }
+        poller.probeNow([service.name])
+        let results = await sink.wait(seconds: 5) { $0.count >= 2 }
+        poller.stop()
+        #expect(results.count == 2)
+    }
+}
+
+@Suite("Demo scenario")
+struct DemoScenarioTests {
+    @Test func failsAndRecoversEveryCycleWithinTheFirstMinute() {
+        let scenario = DemoScenario(cycle: .seconds(40))
+        let chat = scenario.services[0]
+        func llm(_ seconds: Int) -> String? {
+            scenario.checks(of: chat, at: .seconds(seconds)).first { $0.name == "llm_api" }?.value
+        }
+        #expect(llm(0) == "healthy")
+        #expect(llm(11) == "unhealthy: timeout after 5000ms calling api.openai.com")
+        #expect(llm(23) == "healthy")
+        #expect(llm(51) == "unhealthy: timeout after 5000ms calling api.openai.com", "it repeats")
+        #expect(scenario.services.map(\.platform) == ["Cloud Run", "ECS", "Lambda"])
+    }
+
+    @Test func writtenConfigParsesBack() async throws {
+        let fleet = try await DemoFleet.start()
+        defer { fleet.stop() }
+        let parsed = try ConfigParser.parse(fleet.configYAML, file: "demo.yaml")
+        #expect(parsed == fleet.config)
+    }
+}
