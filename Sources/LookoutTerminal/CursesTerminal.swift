@@ -68,6 +68,15 @@ public final class CursesTerminal {
         if changed { refresh() }
     }
 
+    /// Adopts the window's current size (after SIGWINCH) and forgets the last frame.
+    public func adoptWindowSize() {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 {
+            resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        }
+        invalidate()
+    }
+
     /// Forgets the last frame so the next draw repaints everything (after a resize).
     public func invalidate() { previous = nil }
 

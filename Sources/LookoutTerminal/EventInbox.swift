@@ -31,14 +31,17 @@ public final class EventInbox: Sendable {
         _ = write(writeFD, &byte, 1)
     }
 
-    /// Empties the pipe and the queue: the events posted, and the signals that arrived.
-    public func drain() -> (events: [Event], signals: [TerminationSignal]) {
+    /// Empties the pipe and the queue: the events posted, the termination signals that arrived,
+    /// and whether the window was resized.
+    public func drain() -> (events: [Event], signals: [TerminationSignal], resized: Bool) {
         var signals: [TerminationSignal] = []
+        var resized = false
         var buffer = [UInt8](repeating: 0, count: 256)
         while true {
             let count = read(readFD, &buffer, buffer.count)
             if count <= 0 { break }
             for byte in buffer[0..<count] where byte != 0 {
+                if byte == SignalTrap.resizeByte { resized = true }
                 if let signal = SignalTrap.terminationSignal(Int32(byte)) { signals.append(signal) }
             }
         }
@@ -46,6 +49,6 @@ public final class EventInbox: Sendable {
             defer { queue.removeAll(keepingCapacity: true) }
             return queue
         }
-        return (events, signals)
+        return (events, signals, resized)
     }
 }

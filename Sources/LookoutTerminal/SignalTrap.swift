@@ -12,10 +12,22 @@ public enum SignalTrap {
     private static let crashSignals: [Int32] = [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE]
     private static let previous = PreviousActions(count: crashSignals.count)
 
+    /// Unblocks the signals lookout must see. A parent may have blocked them (test runners and some
+    /// supervisors do) and the mask is inherited: a blocked SIGHUP would leave lookout running after
+    /// its terminal is gone. Call first thing in `main`, before any thread starts, so every thread inherits it.
+    public static func unblockTerminationSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in [SIGINT, SIGTERM, SIGHUP] + crashSignals { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
     /// Routes termination signals to `inbox` and installs the crash handlers.
     public static func install(inbox: EventInbox) {
         pipeFD.store(inbox.writeFD, ordering: .sequentiallyConsistent)
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // SIGWINCH too: handled here rather than by ncurses so that a resize wakes the loop's poll()
+        // whichever thread the kernel picks for the signal (the loop then calls `resizeterm`).
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
                 var byte = UInt8(truncatingIfNeeded: number)
@@ -34,6 +46,9 @@ public enum SignalTrap {
             sigaction(number, &action, previous.slot(index))
         }
     }
+
+    /// The pipe byte that means "the window changed size".
+    static let resizeByte = UInt8(SIGWINCH)
 
     /// Maps a pipe byte back to the termination signal it stands for.
     static func terminationSignal(_ number: Int32) -> TerminationSignal? {

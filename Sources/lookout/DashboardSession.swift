@@ -30,8 +30,11 @@ struct DashboardSession {
 
         var exitReason = "quit"
         var lastTick = Date()
+        // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
+        let crashAfterFirstFrame = ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1"
         loop: while true {
             terminal.draw(DashboardView.render(state, width: size.width, height: size.height))
+            if crashAfterFirstFrame { fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
 
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
@@ -56,6 +59,11 @@ struct DashboardSession {
             }
             if fds[1].revents & Int16(POLLIN) != 0 {
                 let drained = inbox.drain()
+                if drained.resized {
+                    terminal.adoptWindowSize()
+                    size = terminal.size
+                    events.append(.resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
+                }
                 events += drained.events
                 events += drained.signals.map(Event.signal)
                 if let signal = drained.signals.first { exitReason = "signal \(signal.rawValue)" }

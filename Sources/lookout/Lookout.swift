@@ -1,5 +1,6 @@
 import ArgumentParser
 import LookoutCore
+import LookoutTerminal
 
 /// The `lookout` command line: the dashboard by default, plus the demo fleet and configuration tools.
 @main
@@ -20,6 +21,7 @@ struct Lookout: ParsableCommand {
     )
 
     static func main() {
+        SignalTrap.unblockTerminationSignals()
         BacktraceSetup.ensureNonInteractive()
         do {
             var command = try parseAsRoot()

@@ -1,0 +1,166 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The real `lookout` binary, built by `swift build` before the tests (the Makefile does it).
+enum LookoutBinary {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var path: String {
+        if let custom = ProcessInfo.processInfo.environment["LOOKOUT_BIN"], !custom.isEmpty { return custom }
+        return repository.appendingPathComponent(".build/debug/lookout").path
+    }
+
+    /// Fails the test with a clear message when the binary was not built.
+    static func require() throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw E2EError("lookout binary not found at \(path): run `swift build` first (make test does)")
+        }
+        return path
+    }
+}
+
+struct E2EError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A private tmux server running one command in a pane of a given size.
+/// tmux's own output goes to /dev/null: a pipe would be inherited by the tmux server and never close.
+final class TmuxSession {
+    let socket = "lookout-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
+
+    init(command: String, width: Int, height: Int) throws {
+        try tmux(["new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)", command], quiet: true)
+    }
+
+    deinit { kill() }
+
+    /// The pane's text now.
+    func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", "main"])) ?? "" }
+
+    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", "main"] + keys, quiet: true) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"], quiet: true)
+    }
+
+    /// The process id of the pane's command.
+    func panePID() throws -> pid_t {
+        let text = try tmux(["display-message", "-p", "-t", "main", "#{pane_pid}"])
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw E2EError("no pane pid in \(text)") }
+        return pid
+    }
+
+    /// Polls the screen until `predicate` holds; returns the last screen, or throws with it after `seconds`.
+    @discardableResult
+    func waitFor(_ what: String, seconds: Double, _ predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = screen()
+            if predicate(last) { return last }
+            usleep(50_000)
+        }
+        throw E2EError("timed out after \(seconds)s waiting for \(what); screen was:\n\(last)")
+    }
+
+    @discardableResult
+    func waitFor(text: String, seconds: Double = 10) throws -> String {
+        try waitFor("\"\(text)\"", seconds: seconds) { $0.contains(text) }
+    }
+
+    func kill() { _ = try? tmux(["kill-server"], quiet: true) }
+
+    @discardableResult
+    private func tmux(_ arguments: [String], quiet: Bool = false) throws -> String {
+        try Spawn.run(["tmux", "-L", socket] + arguments, captureOutput: !quiet)
+    }
+}
+
+/// Runs a program and waits for it with posix_spawn and waitpid. Foundation's `Process` was seen to hang
+/// in `waitUntilExit` here once tmux daemonised, leaving the client a zombie that was never reaped.
+enum Spawn {
+    /// Runs `argv` (looked up in PATH) with stdin and stderr on /dev/null; returns its stdout when captured.
+    @discardableResult
+    static func run(_ argv: [String], captureOutput: Bool = true) throws -> String {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-spawn-\(UUID().uuidString)").path
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, captureOutput ? outputPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
+        // The test runner's threads block signals; start children with a clean mask and default handlers,
+        // as a login shell would.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
+        guard rc == 0 else { throw E2EError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return captureOutput ? ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "") : ""
+    }
+}
+
+/// A scratch folder for one test's files (config, log, wrapper script).
+struct Scratch {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes an executable shell script that runs `command`, then reports its exit code and whether
+    /// the terminal is back in cooked mode with echo (`icanon echo`), and stays open to be read.
+    func wrapper(running command: String) throws -> String {
+        let script = path("run.sh")
+        let text = """
+        #!/bin/sh
+        \(command)
+        code=$?
+        modes=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')
+        echo "lookout exited $code; tty: $modes"
+        sleep 60
+        """
+        try text.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        return script
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Whether `pid` is gone: no such process, or a zombie (exited, not yet reaped by its parent).
+func processIsGone(_ pid: pid_t) -> Bool {
+    if kill(pid, 0) != 0 && errno == ESRCH { return true }
+    // /proc files report size 0, so read them as a stream rather than by size.
+    guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/stat") else { return true }
+    defer { try? handle.close() }
+    let stat = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    guard let close = stat.lastIndex(of: ")"), stat.distance(from: close, to: stat.endIndex) > 2 else {
+        return false
+    }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state == "Z" || state == "X"
+}
