@@ -31,8 +31,8 @@ struct ConfigCommand: ParsableCommand {
             } catch let error as ConfigLoadError {
                 for issue in error.errors.issues { printError(issue.description) }
                 throw ExitCode(1)
-            } catch let error as ValidationError {
-                printError(error.message)
+            } catch let error as LookoutError {
+                printError(error.description)
                 throw ExitCode(1)
             }
         }

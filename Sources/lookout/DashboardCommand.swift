@@ -21,12 +21,12 @@ struct Dashboard: ParsableCommand {
         guard let path = ConfigLocator.locate(flag: config, environment: environment,
                                               fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
             let tried = ConfigLocator.candidates(environment: environment).joined(separator: ", ")
-            throw ValidationError("no configuration found (tried \(tried)). Try `lookout demo`, or pass --config.")
+            throw LookoutError("no configuration found (tried \(tried)). Try `lookout demo`, or pass --config.")
         }
         let loaded = try ConfigFile.load(path)
         guard let chosen = loaded.context(named: context) else {
             let names = loaded.contexts.map(\.name).joined(separator: ", ")
-            throw ValidationError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
+            throw LookoutError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
         }
         let code = try DashboardSession(context: chosen, display: display).run()
         if code != 0 { throw ExitCode(code) }
@@ -52,7 +52,7 @@ enum ConfigFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ValidationError("\(path): cannot read the configuration: \(error.localizedDescription)")
+            throw LookoutError("\(path): cannot read the configuration: \(error.localizedDescription)")
         }
         do {
             return try ConfigParser.parse(text, file: path)

@@ -37,7 +37,7 @@ struct Demo: ParsableCommand {
             do {
                 try fleet.configYAML.write(toFile: writeConfig, atomically: true, encoding: .utf8)
             } catch {
-                throw ValidationError("cannot write \(writeConfig): \(error.localizedDescription)")
+                throw LookoutError("cannot write \(writeConfig): \(error.localizedDescription)")
             }
         }
         guard fleetOnly else {

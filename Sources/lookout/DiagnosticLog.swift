@@ -55,9 +55,3 @@ final class DiagnosticLog {
         savedStderr = -1
     }
 }
-
-/// An error whose message is shown as is.
-struct LookoutError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

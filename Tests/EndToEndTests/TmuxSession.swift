@@ -79,25 +79,42 @@ final class TmuxSession {
     }
 }
 
-/// Runs a program and waits for it with posix_spawn and waitpid. Foundation's `Process` was seen to hang
-/// in `waitUntilExit` here once tmux daemonised, leaving the client a zombie that was never reaped.
+/// Runs programs with posix_spawn and waitpid. Foundation's `Process` was seen to hang in
+/// `waitUntilExit` here once tmux daemonised, leaving the client a zombie that was never reaped.
 enum Spawn {
-    /// Runs `argv` (looked up in PATH) with stdin and stderr on /dev/null; returns its stdout when captured.
+    /// What a finished program left.
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `argv` (looked up in PATH) with stdin on /dev/null and waits; returns its exit status and output.
+    static func capture(_ argv: [String]) throws -> Output {
+        let out = temporaryPath("out"), err = temporaryPath("err")
+        defer { unlink(out); unlink(err) }
+        let pid = try start(argv, stdout: out, stderr: err)
+        let status = wait(pid)
+        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return Output(status: status, stdout: read(out), stderr: read(err))
+    }
+
+    /// Runs `argv` and waits; returns its stdout when captured.
     @discardableResult
     static func run(_ argv: [String], captureOutput: Bool = true) throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("lookout-spawn-\(UUID().uuidString)").path
-        defer { unlink(outputPath) }
+        if captureOutput { return try capture(argv).stdout }
+        _ = wait(try start(argv, stdout: "/dev/null", stderr: "/dev/null"))
+        return ""
+    }
+
+    /// Starts `argv` in the background with its output sent to the given files; returns its pid.
+    static func start(_ argv: [String], stdout: String, stderr: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, captureOutput ? outputPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm-256color"
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // The test runner's threads block signals; start children with a clean mask and default handlers,
         // as a login shell would.
         var attributes = posix_spawnattr_t()
@@ -111,12 +128,27 @@ enum Spawn {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArgs + cEnv).forEach { free($0) } }
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         guard rc == 0 else { throw E2EError("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    /// Waits for `pid`; returns its exit code (128 + signal when killed).
+    static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return captureOutput ? ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "") : ""
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    static func temporaryPath(_ tag: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("lookout-spawn-\(tag)-\(UUID().uuidString)").path
     }
 }
 

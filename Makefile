@@ -1,0 +1,27 @@
+# lookout — the two commands of the quick start, and their parts.
+#   make demo   installs what is missing, builds, and opens the dashboard on the embedded demo fleet
+#   make test   installs what is missing (tmux too), builds, and runs every test suite
+SWIFT ?= swift
+BIN := .build/debug/lookout
+
+.PHONY: demo test build deps test-deps clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+test-deps:
+	@scripts/ensure-deps.sh --tests
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	$(BIN) demo
+
+# --build-tests also builds the lookout binary that the end-to-end suite drives in tmux.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

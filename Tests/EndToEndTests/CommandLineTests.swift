@@ -1,0 +1,88 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The binary's non-interactive commands, run as a user would.
+@Suite("End to end: command line", .serialized)
+struct CommandLineTests {
+    @Test func versionAndHelp() throws {
+        let binary = try LookoutBinary.require()
+        let version = try Spawn.capture([binary, "--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let help = try Spawn.capture([binary, "--help"])
+        #expect(help.status == 0)
+        for word in ["demo", "config", "dashboard", "--version"] { #expect(help.stdout.contains(word)) }
+    }
+
+    @Test func configValidateSaysOKOrNamesFileLineAndKey() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let good = scratch.path("good.yaml"), bad = scratch.path("bad.yaml")
+        try "contexts:\n  prod:\n    services:\n      - name: a\n        url: https://a.example.com\n"
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        try "contexts:\n  prod:\n    services:\n      - name: a\n        url: https://a.example.com\n        interval: soon\n      - name: b\n"
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+
+        let ok = try Spawn.capture([binary, "config", "validate", good])
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "OK \(good): 1 context(s), 1 service(s)\n")
+
+        let broken = try Spawn.capture([binary, "config", "validate", bad])
+        #expect(broken.status == 1)
+        #expect(broken.stderr == """
+        \(bad):6: key `contexts.prod.services[0].interval`: expected a positive duration such as 500ms, 5s or 1m, got "soon"
+        \(bad):7: key `contexts.prod.services[1].url`: missing: the service's base URL, e.g. https://chat.example.com
+
+        """)
+
+        let missing = try Spawn.capture([binary, "config", "validate", scratch.path("nope.yaml")])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nope.yaml: cannot read the configuration"))
+    }
+
+    @Test func dashboardWithABrokenConfigExitsWithTheErrorsAndNoScreen() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let bad = scratch.path("bad.yaml")
+        try "contexts:\n  prod:\n    servces: []\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let run = try Spawn.capture([binary, "--config", bad, "--log-file", scratch.path("log")])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("\(bad):3: key `contexts.prod.servces`: unknown key"))
+    }
+
+    @Test func fleetOnlyWritesAConfigThatAnotherLookoutWatches() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = scratch.path("demo.yaml"), output = scratch.path("fleet.out")
+        let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--write-config", config],
+                                    stdout: output, stderr: scratch.path("fleet.err"))
+        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+
+        let deadline = Date().addingTimeInterval(15)
+        var printed = ""
+        while Date() < deadline {
+            printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            if printed.contains("serving until interrupted") { break }
+            usleep(50_000)
+        }
+        for service in ["chat-api", "rag-search", "embed-worker"] {
+            #expect(printed.contains(service), "fleet output: \(printed)")
+        }
+        #expect(printed.contains("http://127.0.0.1:"))
+        #expect(printed.contains("/health/ready"))
+        #expect(try Spawn.capture([binary, "config", "validate", config]).status == 0)
+
+        let tmux = try TmuxSession(command: "\(binary) --config \(config) --log-file \(scratch.path("log"))", width: 120, height: 30)
+        try tmux.waitFor("three services, probed", seconds: 15) { screen in
+            ["chat-api", "rag-search", "embed-worker"].allSatisfy { screen.contains($0) } && screen.contains(" up ")
+        }
+        tmux.kill()
+
+        kill(fleet, SIGINT)
+        #expect(Spawn.wait(fleet) == 128 + SIGINT, "the fleet stops on Ctrl-C")
+    }
+}
