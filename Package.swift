@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // C interop: plain typed functions over macros, globals and variadic calls.
@@ -24,7 +25,10 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Pure core: domain, configuration, readiness parsing, app state and reducer. No C, no I/O.
-        .target(name: "LookoutCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "LookoutCore", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         // UI: cell canvas, widgets, screens, themes, key map. No ncurses.
         .target(name: "LookoutUI", dependencies: ["LookoutCore", .product(name: "Yams", package: "Yams")]),
 
@@ -42,7 +46,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore"]),
+        .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: ["LookoutHTTP", "LookoutDemo", "LookoutCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore"]),

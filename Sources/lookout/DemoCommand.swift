@@ -24,6 +24,12 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Length of the scripted scenario's cycle (e.g. 40s).")
     var cycle: String = "40s"
 
+    @Option(name: .long, help: "Print this many generated log lines (LLM calls, access lines, malformed lines) and exit.")
+    var generateLogs: Int?
+
+    @Option(name: .long, help: "Seed for --generate-logs.")
+    var seed: UInt64 = 42
+
     @OptionGroup var display: DisplayOptions
 
     func validate() throws {
@@ -31,6 +37,17 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
+        if let generateLogs {
+            var generator = LLMCallLogGenerator(seed: seed)
+            var block = ""
+            for index in 0..<generateLogs {
+                block += generator.nextLine()
+                block += "\n"
+                if index % 4096 == 4095 { FileHandle.standardOutput.write(Data(block.utf8)); block = "" }
+            }
+            FileHandle.standardOutput.write(Data(block.utf8))
+            return
+        }
         let scenario = DemoScenario(cycle: DurationText.parse(cycle) ?? .seconds(40))
         let fleet = try blockingAwait { try await DemoFleet.start(scenario: scenario) }
         if let writeConfig {

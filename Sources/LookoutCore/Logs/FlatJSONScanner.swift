@@ -1,0 +1,388 @@
+/// Where one field's value lies in the line: a byte range and what kind of JSON value it is.
+public struct FieldSpan: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable { case none, string, escapedString, number, literal }
+    public var start = 0
+    public var end = 0
+    public var kind = Kind.none
+    /// Position of the key among the field's candidates; lower wins.
+    public var rank = 0
+    public var unit = FieldUnit.plain
+
+    public init() {}
+}
+
+/// A mapping compiled for the byte scanner: each top-level key packed into four 64-bit words (keys up to
+/// 32 bytes; longer ones cannot match), so a key is recognised with a few integer compares.
+public struct ScanTable: Sendable {
+    struct Entry: Sendable {
+        let length: Int
+        let words: (UInt64, UInt64, UInt64, UInt64)
+        let field: LogField
+        let rank: Int
+        let unit: FieldUnit
+    }
+    static let maxKeyLength = 32
+    let mapping: LogMapping
+    let entries: ContiguousArray<Entry>
+    let nestedRoots: ContiguousArray<Entry>
+    /// Open-addressing index over `entries` by (length, first word): entry index + 1, 0 when empty.
+    let slots: ContiguousArray<UInt8>
+    static let slotBits: UInt64 = 8
+
+    public init(_ mapping: LogMapping) {
+        self.mapping = mapping
+        entries = ContiguousArray(mapping.topLevelKeys.filter { $0.key.utf8.count <= Self.maxKeyLength }.map { key, field, rank, unit in
+            Entry(length: key.utf8.count, words: Self.pack(Array(key.utf8)), field: field, rank: rank, unit: unit)
+        })
+        nestedRoots = ContiguousArray(mapping.nestedRoots.filter { $0.utf8.count <= Self.maxKeyLength }.map { key in
+            Entry(length: key.utf8.count, words: Self.pack(Array(key.utf8)), field: .message, rank: 0, unit: .plain)
+        })
+        var slots = ContiguousArray<UInt8>(repeating: 0, count: 1 << Int(Self.slotBits))
+        for (index, entry) in entries.enumerated() where index < 255 {
+            var slot = Self.slot(entry.length, entry.words.0)
+            while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = UInt8(index + 1)
+        }
+        self.slots = slots
+    }
+
+    @inline(__always)
+    static func slot(_ length: Int, _ firstWord: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((firstWord ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15) >> (64 - slotBits))
+    }
+
+    static func pack(_ bytes: [UInt8]) -> (UInt64, UInt64, UInt64, UInt64) {
+        bytes.withUnsafeBufferPointer { pack($0, 0, $0.count) }
+    }
+
+    /// Packs `bytes[start..<end]` (at most 32 bytes) little-endian into four words, zero-padded.
+    /// `limit` is how far the buffer may be read: with 32 readable bytes, four unaligned loads and masks do it.
+    @inline(__always)
+    static func pack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, limit: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+        guard start + 32 <= limit, let base = bytes.baseAddress else { return pack(bytes, start, end) }
+        let raw = UnsafeRawPointer(base + start)
+        let length = end - start
+        @inline(__always) func word(_ k: Int) -> UInt64 {
+            let remaining = length - 8 * k
+            if remaining <= 0 { return 0 }
+            let value = raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
+            return remaining >= 8 ? value : value & ((1 << UInt64(remaining * 8)) - 1)
+        }
+        return (word(0), word(1), word(2), word(3))
+    }
+
+    static func pack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var i = start
+        var shift: UInt64 = 0
+        var word = 0
+        var current: UInt64 = 0
+        while i < end {
+            current |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+            if shift == 64 {
+                switch word { case 0: w.0 = current; case 1: w.1 = current; case 2: w.2 = current; default: w.3 = current }
+                word += 1
+                shift = 0
+                current = 0
+            }
+        }
+        if shift > 0 {
+            switch word { case 0: w.0 = current; case 1: w.1 = current; case 2: w.2 = current; default: w.3 = current }
+        }
+        return w
+    }
+}
+
+/// The verdict of a scan.
+public enum ScanOutcome: Sendable, Equatable {
+    /// Every wanted top-level field found is in the spans.
+    case fields
+    /// Valid so far, but the line needs the full parser (a nested path's root holds an object,
+    /// non-ASCII text, or an unusual number): nothing is lost, it is just slower.
+    case needsFullParse
+    /// Not a JSON object.
+    case malformed
+}
+
+/// A byte-level scanner for one JSON object per line: picks the mapping's top-level keys and skips the rest
+/// without building any value. It validates as it goes so that it never accepts what the full parser rejects;
+/// anything it is unsure of goes to the full parser (`needsFullParse`). Differential-tested against it.
+public enum FlatJSONScanner {
+    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+    private static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
+    private static let openBracket = UInt8(ascii: "["), closeBracket = UInt8(ascii: "]")
+    private static let colon = UInt8(ascii: ":"), comma = UInt8(ascii: ",")
+
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    /// Scans `bytes[start..<end]`; `spans` must have one slot per `LogField` and is overwritten.
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, table: ScanTable,
+                            spans: inout [FieldSpan]) -> ScanOutcome {
+        spans.withUnsafeMutableBufferPointer { scan(bytes, start, end, table: table, spans: $0) }
+    }
+
+    /// The scan proper, on a buffer (no copy-on-write checks on the hot path).
+    public static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, table: ScanTable,
+                            spans: UnsafeMutableBufferPointer<FieldSpan>) -> ScanOutcome {
+        for index in spans.indices { spans[index].kind = .none }
+        var i = start
+        while i < end, isSpace(bytes[i]) { i += 1 }
+        guard i < end, bytes[i] == openBrace else { return .malformed }
+        i += 1
+        var needsFull = false
+        var first = true
+        while true {
+            while i < end, isSpace(bytes[i]) { i += 1 }
+            guard i < end else { return .malformed }
+            if bytes[i] == closeBrace {
+                // `{"a":1,}`: Foundation's parser accepts a trailing comma, and the two routes must agree.
+                i += 1
+                break
+            }
+            // Key.
+            guard bytes[i] == quote else { return .malformed }
+            let keyStart = i + 1
+            guard let (keyEnd, keyEscaped, keyHigh) = stringEnd(bytes, keyStart, end) else { return .malformed }
+            if keyEscaped || keyHigh { needsFull = true }
+            i = keyEnd + 1
+            while i < end, isSpace(bytes[i]) { i += 1 }
+            guard i < end, bytes[i] == colon else { return .malformed }
+            i += 1
+            while i < end, isSpace(bytes[i]) { i += 1 }
+            guard i < end else { return .malformed }
+            // Value.
+            let entry = keyEscaped ? nil : lookup(bytes, keyStart, keyEnd, table)
+            let valueStart = i
+            let byte = bytes[i]
+            var kind = FieldSpan.Kind.none
+            var valueEnd = i
+            if byte == quote {
+                guard let (e, escaped, high) = stringEnd(bytes, i + 1, end) else { return .malformed }
+                if high { needsFull = true }
+                kind = escaped ? .escapedString : .string
+                valueEnd = e
+                i = e + 1
+            } else if byte == openBrace || byte == openBracket {
+                guard let e = skipContainer(bytes, i, end, needsFull: &needsFull) else { return .malformed }
+                if byte == openBrace, isNestedRoot(bytes, keyStart, keyEnd, table) { needsFull = true }
+                i = e
+            } else if byte == UInt8(ascii: "-") || byte &- 48 < 10 {
+                guard let e = numberEnd(bytes, i, end) else { return .malformed }
+                // Exponents can overflow (`1e400`), which the full parser rejects: let it judge them.
+                for k in i..<e where bytes[k] | 0x20 == UInt8(ascii: "e") { needsFull = true }
+                kind = .number
+                valueEnd = e
+                i = e
+            } else if let e = literalEnd(bytes, i, end) {
+                kind = .literal
+                valueEnd = e
+                i = e
+            } else {
+                return .malformed
+            }
+            if let entry, kind != .none {
+                let slot = entry.field.rawValue
+                if spans[slot].kind == .none || entry.rank <= spans[slot].rank {
+                    let contentStart = kind == .string || kind == .escapedString ? valueStart + 1 : valueStart
+                    spans[slot].start = contentStart
+                    spans[slot].end = valueEnd
+                    spans[slot].kind = kind
+                    spans[slot].rank = entry.rank
+                    spans[slot].unit = entry.unit
+                }
+            }
+            first = false
+            while i < end, isSpace(bytes[i]) { i += 1 }
+            guard i < end else { return .malformed }
+            if bytes[i] == comma { i += 1; continue }
+            if bytes[i] == closeBrace { i += 1; break }
+            return .malformed
+        }
+        while i < end, isSpace(bytes[i]) { i += 1 }
+        guard i == end else { return .malformed }
+        return needsFull ? .needsFullParse : .fields
+    }
+
+    /// The index of the closing quote of a string starting at `i` (after the opening quote),
+    /// whether it holds escapes, and whether it holds non-ASCII bytes; nil when unterminated or invalid.
+    @inline(__always)
+    static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Bool, Bool)? {
+        var i = start
+        var escaped = false
+        var high = false
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        while i < end {
+            // Eight bytes at a time while none is a quote, a backslash, a control byte or non-ASCII (SWAR).
+            while i + 8 <= end {
+                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let quotes = w ^ 0x2222_2222_2222_2222, slashes = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let zeroInQuotes = (quotes &- 0x0101_0101_0101_0101) & ~quotes
+                let zeroInSlashes = (slashes &- 0x0101_0101_0101_0101) & ~slashes
+                let controls = (w &- 0x2020_2020_2020_2020) & ~w
+                if (zeroInQuotes | zeroInSlashes | controls | w) & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+            guard i < end else { break }
+            let b = bytes[i]
+            if b == quote { return (i, escaped, high) }
+            if b == backslash {
+                escaped = true
+                guard i + 1 < end else { return nil }
+                let next = bytes[i + 1]
+                switch next {
+                case quote, backslash, UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    i += 2
+                case UInt8(ascii: "u"):
+                    guard i + 6 <= end, JSONBytes.hex4(bytes, i + 2) != nil else { return nil }
+                    // Surrogates need pairing rules the full parser enforces: let it decide.
+                    high = true
+                    i += 6
+                default:
+                    return nil
+                }
+                continue
+            }
+            if b < 0x20 { return nil }
+            if b >= 0x80 { high = true }
+            i += 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func isNumberByte(_ b: UInt8) -> Bool {
+        b &- 48 < 10 || b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+            || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+    }
+
+    /// The end of a JSON number starting at `start`, or nil when the bytes there are not one
+    /// (the byte after it must not continue it: `01`, `1.`, `1e` and `1x` are not numbers).
+    @inline(__always)
+    static func numberEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var i = start
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end, bytes[i] &- 48 < 10 else { return nil }
+        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < end, bytes[i] &- 48 < 10 { i += 1 } }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < end, bytes[i] &- 48 < 10 else { return nil }
+            while i < end, bytes[i] &- 48 < 10 { i += 1 }
+        }
+        if i < end, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < end, bytes[i] &- 48 < 10 else { return nil }
+            while i < end, bytes[i] &- 48 < 10 { i += 1 }
+        }
+        if i < end, isNumberByte(bytes[i]) { return nil }
+        return i
+    }
+
+    /// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+    static func validNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var i = start
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end, bytes[i] &- 48 < 10 else { return false }
+        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < end, bytes[i] &- 48 < 10 { i += 1 } }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < end, bytes[i] &- 48 < 10 else { return false }
+            while i < end, bytes[i] &- 48 < 10 { i += 1 }
+        }
+        if i < end, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < end, bytes[i] &- 48 < 10 else { return false }
+            while i < end, bytes[i] &- 48 < 10 { i += 1 }
+        }
+        return i == end
+    }
+
+    @inline(__always)
+    static func literalEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int? {
+        func matches(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= end else { return false }
+            let p = word.utf8Start
+            for k in 0..<n where bytes[i + k] != p[k] { return false }
+            return true
+        }
+        if matches("true") { return i + 4 }
+        if matches("false") { return i + 5 }
+        if matches("null") { return i + 4 }
+        return nil
+    }
+
+    /// Skips a nested object or array, validating its structure; returns the index after it.
+    static func skipContainer(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, needsFull: inout Bool) -> Int? {
+        // Nested values are validated loosely (balanced brackets, terminated strings); anything the
+        // full parser might reject inside them makes the line take the full parser.
+        var depth = 0
+        var i = start
+        var previousSignificant: UInt8 = 0
+        while i < end {
+            let b = bytes[i]
+            if b == quote {
+                guard let (e, _, high) = stringEnd(bytes, i + 1, end) else { return nil }
+                if high { needsFull = true }
+                i = e + 1
+                previousSignificant = quote
+                continue
+            }
+            if b == openBrace || b == openBracket {
+                depth += 1
+            } else if b == closeBrace || b == closeBracket {
+                if previousSignificant == comma { needsFull = true }
+                depth -= 1
+                if depth == 0 { return i + 1 }
+                if depth < 0 { return nil }
+            } else if !isSpace(b) && b != colon && b != comma && !isNumberByte(b) && !(b >= 97 && b <= 122) {
+                return nil
+            }
+            if b >= 97 && b <= 122 && b != UInt8(ascii: "e") { needsFull = true }   // literals inside: let the parser judge
+            if !isSpace(b) { previousSignificant = b }
+            i += 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func find(_ entries: ContiguousArray<ScanTable.Entry>, _ bytes: UnsafeBufferPointer<UInt8>,
+                     _ start: Int, _ end: Int) -> ScanTable.Entry? {
+        let length = end - start
+        guard length <= ScanTable.maxKeyLength else { return nil }
+        let w = ScanTable.pack(bytes, start, end)
+        for entry in entries where entry.length == length && entry.words.0 == w.0 && entry.words.1 == w.1
+            && entry.words.2 == w.2 && entry.words.3 == w.3 {
+            return entry
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable) -> ScanTable.Entry? {
+        let length = end - start
+        guard length <= ScanTable.maxKeyLength else { return nil }
+        let w = ScanTable.pack(bytes, start, end, limit: bytes.count)
+        var slot = ScanTable.slot(length, w.0)
+        let mask = table.slots.count - 1
+        while true {
+            let found = Int(table.slots[slot])
+            if found == 0 { return nil }
+            let entry = table.entries[found - 1]
+            if entry.length == length && entry.words.0 == w.0 && entry.words.1 == w.1 && entry.words.2 == w.2
+                && entry.words.3 == w.3 {
+                return entry
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    static func isNestedRoot(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable) -> Bool {
+        !table.nestedRoots.isEmpty && find(table.nestedRoots, bytes, start, end) != nil
+    }
+}

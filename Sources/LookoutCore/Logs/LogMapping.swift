@@ -1,0 +1,53 @@
+/// How a value found at a path becomes a field value.
+public enum FieldUnit: Sendable, Equatable {
+    /// Taken as is (latency: milliseconds).
+    case plain
+    /// A latency in seconds, converted to milliseconds.
+    case seconds
+    /// A duration string such as Google's `"0.431227s"`, converted to milliseconds.
+    case durationString
+    /// Its presence marks the record failed (`error.type`); a numeric value is also the HTTP status.
+    case errorMarker
+}
+
+/// One place a field may be found: a path of object keys (a single key may contain dots, as OTel's do).
+public struct FieldPath: Sendable, Equatable {
+    public var components: [String]
+    public var unit: FieldUnit
+
+    public init(_ path: String, unit: FieldUnit = .plain, literal: Bool = false) {
+        components = literal ? [path] : path.split(separator: ".").map(String.init)
+        self.unit = unit
+    }
+
+    /// A single top-level key (the byte scanner's fast path).
+    public var isTopLevel: Bool { components.count == 1 }
+}
+
+/// A mapping turns a decoded object into a `LogRecord`: for each field, candidate paths in order.
+public struct LogMapping: Sendable, Equatable {
+    public var name: String
+    public var paths: [LogField: [FieldPath]]
+
+    public init(name: String, paths: [LogField: [FieldPath]]) {
+        self.name = name
+        self.paths = paths
+    }
+
+    /// The name recorded for lines that could not be decoded.
+    public static let malformedName = "malformed"
+
+    /// Keys the byte scanner looks for, with the field and rank (position among the candidates).
+    public var topLevelKeys: [(key: String, field: LogField, rank: Int, unit: FieldUnit)] {
+        paths.flatMap { field, candidates in
+            candidates.enumerated().compactMap { rank, path in
+                path.isTopLevel ? (path.components[0], field, rank, path.unit) : nil
+            }
+        }
+    }
+
+    /// First keys of nested paths: when one holds an object, the line takes the full parser.
+    public var nestedRoots: Set<String> {
+        Set(paths.values.flatMap { $0 }.filter { !$0.isTopLevel }.map { $0.components[0] })
+    }
+}

@@ -1,0 +1,214 @@
+/// Reads log bytes into `CallStatistics` at memory speed: successful calls on one-line JSON objects are counted
+/// straight from the byte scanner's spans; everything else (errors, which need their class; nested paths;
+/// escapes; envelopes; other shapes) goes through the full decoder. Tests check both routes agree.
+public struct StatsReader: Sendable {
+    public private(set) var statistics: CallStatistics
+    private var pipeline: LogPipeline
+    private var lane: FastLane
+    /// Off: every line takes the decoder (the reference the fast lane is tested against).
+    public var useFastLane = true
+
+    private let mapping: LogMapping?
+
+    public init(mapping: LogMapping? = nil, grouping: StatsGrouping = .provider, maxGroups: Int = 1000) {
+        statistics = CallStatistics(grouping: grouping, maxGroups: maxGroups)
+        self.mapping = mapping
+        pipeline = LogPipeline(mapping: mapping)
+        pipeline.keepRaw = false
+        lane = FastLane(grouping: grouping)
+    }
+
+    /// The mapping detected (or given).
+    public var mappingName: String { pipeline.decoder.mappingName }
+
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
+        // The closures work on locals swapped out of `self`, so the pipeline can be mutated at the same time
+        // without copying the statistics (a copy would duplicate every histogram).
+        var statistics = CallStatistics(grouping: self.statistics.grouping, maxGroups: 0)
+        var lane = FastLane(grouping: self.lane.grouping)
+        swap(&statistics, &self.statistics)
+        swap(&lane, &self.lane)
+        defer {
+            swap(&statistics, &self.statistics)
+            swap(&lane, &self.lane)
+        }
+        if useFastLane {
+            pipeline.feed(chunk, fastLane: { lane.take($0, $1, $2, $3, into: &statistics) }, emit: { statistics.add($0) })
+        } else {
+            pipeline.feed(chunk, emit: { statistics.add($0) })
+        }
+    }
+
+    /// Ends one input (file or stream): flushes its last line and framing; the next input detects its own mapping.
+    public mutating func finish() {
+        var statistics = CallStatistics(grouping: self.statistics.grouping, maxGroups: 0)
+        swap(&statistics, &self.statistics)
+        pipeline.finish { statistics.add($0) }
+        swap(&statistics, &self.statistics)
+        pipeline = LogPipeline(mapping: mapping)
+        pipeline.keepRaw = false
+    }
+}
+
+/// The byte-level route of `StatsReader`.
+struct FastLane: Sendable {
+    let grouping: StatsGrouping
+    private var spans = [FieldSpan](repeating: FieldSpan(), count: LogField.allCases.count)
+    private var groupKeys: [(key: [UInt8], index: Int)] = []
+
+    init(grouping: StatsGrouping) { self.grouping = grouping }
+
+    /// Counts the line if it is a well-formed flat object that is either no LLM call or a successful one
+    /// with plain values; returns false to hand it to the decoder.
+    mutating func take(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable,
+                       into statistics: inout CallStatistics) -> Bool {
+        let outcome = spans.withUnsafeMutableBufferPointer { FlatJSONScanner.scan(bytes, start, end, table: table, spans: $0) }
+        guard outcome == .fields else { return false }
+        let provider = spans[LogField.provider.rawValue]
+        if provider.kind == .none {
+            statistics.addNonCall()
+            return true
+        }
+        guard provider.kind == .string else { return false }
+        let groupField: LogField = grouping == .provider ? .provider : grouping == .model ? .model : .service
+        let group = spans[groupField.rawValue]
+        guard group.kind == .string else { return false }
+
+        // The same judgement as `LogRecord.isError` and `errorClass`, on bytes; unusual values go to the decoder.
+        var failed = false
+        let status = spans[LogField.status.rawValue]
+        switch status.kind {
+        case .none: break
+        case .string, .escapedString: if Self.isOneOf(bytes, status, Self.errorStatusWords) { failed = true }
+        default: return false
+        }
+        let http = spans[LogField.httpStatus.rawValue]
+        var httpStatus: Int?
+        switch http.kind {
+        case .none: break
+        case .number:
+            guard http.unit == .plain, let code = JSONBytes.double(bytes, http.start, http.end).flatMap(FieldValue.integral)
+            else { return false }
+            httpStatus = code
+            if code >= 400 { failed = true }
+        default: return false
+        }
+        let level = spans[LogField.level.rawValue]
+        switch level.kind {
+        case .none: break
+        case .string: if Self.isOneOf(bytes, level, Self.errorLevelWords) { failed = true }
+        default: return false
+        }
+        var errorClass: ErrorClass?
+        if failed {
+            guard status.kind != .escapedString else { return false }
+            errorClass = classify(bytes, httpStatus: httpStatus, status: status)
+            guard errorClass != nil else { return false }
+        }
+
+        guard let latency = number(.latency, bytes), let input = number(.inputTokens, bytes),
+              let output = number(.outputTokens, bytes), let cost = number(.cost, bytes) else { return false }
+        var latencyMs = latency.value
+        if let value = latencyMs {
+            switch latency.unit {
+            case .plain: break
+            case .seconds: latencyMs = value * 1000
+            default: return false
+            }
+        }
+        let inputTokens = input.value.flatMap(FieldValue.integral)
+        let outputTokens = output.value.flatMap(FieldValue.integral)
+        if input.value != nil && inputTokens == nil { return false }
+        if output.value != nil && outputTokens == nil { return false }
+
+        statistics.addCall(group: index(of: group, bytes, &statistics), errorClass: errorClass, latencyMs: latencyMs,
+                           inputTokens: inputTokens, outputTokens: outputTokens, costUSD: cost.value)
+        return true
+    }
+
+    /// A numeric field: absent (value nil), a JSON number, or nil (the whole result) when the decoder must judge it.
+    @inline(__always)
+    private func number(_ field: LogField, _ bytes: UnsafeBufferPointer<UInt8>) -> (value: Double?, unit: FieldUnit)? {
+        let span = spans[field.rawValue]
+        switch span.kind {
+        case .none: return (nil, span.unit)
+        case .number:
+            guard let value = JSONBytes.double(bytes, span.start, span.end) else { return nil }
+            return (value, span.unit)
+        default: return nil
+        }
+    }
+
+    private mutating func index(of span: FieldSpan, _ bytes: UnsafeBufferPointer<UInt8>, _ statistics: inout CallStatistics) -> Int {
+        let length = span.end - span.start
+        for entry in groupKeys where entry.key.count == length {
+            var equal = true
+            entry.key.withUnsafeBufferPointer { key in
+                for k in 0..<length where key[k] != bytes[span.start + k] { equal = false; break }
+            }
+            if equal { return entry.index }
+        }
+        let key = Array(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]))
+        let index = statistics.index(of: String(decoding: key, as: UTF8.self))
+        if groupKeys.count < 64 { groupKeys.append((key, index)) }
+        return index
+    }
+
+    /// `ErrorClass.isErrorStatus`'s words.
+    static let errorStatusWords: [StaticString] = ["error", "failure", "failed", "fail", "timeout", "exception"]
+    /// The words `LogLevel.parse` maps to `.error` or `.fatal`.
+    static let errorLevelWords: [StaticString] = ["error", "err", "eror", "severe", "fatal", "critical", "crit", "alert",
+                                                  "emergency", "panic"]
+
+    private var scratch: [UInt8] = []
+
+    /// `ErrorClass.classify` on bytes: the same words searched in "<status> <message>", lower-cased.
+    /// Nil when the message needs the decoder (it is not a plain or simply escaped string).
+    private mutating func classify(_ bytes: UnsafeBufferPointer<UInt8>, httpStatus: Int?, status: FieldSpan) -> ErrorClass? {
+        if httpStatus == 429 { return .rateLimit }
+        let message = spans[LogField.message.rawValue]
+        guard message.kind == .none || message.kind == .string || message.kind == .escapedString else { return nil }
+        scratch.removeAll(keepingCapacity: true)
+        if status.kind != .none { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[status.start..<status.end])) }
+        scratch.append(UInt8(ascii: " "))
+        if message.kind == .escapedString {
+            JSONBytes.unescape(bytes, message.start, message.end, into: &scratch)
+        } else if message.kind == .string {
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[message.start..<message.end]))
+        }
+        for index in scratch.indices where scratch[index] &- 65 < 26 { scratch[index] |= 0x20 }
+        if contains("429") || contains("rate limit") || contains("ratelimit") || contains("rate_limit") { return .rateLimit }
+        if httpStatus == 408 || contains("timeout") || contains("timed out") { return .timeout }
+        if let httpStatus, (500..<600).contains(httpStatus) { return .server }
+        return .other
+    }
+
+    private func contains(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount, p = word.utf8Start
+        guard scratch.count >= n else { return false }
+        return scratch.withUnsafeBufferPointer { hay in
+            var i = 0
+            while i <= hay.count - n {
+                var k = 0
+                while k < n && hay[i + k] == p[k] { k += 1 }
+                if k == n { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    static func isOneOf(_ bytes: UnsafeBufferPointer<UInt8>, _ span: FieldSpan, _ words: [StaticString]) -> Bool {
+        for word in words where equalsIgnoringCase(bytes, span, word) { return true }
+        return false
+    }
+
+    @inline(__always)
+    static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ span: FieldSpan, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard span.end - span.start == n else { return false }
+        let p = word.utf8Start
+        for k in 0..<n where bytes[span.start + k] | 0x20 != p[k] { return false }
+        return true
+    }
+}

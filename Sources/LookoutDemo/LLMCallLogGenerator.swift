@@ -1,0 +1,104 @@
+import Foundation
+
+/// A deterministic pseudo-random generator (SplitMix64), so generated logs are reproducible from a seed.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Writes the JSON log lines an AI service emits: LLM calls (provider, model, latency, status, tokens, cost),
+/// access lines, some OpenAI-style nested `usage` objects, and a share of malformed lines.
+/// Used by the demo fleet's log files and by the `stats` benchmark (`lookout demo --generate-logs N`).
+public struct LLMCallLogGenerator: Sendable {
+    public struct Model: Sendable {
+        let provider: String, name: String, inputPerMillion: Double, outputPerMillion: Double, latencyMs: Double
+    }
+
+    public static let models = [
+        Model(provider: "openai", name: "gpt-4o-mini", inputPerMillion: 0.15, outputPerMillion: 0.60, latencyMs: 420),
+        Model(provider: "openai", name: "gpt-4o", inputPerMillion: 2.50, outputPerMillion: 10.00, latencyMs: 900),
+        Model(provider: "anthropic", name: "claude-3-5-haiku-20241022", inputPerMillion: 0.80, outputPerMillion: 4.00, latencyMs: 610),
+        Model(provider: "azure-openai", name: "gpt-4o-mini", inputPerMillion: 0.15, outputPerMillion: 0.60, latencyMs: 480),
+    ]
+    static let services = ["chat-api", "rag-search", "embed-worker"]
+
+    private var random: SeededRandom
+    private var sequence = 0
+    private let start: Date
+    /// Share of lines that are LLM calls, access lines, nested-usage calls and malformed lines.
+    public var mix = (llm: 0.78, access: 0.15, nested: 0.02, malformed: 0.05)
+
+    public init(seed: UInt64 = 42, start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+        random = SeededRandom(seed: seed)
+        self.start = start
+    }
+
+    /// The next line, without its newline.
+    public mutating func nextLine() -> String {
+        sequence += 1
+        let roll = Double.random(in: 0..<1, using: &random)
+        let time = Self.timestamp(start.addingTimeInterval(Double(sequence) * 0.004))
+        let service = Self.services[Int.random(in: 0..<Self.services.count, using: &random)]
+        if roll < mix.llm { return llmCall(time: time, service: service, nested: false) }
+        if roll < mix.llm + mix.access {
+            let path = ["/health", "/health/ready", "/v1/chat", "/v1/search"][Int.random(in: 0..<4, using: &random)]
+            let code = Double.random(in: 0..<1, using: &random) < 0.97 ? 200 : 503
+            return "{\"timestamp\":\"\(time)\",\"level\":\"INFO\",\"service\":\"\(service)\",\"message\":\"GET \(path) \(code)\","
+                + "\"path\":\"\(path)\",\"status_code\":\(code),\"duration_ms\":\(Self.fixed(Double.random(in: 0.4..<30, using: &random), 1))}"
+        }
+        if roll < mix.llm + mix.access + mix.nested { return llmCall(time: time, service: service, nested: true) }
+        let call = llmCall(time: time, service: service, nested: false)
+        return String(call.prefix(Int.random(in: 10..<(call.count - 5), using: &random)))
+    }
+
+    /// One LLM call line for `provider` (or a random one) as the demo fleet logs it.
+    public mutating func llmCall(time: String, service: String, nested: Bool, provider: String? = nil,
+                                 errorRate: Double = 0.06, rateLimitShare: Double = 0.5, latencyFactor: Double = 1) -> String {
+        let candidates = provider.map { p in Self.models.filter { $0.provider == p } } ?? Self.models
+        let model = candidates.isEmpty ? Self.models[0] : candidates[Int.random(in: 0..<candidates.count, using: &random)]
+        let input = Int.random(in: 20...1800, using: &random)
+        let failed = Double.random(in: 0..<1, using: &random) < errorRate
+        var latency = model.latencyMs * latencyFactor * Double.random(in: 0.35...2.2, using: &random)
+        if Double.random(in: 0..<1, using: &random) < 0.01 { latency *= 6 }
+        let requestID = String(format: "req-%08x", sequence)
+        if failed {
+            let kind = Double.random(in: 0..<1, using: &random)
+            let (code, error): (Int, String) = kind < rateLimitShare ? (429, "rate limited by \(model.provider)")
+                : kind < rateLimitShare + 0.3 ? (503, "upstream 503 from \(model.provider)") : (504, "timeout after 30000ms")
+            if code == 429 { latency = Double.random(in: 40...160, using: &random) }
+            return "{\"timestamp\":\"\(time)\",\"level\":\"ERROR\",\"service\":\"\(service)\",\"message\":\"llm call failed: \\\"\(error)\\\"\","
+                + "\"request_id\":\"\(requestID)\",\"provider\":\"\(model.provider)\",\"model\":\"\(model.name)\","
+                + "\"latency_ms\":\(Self.fixed(latency, 1)),\"status\":\"error\",\"status_code\":\(code),\"input_tokens\":\(input),\"output_tokens\":0}"
+        }
+        let output = Int.random(in: 5...700, using: &random)
+        let cost = (Double(input) * model.inputPerMillion + Double(output) * model.outputPerMillion) / 1_000_000
+        let tokens = nested ? "\"usage\":{\"input_tokens\":\(input),\"output_tokens\":\(output)}"
+            : "\"input_tokens\":\(input),\"output_tokens\":\(output)"
+        return "{\"timestamp\":\"\(time)\",\"level\":\"INFO\",\"service\":\"\(service)\",\"message\":\"llm call succeeded\","
+            + "\"request_id\":\"\(requestID)\",\"provider\":\"\(model.provider)\",\"model\":\"\(model.name)\","
+            + "\"latency_ms\":\(Self.fixed(latency, 1)),\"status\":\"success\",\"status_code\":200,\(tokens),\"cost_usd\":\(Self.fixed(cost, 8))}"
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+    static func timestamp(_ date: Date) -> String {
+        let ms = Int((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = ms / 1000
+        let day = seconds / 86400, second = seconds % 86400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm): no formatter on the hot path.
+        let z = day + 719_468, era = z / 146_097, doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, second / 3600, (second / 60) % 60, second % 60, ms % 1000)
+    }
+}
