@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmark: `lookout stats` against jq on the same generated log, after checking they agree.
+#   scripts/bench-stats.sh [LINES] [--with-slurp]
+# Generates LINES (default 1,000,000) lines with lookout's own generator (LLM calls, access lines,
+# nested `usage` objects, ~5% malformed), checks lookout's per-provider requests, errors, tokens and
+# cost against jq's, and prints wall time, lines/s, MB/s and peak RSS of each (GNU time).
+# jq runs in streaming mode (`reduce inputs`, its fastest and leanest form); --with-slurp also times
+# the common `-s … group_by` form, which holds the whole file in memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+lines=1000000
+slurp=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-slurp) slurp=1 ;;
+    *) lines="$arg" ;;
+  esac
+done
+
+scripts/ensure-deps.sh
+need=()
+command -v jq >/dev/null || need+=(jq)
+[ -x /usr/bin/time ] || need+=(time)
+command -v bc >/dev/null || need+=(bc)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+swift build -c release --product lookout >/dev/null 2>&1
+bin=.build/release/lookout
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+log="$work/bench.log"
+"$bin" demo --generate-logs "$lines" > "$log"
+bytes=$(stat -c %s "$log")
+
+# Per-provider aggregates in jq, streaming: the same definitions as lookout stats
+# (error: status error/failure, HTTP code >= 400, or level ERROR; tokens also from a nested `usage`).
+jq_reduce='reduce (inputs | fromjson? | select(type == "object" and .provider != null)) as $r ({};
+  .[$r.provider] |= {
+    requests: ((.requests // 0) + 1),
+    errors: ((.errors // 0) + (if ($r.status == "error" or $r.status == "failure" or (($r.status_code // 0) >= 400)
+                                   or $r.level == "ERROR") then 1 else 0 end)),
+    input_tokens: ((.input_tokens // 0) + ($r.input_tokens // $r.usage.input_tokens // 0)),
+    output_tokens: ((.output_tokens // 0) + ($r.output_tokens // $r.usage.output_tokens // 0)),
+    cost_usd: ((.cost_usd // 0) + ($r.cost_usd // 0))})'
+
+measure() { # name, output file, command...
+  local name=$1 out=$2; shift 2
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$out"
+  read -r seconds rss_kb < "$work/$name.time"
+  printf '%-22s %8.2f s %12.0f lines/s %8.1f MB/s %8.1f MB peak RSS\n' "$name" "$seconds" \
+    "$(echo "$lines / $seconds" | bc -l)" "$(echo "$bytes / 1048576 / $seconds" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
+  eval "${name//[^a-z]/_}_seconds=$seconds"
+}
+
+
+echo "input: $lines lines, $(echo "$bytes / 1048576" | bc) MB ($log)"
+measure lookout "$work/lookout.json" "$bin" stats --format json "$log"
+measure jq-stream "$work/jq.json" jq -R -n "$jq_reduce" "$log"
+if [ "$slurp" = 1 ]; then
+  measure jq-slurp "$work/jq-slurp.json" jq -R -s 'split("\n") | map(fromjson? | select(type == "object" and .provider != null))
+    | group_by(.provider) | map({key: .[0].provider, value: {requests: length}}) | from_entries' "$log"
+fi
+
+# Agreement: the same numbers per provider (cost compared to the micro-dollar).
+norm='to_entries | map({key, value: {requests: .value.requests, errors: .value.errors,
+  input_tokens: .value.input_tokens, output_tokens: .value.output_tokens,
+  cost_micro_usd: ((.value.cost_usd // 0) * 1000000 | round)}}) | sort_by(.key) | from_entries'
+jq -S ".groups | $norm" "$work/lookout.json" > "$work/a.json"
+jq -S "$norm" "$work/jq.json" > "$work/b.json"
+if diff -u "$work/b.json" "$work/a.json"; then
+  echo "agreement: lookout stats and jq report the same requests, errors, tokens and cost per provider"
+else
+  echo "DISAGREEMENT between lookout stats and jq (above)" >&2
+  exit 1
+fi
+printf 'speed-up over jq (streaming): %.1fx\n' "$(echo "$jq_stream_seconds / $lookout_seconds" | bc -l)"
