@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // C interop: plain typed functions over macros, globals and variadic calls.
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "LookoutCore", dependencies: [
             .product(name: "Yams", package: "Yams"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "DequeModule", package: "swift-collections"),
         ]),
         // UI: cell canvas, widgets, screens, themes, key map. No ncurses.
         .target(name: "LookoutUI", dependencies: ["LookoutCore", .product(name: "Yams", package: "Yams")]),
@@ -35,6 +37,7 @@ let package = Package(
         // Edges.
         .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl"]),
         .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "CNcursesw"]),
+        .target(name: "LookoutSources", dependencies: ["LookoutCore"]),
         .target(name: "LookoutDemo", dependencies: [
             "LookoutCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -42,14 +45,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lookout", dependencies: [
-            "LookoutCore", "LookoutUI", "LookoutHTTP", "LookoutTerminal", "LookoutDemo",
+            "LookoutCore", "LookoutUI", "LookoutHTTP", "LookoutTerminal", "LookoutDemo", "LookoutSources",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"]),
-        .testTarget(name: "LookoutEdgeTests", dependencies: ["LookoutHTTP", "LookoutDemo", "LookoutCore"]),
+        .testTarget(name: "LookoutEdgeTests", dependencies: ["LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,17 @@ public enum DemoConfigWriter {
                 if let readiness = service.readinessPath { lines.append("        readiness: \(readiness)") }
                 lines.append("        interval: \(DurationText.format(service.interval))")
                 lines.append("        timeout: \(DurationText.format(service.timeout))")
+                if !service.logs.isEmpty {
+                    lines.append("        logs:")
+                    for source in service.logs {
+                        switch source.kind {
+                        case let .file(path): lines.append("          - file: \"\(path)\"")
+                        case let .command(argv): lines.append("          - command: [\(argv.map { "\"\($0)\"" }.joined(separator: ", "))]")
+                        }
+                        if let mapping = source.mapping { lines.append("            mapping: \(mapping)") }
+                        if source.fromStart { lines.append("            from-start: true") }
+                    }
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"

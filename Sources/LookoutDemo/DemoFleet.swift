@@ -15,16 +15,22 @@ public final class DemoFleet: Sendable {
 
     public let scenario: DemoScenario
     public let endpoints: [Endpoint]
+    /// Where the services write their JSON logs (one file each).
+    public let logDirectory: String
     private let task: Task<Void, any Error>
 
-    private init(scenario: DemoScenario, endpoints: [Endpoint], task: Task<Void, any Error>) {
+    private init(scenario: DemoScenario, endpoints: [Endpoint], logDirectory: String, task: Task<Void, any Error>) {
         self.scenario = scenario
         self.endpoints = endpoints
+        self.logDirectory = logDirectory
         self.task = task
     }
 
     /// Binds one server per service on 127.0.0.1 (ephemeral ports) and returns once all listen.
-    public static func start(scenario: DemoScenario = DemoScenario()) async throws -> DemoFleet {
+    public static func start(scenario: DemoScenario = DemoScenario(), logDirectory: String? = nil) async throws -> DemoFleet {
+        let directory = logDirectory ?? NSTemporaryDirectory() + "lookout-demo-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let writer = DemoLogWriter(directory: directory, services: scenario.services)
         let started = ContinuousClock.now
         let ports = Mutex<[String: Int]>([:])
         var logger = Logger(label: "lookout.demo")
@@ -42,6 +48,7 @@ public final class DemoFleet: Sendable {
         let task = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for app in apps { group.addTask { try await app.run() } }
+                group.addTask { await writer.run(seed: UInt64(getpid())) }
                 try await group.waitForAll()
             }
         }
@@ -52,7 +59,7 @@ public final class DemoFleet: Sendable {
         }
         let bound = ports.withLock { $0 }
         let endpoints = scenario.services.map { Endpoint(spec: $0, url: "http://127.0.0.1:\(bound[$0.name] ?? 0)") }
-        return DemoFleet(scenario: scenario, endpoints: endpoints, task: task)
+        return DemoFleet(scenario: scenario, endpoints: endpoints, logDirectory: directory, task: task)
     }
 
     /// Serves until the calling task is cancelled.
@@ -66,8 +73,10 @@ public final class DemoFleet: Sendable {
     /// A configuration whose `demo` context points at this fleet.
     public var config: LookoutConfig {
         LookoutConfig(contexts: [ContextConfig(name: "demo", services: endpoints.map { endpoint in
-            ServiceConfig(name: endpoint.spec.name, platform: endpoint.spec.platform, baseURL: endpoint.url,
-                          interval: .seconds(2), timeout: .seconds(1))
+            var service = ServiceConfig(name: endpoint.spec.name, platform: endpoint.spec.platform, baseURL: endpoint.url,
+                                        interval: .seconds(2), timeout: .seconds(1))
+            service.logs = [LogSourceConfig(kind: .file(path: "\(logDirectory)/\(endpoint.spec.name).log"), mapping: "app")]
+            return service
         })], currentContext: "demo")
     }
 

@@ -33,6 +33,7 @@ public struct LLMCallLogGenerator: Sendable {
 
     private var random: SeededRandom
     private var sequence = 0
+    private var calls = 0
     private let start: Date
     /// Share of lines that are LLM calls, access lines, nested-usage calls and malformed lines.
     public var mix = (llm: 0.78, access: 0.15, nested: 0.02, malformed: 0.05)
@@ -63,13 +64,14 @@ public struct LLMCallLogGenerator: Sendable {
     /// One LLM call line for `provider` (or a random one) as the demo fleet logs it.
     public mutating func llmCall(time: String, service: String, nested: Bool, provider: String? = nil,
                                  errorRate: Double = 0.06, rateLimitShare: Double = 0.5, latencyFactor: Double = 1) -> String {
+        calls += 1
         let candidates = provider.map { p in Self.models.filter { $0.provider == p } } ?? Self.models
         let model = candidates.isEmpty ? Self.models[0] : candidates[Int.random(in: 0..<candidates.count, using: &random)]
         let input = Int.random(in: 20...1800, using: &random)
         let failed = Double.random(in: 0..<1, using: &random) < errorRate
         var latency = model.latencyMs * latencyFactor * Double.random(in: 0.35...2.2, using: &random)
         if Double.random(in: 0..<1, using: &random) < 0.01 { latency *= 6 }
-        let requestID = String(format: "req-%08x", sequence)
+        let requestID = String(format: "req-%08x", calls)
         if failed {
             let kind = Double.random(in: 0..<1, using: &random)
             let (code, error): (Int, String) = kind < rateLimitShare ? (429, "rate limited by \(model.provider)")

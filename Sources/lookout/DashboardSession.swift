@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import LookoutCore
 import LookoutHTTP
+import LookoutSources
 import LookoutTerminal
 import LookoutUI
 
@@ -11,6 +12,7 @@ import LookoutUI
 struct DashboardSession {
     let context: ContextConfig
     let display: DisplayOptions
+    var logCapacity = 50_000
 
     /// Runs until `q`, a termination signal or a lost terminal; returns the exit code.
     func run() throws -> Int32 {
@@ -19,14 +21,22 @@ struct DashboardSession {
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
         let poller = CurlPoller(services: context.services) { inbox.post(.probe($0)) }
+        let tailer = FileTailer(sources: context.services.flatMap { service in
+            service.logs.compactMap { source -> FileTailer.Source? in
+                guard case let .file(path) = source.kind else { return nil }
+                return FileTailer.Source(service: service.name, path: path, mapping: source.mapping.flatMap(LogMapping.preset(named:)),
+                                         fromStart: source.fromStart)
+            }
+        }) { inbox.post(.logs($0)) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme)
-        var state = AppState(context: context, now: Date(), readOnly: display.readonly)
+        var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: logCapacity)
         var size = terminal.size
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
         poller.start()
+        tailer.start()
 
         var exitReason = "quit"
         var lastTick = Date()
@@ -85,6 +95,7 @@ struct DashboardSession {
         terminal.restore()
         log.restoreStandardError()
         poller.stop()
+        tailer.stop()
         log.write("dashboard stopped: \(exitReason)")
         return 0
     }

@@ -115,3 +115,82 @@ struct KeyMapTests {
         #expect(map.readOnly().bindings.count == KeyMap.standard.bindings.count)
     }
 }
+
+@Suite("Logs screen state")
+struct LogsStateTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func record(_ provider: String?, level: LogLevel = .info, id: String) -> LogRecord {
+        var r = LogRecord(raw: "{\"provider\":\"\(provider ?? "")\",\"request_id\":\"\(id)\"}", mapping: "app")
+        r.provider = provider
+        r.level = level
+        r.requestID = id
+        return r
+    }
+
+    func state(capacity: Int = 100) -> AppState {
+        var s = AppState(context: ContextConfig(name: "p", services: []), now: Self.t0, logCapacity: capacity)
+        _ = Reducer.reduce(&s, .key(.char("4")))
+        return s
+    }
+
+    func batch(_ records: [LogRecord]) -> Event { .logs(LogBatch(service: "chat-api", source: "/x.log", records: records)) }
+
+    @Test func typingAFilterAppliesItOnEnter() {
+        var s = state()
+        _ = Reducer.reduce(&s, batch([record("openai", id: "1"), record("anthropic", id: "2"), record("openai", level: .error, id: "3")]))
+        #expect(s.screen == .logs && s.logs.visible.count == 3)
+        for key in [Key.char("/")] + "provider:open".map(Key.char) + [.enter] { _ = Reducer.reduce(&s, .key(key)) }
+        #expect(s.logs.filter?.source == "provider:open")
+        #expect(s.logs.visible.compactMap { s.logs.line($0)?.record.requestID } == ["1", "3"])
+        // q while typing is text, not quit.
+        _ = Reducer.reduce(&s, .key(.char("/")))
+        #expect(Reducer.reduce(&s, .key(.char("q"))) == [])
+        #expect(s.logs.filterInput == "provider:openq")
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.logs.filterInput == nil && s.logs.filter?.source == "provider:open")
+    }
+
+    @Test func aBadFilterSaysWhyAndKeepsTheInput() {
+        var s = state()
+        for key in [Key.char("/")] + "colour:red".map(Key.char) + [.enter] { _ = Reducer.reduce(&s, .key(key)) }
+        #expect(s.logs.filterInput == "colour:red")
+        #expect(s.logs.filterError?.hasPrefix("unknown field \"colour\"") == true)
+    }
+
+    @Test func pauseFreezesTheViewAndCountsNewRecords() {
+        var s = state()
+        _ = Reducer.reduce(&s, batch([record("openai", id: "1")]))
+        _ = Reducer.reduce(&s, .key(.char(" ")))
+        _ = Reducer.reduce(&s, batch([record("openai", id: "2"), record("openai", id: "3")]))
+        #expect(s.logs.isPaused && s.logs.visible.count == 1 && s.logs.newWhilePaused == 2)
+        _ = Reducer.reduce(&s, .key(.char(" ")))
+        #expect(!s.logs.isPaused && s.logs.visible.count == 3)
+    }
+
+    @Test func theRingIsBoundedAndErrorsAreOneKeyAway() {
+        var s = state(capacity: 100)
+        _ = Reducer.reduce(&s, batch((0..<250).map { record("openai", level: $0 % 50 == 0 ? .error : .info, id: "\($0)") }))
+        #expect(s.logs.lines.count == 100 && s.logs.lines.first?.record.requestID == "150")
+        _ = Reducer.reduce(&s, .key(.char("g")))
+        _ = Reducer.reduce(&s, .key(.char("n")))
+        #expect(s.logs.current.flatMap { s.logs.line($0)?.record.requestID } == "200")
+        _ = Reducer.reduce(&s, .key(.char("N")))
+        #expect(s.logs.current.flatMap { s.logs.line($0)?.record.requestID } == "150")
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(s.logs.detail != nil)
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.logs.detail == nil && s.screen == .logs)
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.screen == .overview)
+    }
+
+    @Test(arguments: [
+        ("level>=warn", ["2", "3"]), ("level=error", ["3"]), ("/\"request_id\":\"[12]\"/", ["1", "2"]), ("ANTHRO", ["2"]), ("provider:openai level<warn", ["1"]),
+    ])
+    func filterTerms(_ text: String, _ expected: [String]) throws {
+        let records = [record("openai", id: "1"), record("anthropic", level: .warn, id: "2"), record("openai", level: .error, id: "3")]
+        let filter = try LogFilter(text)
+        #expect(records.filter(filter.matches).compactMap(\.requestID) == expected)
+    }
+}

@@ -2,10 +2,11 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer"]
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
-                                           "interval", "timeout", "headers"]
+                                           "interval", "timeout", "headers", "logs"]
+    static let logKeys: Set<String> = ["file", "command", "mapping", "from-start"]
 
     /// Parses and validates `text`; `file` is only used to name the file in issues.
     public static func parse(_ text: String, file: String) throws(ConfigErrors) -> LookoutConfig {
@@ -32,6 +33,12 @@ public enum ConfigParser {
         for (key, _, value) in reader.pairs(root, at: "", allowed: topKeys) ?? [] {
             switch key {
             case "current-context": config.currentContext = reader.string(value, at: key)
+            case "log-buffer":
+                if let text = reader.string(value, at: key), let size = Int(text), (100...10_000_000).contains(size) {
+                    config.logBuffer = size
+                } else {
+                    reader.fail(value, key, "expected a number of records between 100 and 10000000")
+                }
             default: contextsNode = value
             }
         }
@@ -128,7 +135,52 @@ public enum ConfigParser {
                 service.headers.append(HTTPHeader(name: name, value: text))
             }
         }
+        if let value = values["logs"] {
+            for (index, node) in (reader.sequence(value, at: "\(path).logs") ?? []).enumerated() {
+                if let source = readLogSource(node, at: "\(path).logs[\(index)]", &reader) { service.logs.append(source) }
+            }
+        }
         return reader.issues.count == issuesBefore ? service : nil
+    }
+
+    private static func readLogSource(_ node: Node, at path: String, _ reader: inout YAMLReader) -> LogSourceConfig? {
+        guard let pairs = reader.pairs(node, at: path, allowed: logKeys) else { return nil }
+        var values: [String: Node] = [:]
+        for (key, _, value) in pairs { values[key] = value }
+        var kind: LogSourceConfig.Kind?
+        switch (values["file"], values["command"]) {
+        case let (file?, nil):
+            if let text = reader.string(file, at: "\(path).file") {
+                if text.isEmpty { reader.fail(file, "\(path).file", "an empty path") } else { kind = .file(path: text) }
+            }
+        case let (nil, command?):
+            let argv = (reader.sequence(command, at: "\(path).command") ?? []).compactMap { reader.string($0, at: "\(path).command") }
+            if argv.isEmpty || argv[0].isEmpty {
+                reader.fail(command, "\(path).command", "expected a non-empty argv list such as [kubectl, logs, -f, deploy/chat-api] (no shell)")
+            } else {
+                kind = .command(argv: argv)
+            }
+        case (_?, _?):
+            reader.fail(node, path, "give either `file` or `command`, not both")
+        case (nil, nil):
+            reader.fail(node, path, "missing `file` (a path or glob) or `command` (an argv list)")
+        }
+        var mapping: String?
+        if let value = values["mapping"], let name = reader.string(value, at: "\(path).mapping") {
+            if LogMapping.preset(named: name) == nil {
+                reader.fail(value, "\(path).mapping", "unknown mapping (one of: \(LogMapping.presets.map(\.name).joined(separator: ", ")))")
+            }
+            mapping = name
+        }
+        var fromStart = false
+        if let value = values["from-start"] {
+            guard let flag = value.bool else {
+                reader.fail(value, "\(path).from-start", "expected true or false")
+                return nil
+            }
+            fromStart = flag
+        }
+        return kind.map { LogSourceConfig(kind: $0, mapping: mapping, fromStart: fromStart) }
     }
 
     private static func syntaxIssue(_ error: YamlError, file: String) -> ConfigIssue {

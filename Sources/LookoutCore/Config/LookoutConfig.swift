@@ -6,6 +6,8 @@ public struct LookoutConfig: Sendable, Equatable {
     public var contexts: [ContextConfig]
     /// The context opened when `--context` is not given; the first one when absent.
     public var currentContext: String?
+    /// Records kept for the Logs screen (a ring: the oldest go first).
+    public var logBuffer = 50_000
 
     public init(contexts: [ContextConfig], currentContext: String? = nil) {
         self.contexts = contexts
@@ -46,6 +48,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var timeout: Duration
     /// Extra request headers, in file order.
     public var headers: [HTTPHeader]
+    /// Where the service's logs come from.
+    public var logs: [LogSourceConfig] = []
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),
@@ -77,5 +81,34 @@ public struct HTTPHeader: Sendable, Equatable {
     public init(name: String, value: String) {
         self.name = name
         self.value = value
+    }
+}
+
+/// One log source of a service: a file (path or glob, followed across rotation) or a command's output.
+public struct LogSourceConfig: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case file(path: String)
+        /// Run as argv, never through a shell.
+        case command(argv: [String])
+    }
+
+    public var kind: Kind
+    /// A preset name; nil detects the shape from the first JSON line.
+    public var mapping: String?
+    /// Read files from the beginning instead of the end.
+    public var fromStart: Bool
+
+    public init(kind: Kind, mapping: String? = nil, fromStart: Bool = false) {
+        self.kind = kind
+        self.mapping = mapping
+        self.fromStart = fromStart
+    }
+
+    /// A short label for status lines: the file path or the command.
+    public var label: String {
+        switch kind {
+        case let .file(path): return path
+        case let .command(argv): return argv.joined(separator: " ")
+        }
     }
 }

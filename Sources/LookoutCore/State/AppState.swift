@@ -4,11 +4,13 @@ import Foundation
 public enum Screen: Sendable, Equatable {
     case overview
     case serviceDetail(name: String)
+    case logs
 
     public var kind: ScreenKind {
         switch self {
         case .overview: return .overview
         case .serviceDetail: return .serviceDetail
+        case .logs: return .logs
         }
     }
 }
@@ -29,8 +31,12 @@ public struct AppState: Sendable, Equatable {
     /// Rows the services table can show; set by resize events so paging moves by a screenful.
     public var visibleRows = 10
     public var readOnly: Bool
+    /// The Logs screen: every service's records in one bounded ring.
+    public var logs: LogViewState
 
-    public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false) {
+    public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
+                logCapacity: Int = 50_000) {
+        self.logs = LogViewState(capacity: logCapacity)
         self.contextName = context.name
         self.services = context.services.map(ServiceState.init(config:))
         self.keyMap = readOnly ? keyMap.readOnly() : keyMap
@@ -54,6 +60,8 @@ public struct AppState: Sendable, Equatable {
 public enum Event: Sendable, Equatable {
     case key(Key)
     case probe(ProbeResult)
+    /// Records (and a status change) from one log source.
+    case logs(LogBatch)
     case tick(Date)
     /// The terminal now has this many rows for the services table.
     case resize(tableRows: Int)

@@ -2,12 +2,15 @@
 public enum Command: String, Sendable, Equatable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case open, back, refresh, help, quit
+    case showOverview, showLogs
+    case togglePause, startFilter, nextError, previousError
 }
 
 /// The screens a binding applies to.
 public enum ScreenKind: String, Sendable, Equatable, CaseIterable {
     case overview
     case serviceDetail
+    case logs
 }
 
 /// One binding: keys, the command they run, where, and how help describes it.
@@ -54,7 +57,7 @@ public struct KeyMap: Sendable, Equatable {
 
     /// lookout's default bindings (vim-like, arrows too).
     public static let standard = KeyMap(bindings: [
-        KeyBinding([.char("j"), .down], .moveDown, "move down (next service on a detail screen)", hint: "move"),
+        KeyBinding([.char("j"), .down], .moveDown, "move down (next service on a detail screen)"),
         KeyBinding([.char("k"), .up], .moveUp, "move up"),
         KeyBinding([.pageDown, .ctrl("f")], .pageDown, "page down"),
         KeyBinding([.pageUp, .ctrl("b")], .pageUp, "page up"),
@@ -62,6 +65,14 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char("G"), .end], .bottom, "go to bottom"),
         KeyBinding([.enter, .char("l"), .right], .open, "open the selected service", screens: [.overview], hint: "open"),
         KeyBinding([.escape, .char("h"), .left, .backspace], .back, "back to the overview", screens: [.serviceDetail], hint: "back"),
+        KeyBinding([.enter], .open, "show the record as JSON", screens: [.logs], hint: "detail"),
+        KeyBinding([.escape], .back, "close the record, or back to the overview", screens: [.logs], hint: "back"),
+        KeyBinding([.char(" ")], .togglePause, "pause or follow", screens: [.logs], hint: "pause"),
+        KeyBinding([.char("/")], .startFilter, "filter: text, field:value, level>=warn, /regex/", screens: [.logs], hint: "filter"),
+        KeyBinding([.char("n")], .nextError, "next error", screens: [.logs], hint: "next error"),
+        KeyBinding([.char("N")], .previousError, "previous error", screens: [.logs]),
+        KeyBinding([.char("1")], .showOverview, "overview screen"),
+        KeyBinding([.char("4"), .char("L")], .showLogs, "logs screen", hint: "logs"),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),

@@ -11,6 +11,9 @@ public enum Reducer {
                 state.services[index].record(result)
             }
             return []
+        case let .logs(batch):
+            state.logs.append(batch)
+            return []
         case let .resize(rows):
             state.visibleRows = max(1, rows)
             clampScroll(&state)
@@ -18,6 +21,7 @@ public enum Reducer {
         case .signal:
             return [.quit]
         case let .key(key):
+            if state.logs.filterInput != nil { return typeFilter(key, &state) }
             if state.showingHelp, key != .char("q") {
                 state.showingHelp = false
                 return []
@@ -28,6 +32,7 @@ public enum Reducer {
     }
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
+        if state.screen == .logs { return runOnLogs(command, &state) }
         let last = max(0, state.services.count - 1)
         switch command {
         case .moveDown: state.selection = min(last, state.selection + 1)
@@ -47,12 +52,73 @@ public enum Reducer {
             return [.probeNow(services: state.services.map(\.name))]
         case .quit:
             return [.quit]
+        case .showOverview:
+            state.screen = .overview
+        case .showLogs:
+            state.screen = .logs
+        case .togglePause, .startFilter, .nextError, .previousError:
+            break
         }
         if case .serviceDetail = state.screen, [.moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown].contains(command),
            let service = state.selectedService {
             state.screen = .serviceDetail(name: service.name)
         }
         clampScroll(&state)
+        return []
+    }
+
+    static func runOnLogs(_ command: Command, _ state: inout AppState) -> [Effect] {
+        switch command {
+        case .moveDown: state.logs.move(by: 1)
+        case .moveUp: state.logs.move(by: -1)
+        case .pageDown: state.logs.move(by: state.visibleRows)
+        case .pageUp: state.logs.move(by: -state.visibleRows)
+        case .top: state.logs.jumpToTop()
+        case .bottom: state.logs.jumpToBottom()
+        case .open: state.logs.detail = state.logs.detail == nil ? state.logs.current : nil
+        case .back:
+            if state.logs.detail != nil { state.logs.detail = nil } else { state.screen = .overview }
+        case .togglePause: state.logs.togglePause()
+        case .startFilter:
+            state.logs.filterInput = state.logs.filter?.source ?? ""
+            state.logs.filterError = nil
+        case .nextError: state.logs.jumpToError(forward: true)
+        case .previousError: state.logs.jumpToError(forward: false)
+        case .showOverview: state.screen = .overview
+        case .showLogs: break
+        case .refresh: return [.probeNow(services: state.services.map(\.name))]
+        case .help: state.showingHelp.toggle()
+        case .quit: return [.quit]
+        }
+        return []
+    }
+
+    /// Keys while typing a filter after `/`: Enter applies, Esc cancels, Backspace deletes.
+    static func typeFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
+        var input = state.logs.filterInput ?? ""
+        switch key {
+        case .enter:
+            let text = input.trimmingCharacters(in: .whitespaces)
+            do {
+                state.logs.setFilter(text.isEmpty ? nil : try LogFilter(text))
+                state.logs.filterInput = nil
+                state.logs.filterError = nil
+            } catch {
+                state.logs.filterError = error.description
+            }
+            return []
+        case .escape:
+            state.logs.filterInput = nil
+            state.logs.filterError = nil
+            return []
+        case .backspace:
+            if !input.isEmpty { input.removeLast() }
+        case let .char(c) where input.count < 200:
+            input.append(c)
+        default:
+            return []
+        }
+        state.logs.filterInput = input
         return []
     }
 

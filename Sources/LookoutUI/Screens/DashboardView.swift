@@ -25,6 +25,8 @@ public enum DashboardView {
             if let service = state.detailService {
                 ServiceDetailView(service: service, now: state.now).render(in: body, canvas: &canvas)
             }
+        case .logs:
+            LogsView(logs: state.logs).render(in: body, canvas: &canvas)
         }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)

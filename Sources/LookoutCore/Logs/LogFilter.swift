@@ -1,0 +1,89 @@
+import Foundation
+
+/// A Logs-screen filter: space-separated terms, all of which must match.
+/// `field:value` (substring, case-insensitive; fields: service provider model status level mapping request_id),
+/// `level>=warn` (also `>`, `<=`, `<`, `=`), `/regex/`, or plain text (searched in the raw line).
+public struct LogFilter: Sendable, Equatable {
+    public enum Term: Sendable, Equatable {
+        case text(String)
+        case field(name: String, value: String)
+        case level(op: String, level: LogLevel)
+        case regex(String)
+    }
+
+    public let source: String
+    public let terms: [Term]
+    // NSRegularExpression is not Sendable: compiled patterns are rebuilt from `terms` on use.
+
+    /// Parses `text`; throws a message naming the bad term.
+    public init(_ text: String) throws(LogFilterError) {
+        source = text
+        var terms: [Term] = []
+        for word in text.split(separator: " ").map(String.init) {
+            if word.hasPrefix("/"), word.hasSuffix("/"), word.count >= 3 {
+                let pattern = String(word.dropFirst().dropLast())
+                guard (try? NSRegularExpression(pattern: pattern)) != nil else { throw LogFilterError("bad regex: \(pattern)") }
+                terms.append(.regex(pattern))
+            } else if word.lowercased().hasPrefix("level") && word.count > 5 && "<>=".contains(word[word.index(word.startIndex, offsetBy: 5)]) {
+                let rest = word.dropFirst(5)
+                let op = String(rest.prefix { "<>=".contains($0) })
+                let level = LogLevel.parse(rest.dropFirst(op.count))
+                guard ["<", "<=", ">", ">=", "="].contains(op), level != .unknown else {
+                    throw LogFilterError("bad level term \"\(word)\": use level>=warn, level=error…")
+                }
+                terms.append(.level(op: op, level: level))
+            } else if let colon = word.firstIndex(of: ":"), colon != word.startIndex {
+                let name = word[..<colon].lowercased()
+                guard LogFilter.fields.contains(name) else {
+                    throw LogFilterError("unknown field \"\(name)\" (fields: \(LogFilter.fields.sorted().joined(separator: ", ")))")
+                }
+                terms.append(.field(name: name, value: String(word[word.index(after: colon)...]).lowercased()))
+            } else {
+                terms.append(.text(word.lowercased()))
+            }
+        }
+        self.terms = terms
+    }
+
+    static let fields: Set<String> = ["service", "provider", "model", "status", "level", "mapping", "request_id", "message"]
+
+    public func matches(_ record: LogRecord) -> Bool {
+        terms.allSatisfy { term in
+            switch term {
+            case let .text(needle):
+                return record.raw.lowercased().containsBytes(needle) || (record.message?.lowercased().containsBytes(needle) ?? false)
+            case let .field(name, value):
+                let field: String?
+                switch name {
+                case "service": field = record.service
+                case "provider": field = record.provider
+                case "model": field = record.model
+                case "status": field = record.status ?? record.httpStatus.map(String.init)
+                case "level": field = record.level.description
+                case "mapping": field = record.mapping
+                case "request_id": field = record.requestID
+                default: field = record.message
+                }
+                return field?.lowercased().containsBytes(value) ?? false
+            case let .level(op, level):
+                switch op {
+                case ">=": return record.level >= level
+                case ">": return record.level > level
+                case "<=": return record.level <= level
+                case "<": return record.level < level
+                default: return record.level == level
+                }
+            case let .regex(pattern):
+                guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+                let text = record.raw.isEmpty ? (record.message ?? "") : record.raw
+                return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            }
+        }
+    }
+}
+
+/// Why a filter could not be parsed.
+public struct LogFilterError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
