@@ -65,11 +65,17 @@ struct CurlPollerTests {
         scenario.incidents = [DemoIncident(service: "chat-api", check: "llm_api", reason: "429 from upstream", from: 0, to: 1)]
         let fleet = try await DemoFleet.start(scenario: scenario)
         defer { fleet.stop() }
-        let services = try #require(fleet.config.context(named: nil)).services
+        // Generous timeouts: the fleet shares this process's two cores with other suites running in parallel.
+        let services = try #require(fleet.config.context(named: nil)).services.map { service in
+            var relaxed = service
+            relaxed.interval = .seconds(30)
+            relaxed.timeout = .seconds(10)
+            return relaxed
+        }
         let sink = ResultSink()
         let poller = CurlPoller(services: services) { sink.add($0) }
         poller.start()
-        let results = await sink.wait(seconds: 10) { $0.count >= 6 }
+        let results = await sink.wait(seconds: 20) { $0.count >= 6 }
         poller.stop()
 
         #expect(results.count >= 6)
@@ -123,11 +129,13 @@ struct CurlPollerTests {
     @Test func oversizedBodiesAreAbandonedNotBuffered() async throws {
         let fleet = try await DemoFleet.start()
         defer { fleet.stop() }
-        let service = try #require(fleet.config.context(named: nil)?.services.first)
+        var service = try #require(fleet.config.context(named: nil)?.services.first)
+        service.interval = .seconds(30)
+        service.timeout = .seconds(10)
         let sink = ResultSink()
         let poller = CurlPoller(services: [service], bodyLimit: 16) { sink.add($0) }
         poller.start()
-        let results = await sink.wait(seconds: 5) { !$0.isEmpty }
+        let results = await sink.wait(seconds: 15) { !$0.isEmpty }
         poller.stop()
         let result = try #require(results.first)
         #expect(result.transportError?.message == "response body larger than 16 bytes, not read")
@@ -139,13 +147,14 @@ struct CurlPollerTests {
         defer { fleet.stop() }
         var service = try #require(fleet.config.context(named: nil)?.services.first)
         service.interval = .seconds(60)
+        service.timeout = .seconds(10)
         service.readinessPath = nil
         let sink = ResultSink()
         let poller = CurlPoller(services: [service]) { sink.add($0) }
         poller.start()
-        _ = await sink.wait(seconds: 5) { $0.count >= 1 }
+        _ = await sink.wait(seconds: 15) { $0.count >= 1 }
         poller.probeNow([service.name])
-        let results = await sink.wait(seconds: 5) { $0.count >= 2 }
+        let results = await sink.wait(seconds: 15) { $0.count >= 2 }
         poller.stop()
         #expect(results.count == 2)
     }
