@@ -28,6 +28,12 @@ struct DashboardSession {
                                          fromStart: source.fromStart)
             }
         }) { inbox.post(.logs($0)) }
+        let commands = CommandTailer(sources: context.services.flatMap { service in
+            service.logs.compactMap { source -> CommandTailer.Source? in
+                guard case let .command(argv) = source.kind else { return nil }
+                return CommandTailer.Source(service: service.name, argv: argv, mapping: source.mapping.flatMap(LogMapping.preset(named:)))
+            }
+        }) { inbox.post(.logs($0)) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
@@ -37,6 +43,7 @@ struct DashboardSession {
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
         poller.start()
         tailer.start()
+        commands.start()
 
         var exitReason = "quit"
         var lastTick = Date()
@@ -96,6 +103,7 @@ struct DashboardSession {
         log.restoreStandardError()
         poller.stop()
         tailer.stop()
+        commands.stop()
         log.write("dashboard stopped: \(exitReason)")
         return 0
     }

@@ -1,0 +1,192 @@
+import Foundation
+import Glibc
+import LookoutCore
+import Synchronization
+
+/// Runs log commands (`kubectl logs -f …`, `aws logs tail --follow …`, `gcloud … tail`) as argv — never
+/// through a shell — and decodes their standard output. Standard error's last line becomes the source's
+/// status. A command that exits is restarted with backoff (1 s doubling to 30 s, reset after a minute of
+/// running). On stop, each command's process group gets SIGTERM, then SIGKILL after a second.
+public final class CommandTailer: Sendable {
+    public struct Source: Sendable {
+        public var service: String
+        public var argv: [String]
+        public var mapping: LogMapping?
+
+        public init(service: String, argv: [String], mapping: LogMapping? = nil) {
+            self.service = service
+            self.argv = argv
+            self.mapping = mapping
+        }
+    }
+
+    private let sources: [Source]
+    private let deliver: @Sendable (LogBatch) -> Void
+    private let stopping = Mutex(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let initialBackoff: Double
+
+    public init(sources: [Source], initialBackoff: Double = 1, deliver: @escaping @Sendable (LogBatch) -> Void) {
+        self.sources = sources
+        self.initialBackoff = initialBackoff
+        self.deliver = deliver
+    }
+
+    public func start() {
+        guard !sources.isEmpty else { finished.signal(); return }
+        let thread = Thread { [self] in
+            self.run()
+            self.finished.signal()
+        }
+        thread.name = "lookout-commands"
+        thread.start()
+    }
+
+    public func stop() {
+        let already = stopping.withLock { value in
+            defer { value = true }
+            return value
+        }
+        if !already { finished.wait() }
+    }
+
+    /// One command and its current process.
+    private final class Running {
+        let source: Source
+        var pid: pid_t = 0
+        var stdout: Int32 = -1
+        var stderr: Int32 = -1
+        var pipeline: LogPipeline
+        var stderrTail = ""
+        var startedAt = Date.distantPast
+        var nextStart = Date.distantPast
+        var backoff: Double
+
+        init(source: Source, backoff: Double) {
+            self.source = source
+            self.backoff = backoff
+            pipeline = LogPipeline(mapping: source.mapping)
+        }
+    }
+
+    private func run() {
+        let commands = sources.map { Running(source: $0, backoff: initialBackoff) }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while !stopping.withLock({ $0 }) {
+            for command in commands {
+                var records: [LogRecord] = []
+                var status: String?
+                if command.pid == 0 && Date() >= command.nextStart {
+                    status = spawn(command)
+                }
+                if command.pid > 0 {
+                    drain(command, into: &records, buffer: &buffer, statusChange: &status)
+                    var exit: Int32 = 0
+                    if waitpid(command.pid, &exit, WNOHANG) == command.pid {
+                        drain(command, into: &records, buffer: &buffer, statusChange: &status)
+                        command.pipeline.finish { records.append($0) }
+                        closeFDs(command)
+                        command.pid = 0
+                        if Date().timeIntervalSince(command.startedAt) > 60 { command.backoff = initialBackoff }
+                        command.nextStart = Date().addingTimeInterval(command.backoff)
+                        let how = exit & 0x7f == 0 ? "exited \((exit >> 8) & 0xff)" : "killed by signal \(exit & 0x7f)"
+                        let why = command.stderrTail.isEmpty ? "" : ": \(command.stderrTail)"
+                        status = "\(how)\(why); restarting in \(DurationText.format(.milliseconds(Int64(command.backoff * 1000))))"
+                        command.backoff = min(30, command.backoff * 2)
+                    }
+                }
+                records.removeAll { $0.mapping == "blank" }
+                if !records.isEmpty || status != nil {
+                    deliver(LogBatch(service: command.source.service, source: command.source.argv.joined(separator: " "),
+                                     records: records, status: status))
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        for command in commands where command.pid > 0 { terminate(command) }
+    }
+
+    /// Starts the command; returns the status to show.
+    private func spawn(_ command: Running) -> String {
+        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
+        guard pipe(&out) == 0 else { return "cannot start: pipe: \(String(cString: strerror(errno)))" }
+        guard pipe(&err) == 0 else { close(out[0]); close(out[1]); return "cannot start: pipe: \(String(cString: strerror(errno)))" }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
+        for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // Its own process group, so stopping reaches what it started too (kubectl's children, say).
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let argv = command.source.argv.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, command.source.argv[0], &actions, &attributes, argv, environ)
+        close(out[1])
+        close(err[1])
+        guard rc == 0 else {
+            close(out[0])
+            close(err[0])
+            command.nextStart = Date().addingTimeInterval(command.backoff)
+            command.backoff = min(30, command.backoff * 2)
+            return "cannot start \(command.source.argv[0]): \(String(cString: strerror(rc)))"
+        }
+        for fd in [out[0], err[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        command.pid = pid
+        command.stdout = out[0]
+        command.stderr = err[0]
+        command.startedAt = Date()
+        command.stderrTail = ""
+        return "running (pid \(pid))"
+    }
+
+    private func drain(_ command: Running, into records: inout [LogRecord], buffer: inout [UInt8], statusChange: inout String?) {
+        while command.stdout >= 0 {
+            let count = buffer.withUnsafeMutableBytes { read(command.stdout, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            buffer.withUnsafeBufferPointer { chunk in
+                command.pipeline.feed(UnsafeBufferPointer(rebasing: chunk[0..<count])) { records.append($0) }
+            }
+        }
+        while command.stderr >= 0 {
+            let count = buffer.withUnsafeMutableBytes { read(command.stderr, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            let text = String(decoding: buffer[0..<count], as: UTF8.self)
+            if let last = text.split(whereSeparator: \.isNewline).last {
+                command.stderrTail = SafeText.escape(String(last.prefix(300)))
+                statusChange = "stderr: \(command.stderrTail)"
+            }
+        }
+    }
+
+    private func closeFDs(_ command: Running) {
+        if command.stdout >= 0 { close(command.stdout) }
+        if command.stderr >= 0 { close(command.stderr) }
+        command.stdout = -1
+        command.stderr = -1
+    }
+
+    private func terminate(_ command: Running) {
+        kill(-command.pid, SIGTERM)
+        var exit: Int32 = 0
+        for _ in 0..<20 {
+            if waitpid(command.pid, &exit, WNOHANG) == command.pid { closeFDs(command); return }
+            usleep(50_000)
+        }
+        kill(-command.pid, SIGKILL)
+        waitpid(command.pid, &exit, 0)
+        closeFDs(command)
+    }
+}
