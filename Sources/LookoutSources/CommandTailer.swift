@@ -22,8 +22,7 @@ public final class CommandTailer: Sendable {
 
     private let sources: [Source]
     private let deliver: @Sendable (LogBatch) -> Void
-    private let stopping = Mutex(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = CollectorThread(name: "lookout-commands")
     private let initialBackoff: Double
 
     public init(sources: [Source], initialBackoff: Double = 1, deliver: @escaping @Sendable (LogBatch) -> Void) {
@@ -33,22 +32,12 @@ public final class CommandTailer: Sendable {
     }
 
     public func start() {
-        guard !sources.isEmpty else { finished.signal(); return }
-        let thread = Thread { [self] in
-            self.run()
-            self.finished.signal()
-        }
-        thread.name = "lookout-commands"
-        thread.start()
+        guard !sources.isEmpty else { return }
+        thread.start { [self] in self.run() }
     }
 
-    public func stop() {
-        let already = stopping.withLock { value in
-            defer { value = true }
-            return value
-        }
-        if !already { finished.wait() }
-    }
+    /// Stops following and waits for the thread to end.
+    public func stop() { thread.stop() }
 
     /// One command and its current process.
     private final class Running {
@@ -72,7 +61,7 @@ public final class CommandTailer: Sendable {
     private func run() {
         let commands = sources.map { Running(source: $0, backoff: initialBackoff) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while !stopping.withLock({ $0 }) {
+        while !thread.isStopping {
             for command in commands {
                 var records: [LogRecord] = []
                 var status: String?

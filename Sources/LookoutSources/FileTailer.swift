@@ -25,8 +25,7 @@ public final class FileTailer: Sendable {
     private let sources: [Source]
     private let deliver: @Sendable (LogBatch) -> Void
     private let interval: Duration
-    private let stopping = Mutex(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = CollectorThread(name: "lookout-tail")
 
     public init(sources: [Source], interval: Duration = .milliseconds(200), deliver: @escaping @Sendable (LogBatch) -> Void) {
         self.sources = sources
@@ -35,21 +34,12 @@ public final class FileTailer: Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in
-            self.run()
-            self.finished.signal()
-        }
-        thread.name = "lookout-tail"
-        thread.start()
+        guard !sources.isEmpty else { return }
+        thread.start { [self] in self.run() }
     }
 
-    public func stop() {
-        let already = stopping.withLock { value in
-            defer { value = true }
-            return value
-        }
-        if !already { finished.wait() }
-    }
+    /// Stops following and waits for the thread to end.
+    public func stop() { thread.stop() }
 
     /// One followed file.
     private final class Followed {
@@ -72,7 +62,7 @@ public final class FileTailer: Sendable {
         var firstPass = true
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         var lastStatus: [String: String] = [:]
-        while !stopping.withLock({ $0 }) {
+        while !thread.isStopping {
             for (index, source) in sources.enumerated() {
                 var files = followed[index] ?? [:]
                 let matches = FileTailer.expand(source.path)

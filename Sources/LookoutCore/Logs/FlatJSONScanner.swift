@@ -282,26 +282,6 @@ public enum FlatJSONScanner {
         return i
     }
 
-    /// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    static func validNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var i = start
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < end, bytes[i] &- 48 < 10 else { return false }
-        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < end, bytes[i] &- 48 < 10 { i += 1 } }
-        if i < end, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            guard i < end, bytes[i] &- 48 < 10 else { return false }
-            while i < end, bytes[i] &- 48 < 10 { i += 1 }
-        }
-        if i < end, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-            i += 1
-            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < end, bytes[i] &- 48 < 10 else { return false }
-            while i < end, bytes[i] &- 48 < 10 { i += 1 }
-        }
-        return i == end
-    }
-
     @inline(__always)
     static func literalEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int? {
         func matches(_ word: StaticString) -> Bool {
