@@ -27,8 +27,8 @@ struct HostileLogTests {
         bytes.withUnsafeBufferPointer { pipeline.feed($0) { records.append($0) } }
         pipeline.finish { records.append($0) }
         #expect(records.count == 3)
-        // Invalid UTF-8 inside a JSON string: the full parser rejects it, so the line is malformed, kept raw.
-        #expect(records[0].isMalformed)
+        // Invalid UTF-8 inside a JSON string costs the bad bytes (U+FFFD), not the record.
+        #expect(!records[0].isMalformed && records[0].provider == "op\u{FFFD}\u{FFFD}enai" && records[0].model == "m")
         #expect(records[0].raw.contains("\u{FFFD}"))
         #expect(records[1].mapping == "plain")
         #expect(records[2].provider == "anthropic")
@@ -126,6 +126,9 @@ struct DifferentialScannerTests {
         #"{"provider":"a","latency_ms":1e400}"#, #"{"provider":"a","input_tokens":12345678901234567890}"#,
         #"{"provider":"a","provider":"b"}"#, "{\"provider\":\"a\tb\"}", #"{"provider":"a","n":null,"t":true,"f":false}"#,
         #"  {"provider":"a"}  "#, #"{"provider":"日本","model":"é"}"#, #"{"usage":{"prompt_tokens":3},"provider":"a"}"#,
+        #"{"latency_ms":null,"duration_ms":5}"#, #"{"llm_provider":"b","provider":"a","provider":null}"#,
+        #"{"usage":{"input_tokens":1},"usage":{}}"#, #"{"usage":null,"input_tokens":4}"#, #"{"usage":{"input_tokens":null,"prompt_tokens":2}}"#,
+        #"{"usage":{"input_tokens":{"deep":1}},"prompt_tokens":6}"#, #"{"usage":[1,2],"input_tokens":3}"#,
     ])
     func edgeCases(_ line: String) {
         #expect(fast(line, .app) == reference(line, .app))

@@ -11,8 +11,9 @@ public struct FieldSpan: Sendable, Equatable {
     public init() {}
 }
 
-/// A mapping compiled for the byte scanner: each top-level key packed into four 64-bit words (keys up to
-/// 32 bytes; longer ones cannot match), so a key is recognised with a few integer compares.
+/// A mapping compiled for the byte scanner: each key packed into four 64-bit words (keys up to 32 bytes;
+/// longer ones cannot match) and hashed, so a key is recognised with a few integer compares. Nested paths
+/// (`usage.prompt_tokens`, `jsonPayload.provider`) become child tables, scanned inside the root's object.
 public struct ScanTable: Sendable {
     struct Entry: Sendable {
         let length: Int
@@ -21,24 +22,43 @@ public struct ScanTable: Sendable {
         let rank: Int
         let unit: FieldUnit
     }
+    /// A nested root key and the table for the object it holds.
+    struct Child: Sendable {
+        let length: Int
+        let words: (UInt64, UInt64, UInt64, UInt64)
+        let table: ScanTable
+    }
     static let maxKeyLength = 32
     let mapping: LogMapping
     let entries: ContiguousArray<Entry>
-    let nestedRoots: ContiguousArray<Entry>
+    let children: ContiguousArray<Child>
     /// Open-addressing index over `entries` by (length, first word): entry index + 1, 0 when empty.
     let slots: ContiguousArray<UInt8>
     static let slotBits: UInt64 = 8
 
     public init(_ mapping: LogMapping) {
+        let paths = mapping.paths.flatMap { field, candidates in
+            candidates.enumerated().map { rank, path in (field, rank, path.unit, path.components[...]) }
+        }
+        self.init(mapping: mapping, paths: paths)
+    }
+
+    init(mapping: LogMapping, paths: [(LogField, Int, FieldUnit, ArraySlice<String>)]) {
         self.mapping = mapping
-        entries = ContiguousArray(mapping.topLevelKeys.filter { $0.key.utf8.count <= Self.maxKeyLength }.map { key, field, rank, unit in
-            Entry(length: key.utf8.count, words: Self.pack(Array(key.utf8)), field: field, rank: rank, unit: unit)
+        let usable = paths.filter { $0.3.allSatisfy { $0.utf8.count <= Self.maxKeyLength } }
+        entries = ContiguousArray(usable.filter { $0.3.count == 1 }.prefix(64).map { field, rank, unit, components in
+            let key = Array(components.first!.utf8)
+            return Entry(length: key.count, words: Self.pack(key), field: field, rank: rank, unit: unit)
         })
-        nestedRoots = ContiguousArray(mapping.nestedRoots.filter { $0.utf8.count <= Self.maxKeyLength }.map { key in
-            Entry(length: key.utf8.count, words: Self.pack(Array(key.utf8)), field: .message, rank: 0, unit: .plain)
+        var roots: [String] = []
+        for path in usable where path.3.count > 1 && !roots.contains(path.3.first!) { roots.append(path.3.first!) }
+        children = ContiguousArray(roots.prefix(64).map { root in
+            let inner = usable.filter { $0.3.count > 1 && $0.3.first! == root }.map { ($0.0, $0.1, $0.2, $0.3.dropFirst()) }
+            let key = Array(root.utf8)
+            return Child(length: key.count, words: Self.pack(key), table: ScanTable(mapping: mapping, paths: inner))
         })
         var slots = ContiguousArray<UInt8>(repeating: 0, count: 1 << Int(Self.slotBits))
-        for (index, entry) in entries.enumerated() where index < 255 {
+        for (index, entry) in entries.enumerated() {
             var slot = Self.slot(entry.length, entry.words.0)
             while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
             slots[slot] = UInt8(index + 1)
@@ -99,15 +119,15 @@ public struct ScanTable: Sendable {
 public enum ScanOutcome: Sendable, Equatable {
     /// Every wanted top-level field found is in the spans.
     case fields
-    /// Valid so far, but the line needs the full parser (a nested path's root holds an object,
-    /// non-ASCII text, or an unusual number): nothing is lost, it is just slower.
+    /// Valid so far, but the line needs the full parser (non-ASCII text or escapes it cannot judge, an
+    /// exponent, a repeated key, a literal inside a nested value): nothing is lost, it is just slower.
     case needsFullParse
     /// Not a JSON object.
     case malformed
 }
 
-/// A byte-level scanner for one JSON object per line: picks the mapping's top-level keys and skips the rest
-/// without building any value. It validates as it goes so that it never accepts what the full parser rejects;
+/// A byte-level scanner for one JSON object per line: picks the mapping's keys (descending into the objects
+/// of nested paths) and skips the rest without building any value. It validates as it goes so that it never accepts what the full parser rejects;
 /// anything it is unsure of goes to the full parser (`needsFullParse`). Differential-tested against it.
 public enum FlatJSONScanner {
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
@@ -131,61 +151,82 @@ public enum FlatJSONScanner {
         var i = start
         while i < end, isSpace(bytes[i]) { i += 1 }
         guard i < end, bytes[i] == openBrace else { return .malformed }
-        i += 1
         var needsFull = false
-        var first = true
+        guard let after = scanObject(bytes, i, end, table: table, spans: spans, needsFull: &needsFull) else { return .malformed }
+        i = after
+        while i < end, isSpace(bytes[i]) { i += 1 }
+        guard i == end else { return .malformed }
+        return needsFull ? .needsFullParse : .fields
+    }
+
+    /// Scans the object starting at `start` (its `{`), recording the table's keys; returns the index after its `}`.
+    static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, table: ScanTable,
+                           spans: UnsafeMutableBufferPointer<FieldSpan>, needsFull: inout Bool) -> Int? {
+        var i = start + 1
+        // Candidate keys and nested roots seen so far: a repeated one makes the line take the full parser,
+        // whose "last one wins" cannot be reproduced when the values differ in kind.
+        var seenEntries: UInt64 = 0
+        var seenChildren: UInt64 = 0
         while true {
             while i < end, isSpace(bytes[i]) { i += 1 }
-            guard i < end else { return .malformed }
+            guard i < end else { return nil }
             if bytes[i] == closeBrace {
                 // `{"a":1,}`: Foundation's parser accepts a trailing comma, and the two routes must agree.
-                i += 1
-                break
+                return i + 1
             }
             // Key.
-            guard bytes[i] == quote else { return .malformed }
+            guard bytes[i] == quote else { return nil }
             let keyStart = i + 1
-            guard let (keyEnd, keyEscaped, keyHigh) = stringEnd(bytes, keyStart, end) else { return .malformed }
+            guard let (keyEnd, keyEscaped, keyHigh) = stringEnd(bytes, keyStart, end) else { return nil }
             if keyEscaped || keyHigh { needsFull = true }
             i = keyEnd + 1
             while i < end, isSpace(bytes[i]) { i += 1 }
-            guard i < end, bytes[i] == colon else { return .malformed }
+            guard i < end, bytes[i] == colon else { return nil }
             i += 1
             while i < end, isSpace(bytes[i]) { i += 1 }
-            guard i < end else { return .malformed }
+            guard i < end else { return nil }
             // Value.
-            let entry = keyEscaped ? nil : lookup(bytes, keyStart, keyEnd, table)
+            let found = keyEscaped ? nil : lookup(bytes, keyStart, keyEnd, table)
             let valueStart = i
             let byte = bytes[i]
             var kind = FieldSpan.Kind.none
             var valueEnd = i
             if byte == quote {
-                guard let (e, escaped, high) = stringEnd(bytes, i + 1, end) else { return .malformed }
+                guard let (e, escaped, high) = stringEnd(bytes, i + 1, end) else { return nil }
                 if high { needsFull = true }
                 kind = escaped ? .escapedString : .string
                 valueEnd = e
                 i = e + 1
+            } else if byte == openBrace, !table.children.isEmpty, !keyEscaped,
+                      let child = childIndex(bytes, keyStart, keyEnd, table) {
+                if seenChildren & (1 << UInt64(child)) != 0 { needsFull = true }
+                seenChildren |= 1 << UInt64(child)
+                guard let e = scanObject(bytes, i, end, table: table.children[child].table, spans: spans,
+                                         needsFull: &needsFull) else { return nil }
+                i = e
             } else if byte == openBrace || byte == openBracket {
-                guard let e = skipContainer(bytes, i, end, needsFull: &needsFull) else { return .malformed }
-                if byte == openBrace, isNestedRoot(bytes, keyStart, keyEnd, table) { needsFull = true }
+                guard let e = skipContainer(bytes, i, end, needsFull: &needsFull) else { return nil }
                 i = e
             } else if byte == UInt8(ascii: "-") || byte &- 48 < 10 {
-                guard let e = numberEnd(bytes, i, end) else { return .malformed }
+                guard let e = numberEnd(bytes, i, end) else { return nil }
                 // Exponents can overflow (`1e400`), which the full parser rejects: let it judge them.
                 for k in i..<e where bytes[k] | 0x20 == UInt8(ascii: "e") { needsFull = true }
                 kind = .number
                 valueEnd = e
                 i = e
             } else if let e = literalEnd(bytes, i, end) {
-                kind = .literal
+                // null is no value: the next candidate path may hold one, as in the full route.
+                kind = bytes[i] == UInt8(ascii: "n") ? .none : .literal
                 valueEnd = e
                 i = e
             } else {
-                return .malformed
+                return nil
             }
-            if let entry, kind != .none {
+            if let (index, entry) = found {
+                if seenEntries & (1 << UInt64(index)) != 0 { needsFull = true }
+                seenEntries |= 1 << UInt64(index)
                 let slot = entry.field.rawValue
-                if spans[slot].kind == .none || entry.rank <= spans[slot].rank {
+                if kind != .none && (spans[slot].kind == .none || entry.rank <= spans[slot].rank) {
                     let contentStart = kind == .string || kind == .escapedString ? valueStart + 1 : valueStart
                     spans[slot].start = contentStart
                     spans[slot].end = valueEnd
@@ -194,16 +235,12 @@ public enum FlatJSONScanner {
                     spans[slot].unit = entry.unit
                 }
             }
-            first = false
             while i < end, isSpace(bytes[i]) { i += 1 }
-            guard i < end else { return .malformed }
+            guard i < end else { return nil }
             if bytes[i] == comma { i += 1; continue }
-            if bytes[i] == closeBrace { i += 1; break }
-            return .malformed
+            if bytes[i] == closeBrace { return i + 1 }
+            return nil
         }
-        while i < end, isSpace(bytes[i]) { i += 1 }
-        guard i == end else { return .malformed }
-        return needsFull ? .needsFullParse : .fields
     }
 
     /// The index of the closing quote of a string starting at `i` (after the opening quote),
@@ -330,21 +367,9 @@ public enum FlatJSONScanner {
         return nil
     }
 
+    /// The table entry (and its index) whose key is `bytes[start..<end]`.
     @inline(__always)
-    static func find(_ entries: ContiguousArray<ScanTable.Entry>, _ bytes: UnsafeBufferPointer<UInt8>,
-                     _ start: Int, _ end: Int) -> ScanTable.Entry? {
-        let length = end - start
-        guard length <= ScanTable.maxKeyLength else { return nil }
-        let w = ScanTable.pack(bytes, start, end)
-        for entry in entries where entry.length == length && entry.words.0 == w.0 && entry.words.1 == w.1
-            && entry.words.2 == w.2 && entry.words.3 == w.3 {
-            return entry
-        }
-        return nil
-    }
-
-    @inline(__always)
-    static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable) -> ScanTable.Entry? {
+    static func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable) -> (Int, ScanTable.Entry)? {
         let length = end - start
         guard length <= ScanTable.maxKeyLength else { return nil }
         let w = ScanTable.pack(bytes, start, end, limit: bytes.count)
@@ -356,13 +381,21 @@ public enum FlatJSONScanner {
             let entry = table.entries[found - 1]
             if entry.length == length && entry.words.0 == w.0 && entry.words.1 == w.1 && entry.words.2 == w.2
                 && entry.words.3 == w.3 {
-                return entry
+                return (found - 1, entry)
             }
             slot = (slot + 1) & mask
         }
     }
 
-    static func isNestedRoot(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable) -> Bool {
-        !table.nestedRoots.isEmpty && find(table.nestedRoots, bytes, start, end) != nil
+    /// The child table whose root key is `bytes[start..<end]`.
+    static func childIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable) -> Int? {
+        let length = end - start
+        guard length <= ScanTable.maxKeyLength else { return nil }
+        let w = ScanTable.pack(bytes, start, end, limit: bytes.count)
+        for (index, child) in table.children.enumerated() where child.length == length && child.words.0 == w.0
+            && child.words.1 == w.1 && child.words.2 == w.2 && child.words.3 == w.3 {
+            return index
+        }
+        return nil
     }
 }

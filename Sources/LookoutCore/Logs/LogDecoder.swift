@@ -83,9 +83,10 @@ public struct LogDecoder: Sendable {
         }
     }
 
-    /// The full parser: Foundation's JSONSerialization.
+    /// The full parser: Foundation's JSONSerialization, on the line with invalid UTF-8 replaced by U+FFFD
+    /// (as every String of the line is), so a stray byte costs one character, not the record.
     static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [String: Any]? {
-        let data = Data(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        let data = Data(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).utf8)
         return (try? JSONSerialization.jsonObject(with: data, options: [])) as? [String: Any]
     }
 
@@ -115,6 +116,7 @@ public struct LogDecoder: Sendable {
 /// Picks the preset whose signature keys a JSON object has.
 public enum MappingDetector {
     public static func detect(keys: Set<String>) -> LogMapping {
+        if keys.contains("resourceLogs") { return LogMapping(name: LogMapping.otlpName, paths: LogMapping.otel.paths) }
         if keys.contains("custom_llm_provider") || keys.contains("litellm_call_id") { return .litellm }
         if keys.contains("jsonPayload") || keys.contains("textPayload") || (keys.contains("severity") && keys.contains("logName")) {
             return .gcp

@@ -36,18 +36,6 @@ public struct LogMapping: Sendable, Equatable {
 
     /// The name recorded for lines that could not be decoded.
     public static let malformedName = "malformed"
-
-    /// Keys the byte scanner looks for, with the field and rank (position among the candidates).
-    public var topLevelKeys: [(key: String, field: LogField, rank: Int, unit: FieldUnit)] {
-        paths.flatMap { field, candidates in
-            candidates.enumerated().compactMap { rank, path in
-                path.isTopLevel ? (path.components[0], field, rank, path.unit) : nil
-            }
-        }
-    }
-
-    /// First keys of nested paths: when one holds an object, the line takes the full parser.
-    public var nestedRoots: Set<String> {
-        Set(paths.values.flatMap { $0 }.filter { !$0.isTopLevel }.map { $0.components[0] })
-    }
+    /// OTLP/JSON log documents: each entry expands to its log records (mapped with the `otel` preset).
+    public static let otlpName = "otlp"
 }

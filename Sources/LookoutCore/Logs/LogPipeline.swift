@@ -83,9 +83,11 @@ public struct LogPipeline: Sendable {
         var stop = end
         if stop > start, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
         if stop == start { return emit(LogRecord(raw: "", mapping: "blank")) }
-        // Fast lane: one complete JSON object on the line, no envelope: straight to the decoder.
-        if bytes[start] == UInt8(ascii: "{"), bytes[stop - 1] == UInt8(ascii: "}"), !Self.isDockerLine(bytes, start, stop),
-           framer.isIdle {
+        // Fast lane: a line that is one JSON object (or a broken one: it has a quote, so the framer would not
+        // gather it), with no envelope, once the mapping is known: straight to the decoder, no String made.
+        if bytes[start] == UInt8(ascii: "{"), framer.isIdle, let mapping = decoder.mapping, mapping.name != LogMapping.otlpName,
+           bytes[stop - 1] == UInt8(ascii: "}") || memchr(bytes.baseAddress! + start, 0x22, stop - start) != nil,
+           !Self.isDockerLine(bytes, start, stop) {
             if let fastLane, let table = decoder.table, fastLane(bytes, start, stop, table) { return }
             emit(decoder.decode(bytes, start, stop, keepRaw: keepRaw))
             return

@@ -115,6 +115,12 @@ public struct CallStatistics: Sendable {
                               outputTokens: outputTokens, costUSD: costUSD)
     }
 
+    /// Counts one malformed line found by the fast lane.
+    mutating func addMalformed() {
+        lines += 1
+        malformed += 1
+    }
+
     /// Counts one well-formed record that is not an LLM call, found by the fast lane.
     mutating func addNonCall() {
         lines += 1

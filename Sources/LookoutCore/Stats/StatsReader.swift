@@ -63,6 +63,11 @@ struct FastLane: Sendable {
     mutating func take(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable,
                        into statistics: inout CallStatistics) -> Bool {
         let outcome = spans.withUnsafeMutableBufferPointer { FlatJSONScanner.scan(bytes, start, end, table: table, spans: $0) }
+        if outcome == .malformed {
+            // The decoder would say the same (the scanner is differential-tested to agree): count it here.
+            statistics.addMalformed()
+            return true
+        }
         guard outcome == .fields else { return false }
         let provider = spans[LogField.provider.rawValue]
         if provider.kind == .none {
