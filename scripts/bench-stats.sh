@@ -47,10 +47,15 @@ jq_reduce='reduce (inputs | fromjson? | select(type == "object" and .provider !=
     output_tokens: ((.output_tokens // 0) + ($r.output_tokens // $r.usage.output_tokens // 0)),
     cost_usd: ((.cost_usd // 0) + ($r.cost_usd // 0))})'
 
-measure() { # name, output file, command...
-  local name=$1 out=$2; shift 2
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$out"
-  read -r seconds rss_kb < "$work/$name.time"
+measure() { # name, runs, output file, command... (reports the median run; peak RSS is the largest seen)
+  local name=$1 runs=$2 out=$3; shift 3
+  local all=() rss_kb=0 s r
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$out"
+    read -r s r < "$work/$name.time"
+    all+=("$s"); [ "$r" -gt "$rss_kb" ] && rss_kb=$r
+  done
+  seconds=$(printf '%s\n' "${all[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   printf '%-22s %8.2f s %12.0f lines/s %8.1f MB/s %8.1f MB peak RSS\n' "$name" "$seconds" \
     "$(echo "$lines / $seconds" | bc -l)" "$(echo "$bytes / 1048576 / $seconds" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)"
   eval "${name//[^a-z]/_}_seconds=$seconds"
@@ -58,10 +63,10 @@ measure() { # name, output file, command...
 
 
 echo "input: $lines lines, $(echo "$bytes / 1048576" | bc) MB ($log)"
-measure lookout "$work/lookout.json" "$bin" stats --format json "$log"
-measure jq-stream "$work/jq.json" jq -R -n "$jq_reduce" "$log"
+measure lookout 5 "$work/lookout.json" "$bin" stats --format json "$log"
+measure jq-stream 1 "$work/jq.json" jq -R -n "$jq_reduce" "$log"
 if [ "$slurp" = 1 ]; then
-  measure jq-slurp "$work/jq-slurp.json" jq -R -s 'split("\n") | map(fromjson? | select(type == "object" and .provider != null))
+  measure jq-slurp 1 "$work/jq-slurp.json" jq -R -s 'split("\n") | map(fromjson? | select(type == "object" and .provider != null))
     | group_by(.provider) | map({key: .[0].provider, value: {requests: length}}) | from_entries' "$log"
 fi
 

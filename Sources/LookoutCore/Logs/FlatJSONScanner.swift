@@ -168,7 +168,7 @@ public enum FlatJSONScanner {
         var seenEntries: UInt64 = 0
         var seenChildren: UInt64 = 0
         while true {
-            while i < end, isSpace(bytes[i]) { i += 1 }
+            if i < end, bytes[i] <= 0x20 { while i < end, isSpace(bytes[i]) { i += 1 } }
             guard i < end else { return nil }
             if bytes[i] == closeBrace {
                 // `{"a":1,}`: Foundation's parser accepts a trailing comma, and the two routes must agree.
@@ -180,10 +180,10 @@ public enum FlatJSONScanner {
             guard let (keyEnd, keyEscaped, keyHigh) = stringEnd(bytes, keyStart, end) else { return nil }
             if keyEscaped || keyHigh { needsFull = true }
             i = keyEnd + 1
-            while i < end, isSpace(bytes[i]) { i += 1 }
+            if i < end, bytes[i] <= 0x20 { while i < end, isSpace(bytes[i]) { i += 1 } }
             guard i < end, bytes[i] == colon else { return nil }
             i += 1
-            while i < end, isSpace(bytes[i]) { i += 1 }
+            if i < end, bytes[i] <= 0x20 { while i < end, isSpace(bytes[i]) { i += 1 } }
             guard i < end else { return nil }
             // Value.
             let found = keyEscaped ? nil : lookup(bytes, keyStart, keyEnd, table)
@@ -208,9 +208,8 @@ public enum FlatJSONScanner {
                 guard let e = skipContainer(bytes, i, end, needsFull: &needsFull) else { return nil }
                 i = e
             } else if byte == UInt8(ascii: "-") || byte &- 48 < 10 {
-                guard let e = numberEnd(bytes, i, end) else { return nil }
                 // Exponents can overflow (`1e400`), which the full parser rejects: let it judge them.
-                for k in i..<e where bytes[k] | 0x20 == UInt8(ascii: "e") { needsFull = true }
+                guard let e = numberEnd(bytes, i, end, exponent: &needsFull) else { return nil }
                 kind = .number
                 valueEnd = e
                 i = e
@@ -235,7 +234,7 @@ public enum FlatJSONScanner {
                     spans[slot].unit = entry.unit
                 }
             }
-            while i < end, isSpace(bytes[i]) { i += 1 }
+            if i < end, bytes[i] <= 0x20 { while i < end, isSpace(bytes[i]) { i += 1 } }
             guard i < end else { return nil }
             if bytes[i] == comma { i += 1; continue }
             if bytes[i] == closeBrace { return i + 1 }
@@ -259,7 +258,12 @@ public enum FlatJSONScanner {
                 let zeroInQuotes = (quotes &- 0x0101_0101_0101_0101) & ~quotes
                 let zeroInSlashes = (slashes &- 0x0101_0101_0101_0101) & ~slashes
                 let controls = (w &- 0x2020_2020_2020_2020) & ~w
-                if (zeroInQuotes | zeroInSlashes | controls | w) & 0x8080_8080_8080_8080 != 0 { break }
+                let hits = (zeroInQuotes | zeroInSlashes | controls | w) & 0x8080_8080_8080_8080
+                if hits != 0 {
+                    // The lowest flagged byte is a true hit (borrows only reach the bytes above one): go to it.
+                    i += hits.trailingZeroBitCount >> 3
+                    break
+                }
                 i += 8
             }
             guard i < end else { break }
@@ -298,8 +302,9 @@ public enum FlatJSONScanner {
 
     /// The end of a JSON number starting at `start`, or nil when the bytes there are not one
     /// (the byte after it must not continue it: `01`, `1.`, `1e` and `1x` are not numbers).
+    /// Sets `exponent` when the number has one.
     @inline(__always)
-    static func numberEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    static func numberEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, exponent: inout Bool) -> Int? {
         var i = start
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
         guard i < end, bytes[i] &- 48 < 10 else { return nil }
@@ -310,6 +315,7 @@ public enum FlatJSONScanner {
             while i < end, bytes[i] &- 48 < 10 { i += 1 }
         }
         if i < end, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            exponent = true
             i += 1
             if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard i < end, bytes[i] &- 48 < 10 else { return nil }

@@ -85,7 +85,7 @@ public struct LogDecoder: Sendable {
 
     /// The full parser: Foundation's JSONSerialization, on the line with invalid UTF-8 replaced by U+FFFD
     /// (as every String of the line is), so a stray byte costs one character, not the record.
-    static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [String: Any]? {
+    public static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [String: Any]? {
         let data = Data(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).utf8)
         return (try? JSONSerialization.jsonObject(with: data, options: [])) as? [String: Any]
     }

@@ -59,7 +59,7 @@ public struct CallStatistics: Sendable {
     private var groupIndex: [String: Int] = [:]
     private var groupStats: [CallGroupStats] = []
     /// Records folded into `other` because the cap was reached.
-    public private(set) var foldedRecords = 0
+    public internal(set) var foldedRecords = 0
 
     public static let otherGroup = "other"
 
@@ -114,6 +114,8 @@ public struct CallStatistics: Sendable {
         groupStats[index].add(errorClass: errorClass, latencyMs: latencyMs, inputTokens: inputTokens,
                               outputTokens: outputTokens, costUSD: costUSD)
     }
+
+    mutating func mergeGroup(at index: Int, _ stats: CallGroupStats) { groupStats[index].merge(stats) }
 
     /// Counts one malformed line found by the fast lane.
     mutating func addMalformed() {

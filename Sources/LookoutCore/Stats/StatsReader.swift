@@ -21,6 +21,24 @@ public struct StatsReader: Sendable {
     /// The mapping detected (or given).
     public var mappingName: String { pipeline.decoder.mappingName }
 
+    /// The mapping the first JSON line of `bytes` calls for (what the first part of a parallel read detects,
+    /// handed to the other parts); nil when the start holds no JSON object line.
+    public static func detectMapping(_ bytes: UnsafeBufferPointer<UInt8>) -> LogMapping? {
+        var start = 0
+        let limit = min(bytes.count, 1 << 20)
+        while start < limit {
+            var end = start
+            while end < limit, bytes[end] != 0x0A { end += 1 }
+            if end > start, bytes[start] == UInt8(ascii: "{") {
+                guard let object = LogDecoder.parseObject(bytes, start, end) else { return nil }
+                return MappingDetector.detect(keys: Set(object.keys))
+            }
+            if end > start { return nil }   // the first line is not JSON: envelopes, logfmt… read in one pass
+            start = end + 1
+        }
+        return nil
+    }
+
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
         // The closures work on locals swapped out of `self`, so the pipeline can be mutated at the same time
         // without copying the statistics (a copy would duplicate every histogram).
