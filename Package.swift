@@ -37,7 +37,7 @@ let package = Package(
         // Edges.
         .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl"]),
         .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "CNcursesw"]),
-        .target(name: "LookoutSources", dependencies: ["LookoutCore"]),
+        .target(name: "LookoutSources", dependencies: ["LookoutCore", "LookoutHTTP"]),
         .target(name: "LookoutDemo", dependencies: [
             "LookoutCore",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -17,6 +17,9 @@ static inline CURLcode lo_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode lo_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode lo_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 
+typedef int (*lo_xferinfo_callback)(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode lo_easy_setopt_xferinfo(CURL *h, lo_xferinfo_callback v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
+
 static inline CURLMcode lo_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
 static inline size_t lo_error_size(void) { return CURL_ERROR_SIZE; }

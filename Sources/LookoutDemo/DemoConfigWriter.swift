@@ -24,6 +24,7 @@ public enum DemoConfigWriter {
                         switch source.kind {
                         case let .file(path): lines.append("          - file: \"\(path)\"")
                         case let .command(argv): lines.append("          - command: [\(argv.map { "\"\($0)\"" }.joined(separator: ", "))]")
+                        case let .http(url): lines.append("          - http: \(url)")
                         }
                         if let mapping = source.mapping { lines.append("            mapping: \(mapping)") }
                         if source.fromStart { lines.append("            from-start: true") }

@@ -76,6 +76,10 @@ public final class DemoFleet: Sendable {
             var service = ServiceConfig(name: endpoint.spec.name, platform: endpoint.spec.platform, baseURL: endpoint.url,
                                         interval: .seconds(2), timeout: .seconds(1))
             service.logs = [LogSourceConfig(kind: .file(path: "\(logDirectory)/\(endpoint.spec.name).log"), mapping: "app")]
+            if endpoint.spec.name == "embed-worker" {
+                // One stream too, to show an HTTP log source (server-sent events) next to the files.
+                service.logs.append(LogSourceConfig(kind: .http(url: "\(endpoint.url)/logs/stream?format=sse")))
+            }
             return service
         })], currentContext: "demo")
     }

@@ -20,6 +20,24 @@ enum DemoRoutes {
             let body = "{\"status\":\"\(ready ? "ready" : "not_ready")\",\"checks\":{\(members)}}"
             return json(ready ? .ok : .serviceUnavailable, body)
         }
+        router.get("/logs/stream") { request, _ -> Response in
+            // The service's LLM-call log, live: NDJSON, or server-sent events with ?format=sse.
+            // ?limit=N ends the response after N lines (to exercise reconnection).
+            let sse = request.uri.queryParameters.get("format") == "sse"
+            let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? Int.max
+            let headers: HTTPFields = [.contentType: sse ? "text/event-stream" : "application/x-ndjson"]
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                var generator = LLMCallLogGenerator(seed: UInt64(abs(spec.name.hashValue)), start: Date())
+                var sent = 0
+                while sent < limit, !Task.isCancelled {
+                    let line = generator.llmCall(time: LLMCallLogGenerator.timestamp(Date()), service: spec.name, nested: false)
+                    try await writer.write(ByteBuffer(string: sse ? "event: log\ndata: \(line)\n\n" : line + "\n"))
+                    sent += 1
+                    if sent < limit { try await Task.sleep(for: .milliseconds(250)) }
+                }
+                try await writer.finish(nil)
+            })
+        }
         return router
     }
 

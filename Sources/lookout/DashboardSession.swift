@@ -28,6 +28,13 @@ struct DashboardSession {
                                          fromStart: source.fromStart)
             }
         }) { inbox.post(.logs($0)) }
+        let streams = HTTPStreamTailer(sources: context.services.flatMap { service in
+            service.logs.compactMap { source -> HTTPStreamTailer.Source? in
+                guard case let .http(url) = source.kind else { return nil }
+                return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers,
+                                               mapping: source.mapping.flatMap(LogMapping.preset(named:)))
+            }
+        }) { inbox.post(.logs($0)) }
         let commands = CommandTailer(sources: context.services.flatMap { service in
             service.logs.compactMap { source -> CommandTailer.Source? in
                 guard case let .command(argv) = source.kind else { return nil }
@@ -44,6 +51,7 @@ struct DashboardSession {
         poller.start()
         tailer.start()
         commands.start()
+        streams.start()
 
         var exitReason = "quit"
         var lastTick = Date()
@@ -104,6 +112,7 @@ struct DashboardSession {
         poller.stop()
         tailer.stop()
         commands.stop()
+        streams.stop()
         log.write("dashboard stopped: \(exitReason)")
         return 0
     }

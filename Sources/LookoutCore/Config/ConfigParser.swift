@@ -6,7 +6,7 @@ public enum ConfigParser {
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs"]
-    static let logKeys: Set<String> = ["file", "command", "mapping", "from-start"]
+    static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
     /// Parses and validates `text`; `file` is only used to name the file in issues.
     public static func parse(_ text: String, file: String) throws(ConfigErrors) -> LookoutConfig {
@@ -148,7 +148,18 @@ public enum ConfigParser {
         var values: [String: Node] = [:]
         for (key, _, value) in pairs { values[key] = value }
         var kind: LogSourceConfig.Kind?
+        let given = ["file", "command", "http"].filter { values[$0] != nil }
+        if given.count > 1 {
+            reader.fail(node, path, "give one of `file`, `command` or `http`, not \(given.joined(separator: " and "))")
+            return nil
+        }
+        if let value = values["http"] {
+            guard let url = reader.string(value, at: "\(path).http") else { return nil }
+            if let problem = URLRules.problem(with: url) { reader.fail(value, "\(path).http", problem) } else { kind = .http(url: url) }
+        }
         switch (values["file"], values["command"]) {
+        case (nil, nil) where values["http"] != nil:
+            break
         case let (file?, nil):
             if let text = reader.string(file, at: "\(path).file") {
                 if text.isEmpty { reader.fail(file, "\(path).file", "an empty path") } else { kind = .file(path: text) }
@@ -163,7 +174,7 @@ public enum ConfigParser {
         case (_?, _?):
             reader.fail(node, path, "give either `file` or `command`, not both")
         case (nil, nil):
-            reader.fail(node, path, "missing `file` (a path or glob) or `command` (an argv list)")
+            reader.fail(node, path, "missing `file` (a path or glob), `command` (an argv list) or `http` (a streaming URL)")
         }
         var mapping: String?
         if let value = values["mapping"], let name = reader.string(value, at: "\(path).mapping") {

@@ -90,6 +90,8 @@ public struct LogSourceConfig: Sendable, Equatable {
         case file(path: String)
         /// Run as argv, never through a shell.
         case command(argv: [String])
+        /// A streaming HTTP endpoint: NDJSON, or server-sent events.
+        case http(url: String)
     }
 
     public var kind: Kind
@@ -109,6 +111,7 @@ public struct LogSourceConfig: Sendable, Equatable {
         switch kind {
         case let .file(path): return path
         case let .command(argv): return argv.joined(separator: " ")
+        case let .http(url): return url
         }
     }
 }

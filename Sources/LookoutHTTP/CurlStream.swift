@@ -1,0 +1,99 @@
+import CCurl
+import Foundation
+import LookoutCore
+
+/// A long-lived streaming GET (NDJSON or server-sent events) on the calling thread: bytes are handed over as
+/// they arrive, until the server ends the response, the connection fails, or `shouldStop` says so.
+public enum CurlStream {
+    /// How a stream ended.
+    public struct Outcome: Sendable, Equatable {
+        public var httpStatus: Int?
+        public var error: TransportError?
+        public var stopped: Bool
+    }
+
+    /// Blocks until the stream ends. `onBytes` receives each chunk and the response's content type;
+    /// `shouldStop` is polled at least once a second, also while the stream is idle.
+    public static func run(url: String, headers: [HTTPHeader], connectTimeout: Duration = .seconds(10),
+                           onBytes: @escaping (UnsafeBufferPointer<UInt8>, String?) -> Void,
+                           shouldStop: @escaping () -> Bool) -> Outcome {
+        CurlGlobal.ensureInitialized()
+        guard let easy = curl_easy_init() else {
+            return Outcome(httpStatus: nil, error: TransportError(code: -1, message: "curl_easy_init failed"), stopped: false)
+        }
+        defer { curl_easy_cleanup(easy) }
+        let context = StreamContext(easy: easy, onBytes: onBytes, shouldStop: shouldStop)
+        let opaque = Unmanaged.passUnretained(context).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
+        headerList = curl_slist_append(headerList, "Accept: application/x-ndjson, text/event-stream")
+        defer { curl_slist_free_all(headerList) }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(lo_error_size()))
+        errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
+        defer { errorBuffer.deallocate() }
+
+        _ = lo_easy_setopt_string(easy, CURLOPT_URL, url)
+        _ = lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.milliseconds)))
+        _ = lo_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)")
+        _ = lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        _ = lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, streamWrite)
+        _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque)
+        _ = lo_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+        _ = lo_easy_setopt_xferinfo(easy, streamProgress)
+        _ = lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque)
+
+        let code = curl_easy_perform(easy)
+        var status = 0
+        _ = lo_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let stopped = code == CURLE_ABORTED_BY_CALLBACK
+        var error: TransportError?
+        if code != CURLE_OK && !stopped {
+            let detail = String(cString: errorBuffer)
+            error = TransportError(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        }
+        return Outcome(httpStatus: status > 0 ? status : nil, error: error, stopped: stopped)
+    }
+}
+
+/// What the C callbacks need, passed as their user pointer. Lives for the duration of `run`, on its thread.
+private final class StreamContext {
+    let easy: UnsafeMutableRawPointer
+    let onBytes: (UnsafeBufferPointer<UInt8>, String?) -> Void
+    let shouldStop: () -> Bool
+    var contentType: String??
+
+    init(easy: UnsafeMutableRawPointer, onBytes: @escaping (UnsafeBufferPointer<UInt8>, String?) -> Void, shouldStop: @escaping () -> Bool) {
+        self.easy = easy
+        self.onBytes = onBytes
+        self.shouldStop = shouldStop
+    }
+
+    func type() -> String? {
+        if let known = contentType { return known }
+        var pointer: UnsafeMutablePointer<CChar>?
+        _ = lo_easy_getinfo_string(easy, CURLINFO_CONTENT_TYPE, &pointer)
+        let value = pointer.map { String(cString: $0) }
+        contentType = .some(value)
+        return value
+    }
+}
+
+private let streamWrite: lo_write_callback = { pointer, size, count, userdata in
+    guard let pointer, let userdata else { return 0 }
+    let context = Unmanaged<StreamContext>.fromOpaque(userdata).takeUnretainedValue()
+    if context.shouldStop() { return 0 }
+    let length = size * count
+    pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+        context.onBytes(UnsafeBufferPointer(start: $0, count: length), context.type())
+    }
+    return length
+}
+
+private let streamProgress: lo_xferinfo_callback = { userdata, _, _, _, _ in
+    guard let userdata else { return 0 }
+    return Unmanaged<StreamContext>.fromOpaque(userdata).takeUnretainedValue().shouldStop() ? 1 : 0
+}
