@@ -28,7 +28,8 @@ struct Dashboard: ParsableCommand {
             let names = loaded.contexts.map(\.name).joined(separator: ", ")
             throw LookoutError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
         }
-        let code = try DashboardSession(context: chosen, display: display, logCapacity: loaded.logBuffer).run()
+        let code = try DashboardSession(context: chosen, display: display, logCapacity: loaded.logBuffer,
+                                        mappings: loaded.mappings).run()
         if code != 0 { throw ExitCode(code) }
     }
 }

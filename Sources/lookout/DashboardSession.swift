@@ -13,6 +13,12 @@ struct DashboardSession {
     let context: ContextConfig
     let display: DisplayOptions
     var logCapacity = 50_000
+    /// Mappings defined in the configuration file, besides the presets.
+    var mappings: [LogMapping] = []
+
+    func mapping(_ name: String?) -> LogMapping? {
+        name.flatMap { name in mappings.first { $0.name == name } ?? LogMapping.preset(named: name) }
+    }
 
     /// Runs until `q`, a termination signal or a lost terminal; returns the exit code.
     func run() throws -> Int32 {
@@ -24,7 +30,7 @@ struct DashboardSession {
         let tailer = FileTailer(sources: context.services.flatMap { service in
             service.logs.compactMap { source -> FileTailer.Source? in
                 guard case let .file(path) = source.kind else { return nil }
-                return FileTailer.Source(service: service.name, path: path, mapping: source.mapping.flatMap(LogMapping.preset(named:)),
+                return FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping),
                                          fromStart: source.fromStart)
             }
         }) { inbox.post(.logs($0)) }
@@ -32,13 +38,13 @@ struct DashboardSession {
             service.logs.compactMap { source -> HTTPStreamTailer.Source? in
                 guard case let .http(url) = source.kind else { return nil }
                 return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers,
-                                               mapping: source.mapping.flatMap(LogMapping.preset(named:)))
+                                               mapping: mapping(source.mapping))
             }
         }) { inbox.post(.logs($0)) }
         let commands = CommandTailer(sources: context.services.flatMap { service in
             service.logs.compactMap { source -> CommandTailer.Source? in
                 guard case let .command(argv) = source.kind else { return nil }
-                return CommandTailer.Source(service: service.name, argv: argv, mapping: source.mapping.flatMap(LogMapping.preset(named:)))
+                return CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
             }
         }) { inbox.post(.logs($0)) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")

@@ -14,8 +14,11 @@ struct Stats: ParsableCommand {
         Kubernetes CRI and docker json-file envelopes, `aws logs tail` output, logfmt and OTLP/JSON are understood.
         """)
 
-    @Option(name: .long, help: "Mapping preset (default: detected).")
+    @Option(name: .long, help: "Mapping: a preset, or one defined in --config (default: detected).")
     var mapping: String?
+
+    @Option(name: .long, help: "Configuration whose `mappings:` --mapping may name.")
+    var config: String?
 
     @Option(name: .long, help: "Group by provider, model or service.")
     var by: StatsGrouping = .provider
@@ -28,14 +31,16 @@ struct Stats: ParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument { case table, json }
 
-    func validate() throws {
-        if let mapping, LogMapping.preset(named: mapping) == nil {
-            throw ValidationError("unknown mapping \"\(mapping)\" (one of: \(LogMapping.presets.map(\.name).joined(separator: ", ")))")
-        }
-    }
-
     func run() throws {
-        let preset = mapping.flatMap(LogMapping.preset(named:))
+        let custom = try config.map(ConfigFile.load)?.mappings ?? []
+        var preset: LogMapping?
+        if let mapping {
+            preset = custom.first { $0.name == mapping } ?? LogMapping.preset(named: mapping)
+            guard preset != nil else {
+                let known = (custom.map(\.name) + LogMapping.presets.map(\.name)).joined(separator: ", ")
+                throw LookoutError("unknown mapping \"\(mapping)\" (one of: \(known))")
+            }
+        }
         var statistics = CallStatistics(grouping: by)
         for file in files.isEmpty ? ["-"] : files {
             statistics.merge(try StatsRun.read(path: file, mapping: preset, grouping: by))

@@ -42,6 +42,33 @@ struct CommandLineTests {
         #expect(missing.stderr.contains("nope.yaml: cannot read the configuration"))
     }
 
+    @Test func statsOnFilesAndWithACustomMapping() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let log = scratch.path("app.log"), custom = scratch.path("gw.log"), config = scratch.path("c.yaml")
+        try """
+        {"provider":"openai","latency_ms":100,"input_tokens":10,"output_tokens":5,"cost_usd":0.25}
+        {"provider":"openai","latency_ms":300,"status":"error","status_code":429}
+        {"provider":"anthropic","latency_ms":50
+        not json
+
+        """.write(toFile: log, atomically: true, encoding: .utf8)
+        let json = try Spawn.capture([binary, "stats", "--format", "json", log])
+        #expect(json.status == 0)
+        #expect(json.stdout.hasPrefix(#"{"lines":4,"malformed":1,"records":3,"llm_calls":2,"groups":{"openai":{"requests":2,"errors":1,"error_rate":0.5,"errors_by_class":{"rate_limit":1,"server":0,"timeout":0,"other":0}"#))
+        let table = try Spawn.capture([binary, "stats", log])
+        #expect(table.stdout.contains("4 lines, 3 records, 2 LLM calls, 1 malformed"))
+
+        try #"{"llm":{"vendor":"bedrock"},"timing":{"total":0.5}}"#.write(toFile: custom, atomically: true, encoding: .utf8)
+        try "contexts: {}\nmappings:\n  gw:\n    fields:\n      provider: llm.vendor\n      latency: { path: timing.total, unit: s }\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let mapped = try Spawn.capture([binary, "stats", "--config", config, "--mapping", "gw", "--format", "json", custom])
+        #expect(mapped.stdout.contains(#""bedrock":{"requests":1"#) && mapped.stdout.contains(#""p50_ms":500"#), "\(mapped)")
+        let unknown = try Spawn.capture([binary, "stats", "--mapping", "gw", custom])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown mapping \"gw\""))
+    }
+
     @Test func dashboardWithABrokenConfigExitsWithTheErrorsAndNoScreen() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()

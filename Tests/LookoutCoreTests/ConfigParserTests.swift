@@ -197,3 +197,79 @@ struct DurationTextTests {
         #expect(DurationText.format(.seconds(7200)) == "2h")
     }
 }
+
+@Suite("Log sources and custom mappings in the configuration")
+struct LogConfigTests {
+    @Test func sourcesAndACustomMappingDecodeALine() throws {
+        let yaml = """
+        contexts:
+          prod:
+            services:
+              - name: gw
+                url: https://gw.example.com
+                logs:
+                  - file: /var/log/gw/*.log
+                    mapping: gateway
+                  - command: [kubectl, logs, -f, deploy/gw]
+                  - http: https://gw.example.com/logs/stream
+                    mapping: litellm
+        mappings:
+          gateway:
+            base: app
+            fields:
+              provider: llm.vendor
+              model: [llm.model, model]
+              latency: { path: timing.total, unit: s }
+              service: { key: service.name }
+        """
+        let config = try ConfigParser.parse(yaml, file: "c.yaml")
+        let logs = config.contexts[0].services[0].logs
+        #expect(logs.map(\.kind) == [.file(path: "/var/log/gw/*.log"), .command(argv: ["kubectl", "logs", "-f", "deploy/gw"]),
+                                     .http(url: "https://gw.example.com/logs/stream")])
+        #expect(logs.map(\.mapping) == ["gateway", nil, "litellm"])
+        let gateway = try #require(config.mapping(named: "gateway"))
+        var decoder = LogDecoder(mapping: gateway)
+        let record = decoder.decode(#"{"llm":{"vendor":"openai","model":"gpt-4o"},"timing":{"total":0.25},"service.name":"gw","input_tokens":5}"#)
+        #expect(record.provider == "openai" && record.model == "gpt-4o" && record.latencyMs == 250 && record.service == "gw")
+        #expect(record.inputTokens == 5, "fields not overridden come from the base preset")
+        #expect(record.mapping == "gateway")
+    }
+
+    @Test func mistakesNameTheirLineAndKey() {
+        let yaml = """
+        contexts:
+          prod:
+            services:
+              - name: gw
+                url: https://gw.example.com
+                logs:
+                  - file: /x.log
+                    command: [tail]
+                  - mapping: app
+                  - http: ftp://x
+                  - file: /y.log
+                    mapping: nope
+        mappings:
+          mine:
+            fields:
+              colour: x.y
+              latency: { path: t, unit: weeks }
+          app:
+            base: app
+        """
+        do {
+            _ = try ConfigParser.parse(yaml, file: "c.yaml")
+            Issue.record("must not parse")
+        } catch {
+            #expect(error.issues.map(\.description) == [
+                "c.yaml:7: key `contexts.prod.services[0].logs[0]`: give one of `file`, `command` or `http`, not file and command",
+                "c.yaml:9: key `contexts.prod.services[0].logs[1]`: missing `file` (a path or glob), `command` (an argv list) or `http` (a streaming URL)",
+                "c.yaml:10: key `contexts.prod.services[0].logs[2].http`: only http:// and https:// URLs are allowed",
+                "c.yaml:12: key `contexts.prod.services[0].logs[3].mapping`: unknown mapping \"nope\" (one of: mine, app, openai, anthropic, otel, litellm, gcp, lambda)",
+                "c.yaml:16: key `mappings.mine.fields.colour`: unknown field (one of: time, level, service, provider, model, latency, status, status_code, input_tokens, output_tokens, cost, request_id, message)",
+                "c.yaml:17: key `mappings.mine.fields.latency.unit`: expected ms, s or duration",
+                "c.yaml:19: key `mappings.app`: \"app\" is a preset's name: choose another",
+            ])
+        }
+    }
+}

@@ -2,7 +2,7 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings"]
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs"]
@@ -23,7 +23,11 @@ public enum ConfigParser {
         }
         var reader = YAMLReader(file: file)
         let config = readConfig(root, &reader)
-        if !reader.issues.isEmpty { throw ConfigErrors(reader.issues) }
+        // In file order, whatever order the sections were read in.
+        if !reader.issues.isEmpty {
+            throw ConfigErrors(reader.issues.enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+                .map(\.element))
+        }
         return config
     }
 
@@ -32,6 +36,7 @@ public enum ConfigParser {
         var contextsNode: Node?
         for (key, _, value) in reader.pairs(root, at: "", allowed: topKeys) ?? [] {
             switch key {
+            case "mappings": config.mappings = MappingConfigParser.read(value, &reader)
             case "current-context": config.currentContext = reader.string(value, at: key)
             case "log-buffer":
                 if let text = reader.string(value, at: key), let size = Int(text), (100...10_000_000).contains(size) {
@@ -53,6 +58,11 @@ public enum ConfigParser {
         }
         if let current = config.currentContext, !config.contexts.contains(where: { $0.name == current }) {
             reader.fail(root, "current-context", "names no context in `contexts`")
+        }
+        // Sources may name mappings defined anywhere in the file: checked once everything is read.
+        for (name, node, path) in reader.mappingReferences where config.mapping(named: name) == nil {
+            let known = (config.mappings.map(\.name) + LogMapping.presets.map(\.name)).joined(separator: ", ")
+            reader.fail(node, path, "unknown mapping \"\(SafeText.escape(name))\" (one of: \(known))")
         }
         return config
     }
@@ -178,9 +188,7 @@ public enum ConfigParser {
         }
         var mapping: String?
         if let value = values["mapping"], let name = reader.string(value, at: "\(path).mapping") {
-            if LogMapping.preset(named: name) == nil {
-                reader.fail(value, "\(path).mapping", "unknown mapping (one of: \(LogMapping.presets.map(\.name).joined(separator: ", ")))")
-            }
+            reader.mappingReferences.append((name, value, "\(path).mapping"))
             mapping = name
         }
         var fromStart = false

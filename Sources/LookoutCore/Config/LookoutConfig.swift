@@ -8,6 +8,13 @@ public struct LookoutConfig: Sendable, Equatable {
     public var currentContext: String?
     /// Records kept for the Logs screen (a ring: the oldest go first).
     public var logBuffer = 50_000
+    /// Mappings defined in the file, in addition to the presets.
+    public var mappings: [LogMapping] = []
+
+    /// A mapping by name: one defined in the file, else a preset.
+    public func mapping(named name: String) -> LogMapping? {
+        mappings.first { $0.name == name } ?? LogMapping.preset(named: name)
+    }
 
     public init(contexts: [ContextConfig], currentContext: String? = nil) {
         self.contexts = contexts

@@ -4,6 +4,8 @@ import Yams
 struct YAMLReader {
     let file: String
     private(set) var issues: [ConfigIssue] = []
+    /// Mapping names used by log sources, checked once the whole file is read.
+    var mappingReferences: [(String, Node, String)] = []
 
     init(file: String) { self.file = file }
 
