@@ -79,7 +79,7 @@ public final class FileTailer: Sendable {
                 }
                 followed[index] = files
                 let status = matches.isEmpty ? "waiting: no file matches \(source.path)"
-                    : "following \(matches.count == 1 ? matches[0] : "\(matches.count) files") (\(files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
+                    : "following\(matches.count == 1 ? "" : " \(matches.count) files") (\(files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
                 let key = "\(index)"
                 if !records.isEmpty || lastStatus[key] != status {
                     deliver(LogBatch(service: source.service, source: source.path, records: records,

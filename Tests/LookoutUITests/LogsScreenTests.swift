@@ -18,7 +18,7 @@ struct LogsScreenTests {
         var decoder = LogDecoder()
         let records = Self.lines.map { decoder.decode($0) }
         _ = Reducer.reduce(&state, .logs(LogBatch(service: "chat-api", source: "/var/log/chat-api/app.log", records: records,
-                                                  status: "following /var/log/chat-api/app.log (app)")))
+                                                  status: "following (app)")))
         _ = Reducer.reduce(&state, .key(.char("4")))
         for key in screenKeys { _ = Reducer.reduce(&state, .key(key)) }
         return state
