@@ -17,7 +17,7 @@ struct Stats: ParsableCommand {
     @Option(name: .long, help: "Mapping: a preset, or one defined in --config (default: detected).")
     var mapping: String?
 
-    @Option(name: .long, help: "Configuration whose `mappings:` --mapping may name.")
+    @Option(name: .long, help: "Configuration whose `mappings:` --mapping may name, and whose `prices:` cost calls logged without a cost.")
     var config: String?
 
     @Option(name: .long, help: "Group by provider, model or service.")
@@ -32,7 +32,9 @@ struct Stats: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case table, json }
 
     func run() throws {
-        let custom = try config.map(ConfigFile.load)?.mappings ?? []
+        let loaded = try config.map(ConfigFile.load)
+        let custom = loaded?.mappings ?? []
+        let prices = loaded?.prices ?? PriceTable()
         var preset: LogMapping?
         if let mapping {
             preset = custom.first { $0.name == mapping } ?? LogMapping.preset(named: mapping)
@@ -41,9 +43,9 @@ struct Stats: ParsableCommand {
                 throw LookoutError("unknown mapping \"\(mapping)\" (one of: \(known))")
             }
         }
-        var statistics = CallStatistics(grouping: by)
+        var statistics = CallStatistics(grouping: by, prices: prices)
         for file in files.isEmpty ? ["-"] : files {
-            statistics.merge(try StatsRun.read(path: file, mapping: preset, grouping: by))
+            statistics.merge(try StatsRun.read(path: file, mapping: preset, grouping: by, prices: prices))
         }
         switch format {
         case .json: print(statistics.json())
@@ -59,19 +61,19 @@ struct Stats: ParsableCommand {
 enum StatsRun {
     static let chunk = 1 << 20
 
-    static func read(path: String, mapping: LogMapping?, grouping: StatsGrouping) throws -> CallStatistics {
+    static func read(path: String, mapping: LogMapping?, grouping: StatsGrouping, prices: PriceTable) throws -> CallStatistics {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LookoutError("\(path): \(String(cString: strerror(errno)))") }
         defer { if fd != STDIN_FILENO { close(fd) } }
         var info = stat()
         let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard size > 4 * chunk, cores > 1 else { return try part(fd, 0..<Int.max, mapping: mapping, grouping: grouping) }
+        guard size > 4 * chunk, cores > 1 else { return try part(fd, 0..<Int.max, mapping: mapping, grouping: grouping, prices: prices) }
 
         let head = try pread(fd, at: 0, count: chunk)
         let detected = mapping ?? head.withUnsafeBufferPointer(StatsReader.detectMapping)
         guard let detected, detected.name != LogMapping.otlpName else {
-            return try part(fd, 0..<Int.max, mapping: mapping, grouping: grouping)
+            return try part(fd, 0..<Int.max, mapping: mapping, grouping: grouping, prices: prices)
         }
         var cuts: [Int] = []
         for index in 1..<cores {
@@ -85,10 +87,12 @@ enum StatsRun {
         let results = Mutex<[Int: Result<CallStatistics, any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: bounds.count) { index in
             // Every part but the first gets the mapping the start of the file calls for.
-            let outcome = Result { try part(fd, bounds[index], mapping: index == 0 ? mapping : detected, grouping: grouping) }
+            let outcome = Result {
+                try part(fd, bounds[index], mapping: index == 0 ? mapping : detected, grouping: grouping, prices: prices)
+            }
             results.withLock { $0[index] = outcome }
         }
-        var merged = CallStatistics(grouping: grouping)
+        var merged = CallStatistics(grouping: grouping, prices: prices)
         for index in bounds.indices {
             if let outcome = results.withLock({ $0[index] }) { merged.merge(try outcome.get()) }
         }
@@ -96,8 +100,9 @@ enum StatsRun {
     }
 
     /// Reads `range` of `fd` (to the end of the input for `..<Int.max`) through one `StatsReader`.
-    static func part(_ fd: Int32, _ range: Range<Int>, mapping: LogMapping?, grouping: StatsGrouping) throws -> CallStatistics {
-        var reader = StatsReader(mapping: mapping, grouping: grouping)
+    static func part(_ fd: Int32, _ range: Range<Int>, mapping: LogMapping?, grouping: StatsGrouping,
+                     prices: PriceTable) throws -> CallStatistics {
+        var reader = StatsReader(mapping: mapping, grouping: grouping, prices: prices)
         var buffer = [UInt8](repeating: 0, count: chunk)
         var offset = range.lowerBound
         let positioned = range.upperBound != Int.max

@@ -273,3 +273,47 @@ struct LogConfigTests {
         }
     }
 }
+
+@Suite("Price table")
+struct PriceTableTests {
+    static let yaml = """
+    contexts: {}
+    prices:
+      openai:
+        gpt-4o-mini: { input: 0.15, output: 0.60 }
+        gpt-4o: { input: 2.50, output: 10.00 }
+      anthropic:
+        claude-3-5-haiku: { input: 0.80, output: 4.00 }
+    """
+
+    @Test func pricesCostCallsThatLogNoCost() throws {
+        let prices = try ConfigParser.parse(Self.yaml, file: "p.yaml").prices
+        #expect(prices.cost(provider: "openai", model: "gpt-4o-mini", inputTokens: 1_000_000, outputTokens: 1_000_000) == 0.75)
+        #expect(prices.price(provider: "openai", model: "gpt-4o-mini-2024-07-18")?.inputPerMillion == 0.15, "longest prefix")
+        #expect(prices.price(provider: "anthropic", model: "claude-3-5-haiku-20241022")?.outputPerMillion == 4)
+        #expect(prices.cost(provider: "openai", model: "o1", inputTokens: 10, outputTokens: 10) == nil)
+        #expect(prices.cost(provider: "openai", model: "gpt-4o", inputTokens: nil, outputTokens: nil) == nil)
+
+        var reader = StatsReader(prices: prices)
+        let text = [#"{"provider":"openai","model":"gpt-4o","input_tokens":1000,"output_tokens":100}"#,
+                    #"{"provider":"openai","model":"gpt-4o","input_tokens":1000,"output_tokens":100,"cost_usd":1}"#,
+                    #"{"provider":"anthropic","model":"unknown-model","input_tokens":5}"#].joined(separator: "\n") + "\n"
+        Array(text.utf8).withUnsafeBufferPointer { reader.feed($0) }
+        reader.finish()
+        // 1000 × 2.50/1M + 100 × 10/1M = 0.0035, plus the logged 1.
+        #expect(abs((reader.statistics.group("openai")?.costUSD ?? 0) - 1.0035) < 1e-12)
+        #expect(reader.statistics.group("anthropic")?.costUSD == nil, "no price, no cost: absent, not zero")
+    }
+
+    @Test func badPricesNameTheirLine() {
+        do {
+            _ = try ConfigParser.parse("contexts: {}\nprices:\n  openai:\n    gpt-4o: { input: cheap, output: 1 }\n    o1: 3\n", file: "p.yaml")
+            Issue.record("must not parse")
+        } catch {
+            #expect(error.issues.map(\.description) == [
+                "p.yaml:4: key `prices.openai.gpt-4o.input`: expected a price in USD per million tokens, such as 0.15",
+                "p.yaml:5: key `prices.openai.o1`: expected { input: <USD per 1M tokens>, output: <USD per 1M tokens> }",
+            ])
+        }
+    }
+}

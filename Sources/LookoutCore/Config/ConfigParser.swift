@@ -2,7 +2,7 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "prices"]
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs"]
@@ -37,6 +37,7 @@ public enum ConfigParser {
         for (key, _, value) in reader.pairs(root, at: "", allowed: topKeys) ?? [] {
             switch key {
             case "mappings": config.mappings = MappingConfigParser.read(value, &reader)
+            case "prices": config.prices = readPrices(value, &reader)
             case "current-context": config.currentContext = reader.string(value, at: key)
             case "log-buffer":
                 if let text = reader.string(value, at: key), let size = Int(text), (100...10_000_000).contains(size) {
@@ -151,6 +152,33 @@ public enum ConfigParser {
             }
         }
         return reader.issues.count == issuesBefore ? service : nil
+    }
+
+    /// `prices: { <provider>: { <model>: { input: USD per 1M tokens, output: USD per 1M tokens } } }`.
+    private static func readPrices(_ node: Node, _ reader: inout YAMLReader) -> PriceTable {
+        var table = PriceTable()
+        for (provider, _, models) in reader.pairs(node, at: "prices", allowed: nil) ?? [] {
+            for (model, _, entry) in reader.pairs(models, at: "prices.\(provider)", allowed: nil) ?? [] {
+                let path = "prices.\(provider).\(model)"
+                var price = PriceTable.Price(inputPerMillion: 0, outputPerMillion: 0)
+                var complete = true
+                for side in ["input", "output"] {
+                    guard case let .mapping(fields) = entry, let value = fields[side] else {
+                        reader.fail(entry, path, "expected { input: <USD per 1M tokens>, output: <USD per 1M tokens> }")
+                        complete = false
+                        break
+                    }
+                    guard let number = reader.string(value, at: "\(path).\(side)").flatMap(Double.init), number >= 0, number.isFinite else {
+                        reader.fail(value, "\(path).\(side)", "expected a price in USD per million tokens, such as 0.15")
+                        complete = false
+                        continue
+                    }
+                    if side == "input" { price.inputPerMillion = number } else { price.outputPerMillion = number }
+                }
+                if complete { table.prices[provider, default: [:]][model] = price }
+            }
+        }
+        return table
     }
 
     private static func readLogSource(_ node: Node, at path: String, _ reader: inout YAMLReader) -> LogSourceConfig? {

@@ -10,6 +10,8 @@ public struct LookoutConfig: Sendable, Equatable {
     public var logBuffer = 50_000
     /// Mappings defined in the file, in addition to the presets.
     public var mappings: [LogMapping] = []
+    /// Prices per provider and model, for calls whose log lines carry no cost.
+    public var prices = PriceTable()
 
     /// A mapping by name: one defined in the file, else a preset.
     public func mapping(named name: String) -> LogMapping? {

@@ -63,9 +63,13 @@ public struct CallStatistics: Sendable {
 
     public static let otherGroup = "other"
 
-    public init(grouping: StatsGrouping = .provider, maxGroups: Int = 1000) {
+    /// Costs calls whose lines carry none.
+    public let prices: PriceTable
+
+    public init(grouping: StatsGrouping = .provider, maxGroups: Int = 1000, prices: PriceTable = PriceTable()) {
         self.grouping = grouping
         self.maxGroups = maxGroups
+        self.prices = prices
     }
 
     /// The statistics of the group called `name`.
@@ -85,9 +89,11 @@ public struct CallStatistics: Sendable {
         case .model: label = record.model ?? "(none)"
         case .service: label = record.service ?? "(none)"
         }
+        let cost = record.costUSD ?? prices.cost(provider: provider, model: record.model,
+                                                 inputTokens: record.inputTokens, outputTokens: record.outputTokens)
         groupStats[index(of: label)].add(errorClass: record.errorClass, latencyMs: record.latencyMs,
                                          inputTokens: record.inputTokens, outputTokens: record.outputTokens,
-                                         costUSD: record.costUSD)
+                                         costUSD: cost)
     }
 
     /// The slot of group `label`, created on first sight (or `other` past the cap).

@@ -10,8 +10,9 @@ public struct StatsReader: Sendable {
 
     private let mapping: LogMapping?
 
-    public init(mapping: LogMapping? = nil, grouping: StatsGrouping = .provider, maxGroups: Int = 1000) {
-        statistics = CallStatistics(grouping: grouping, maxGroups: maxGroups)
+    public init(mapping: LogMapping? = nil, grouping: StatsGrouping = .provider, maxGroups: Int = 1000,
+                prices: PriceTable = PriceTable()) {
+        statistics = CallStatistics(grouping: grouping, maxGroups: maxGroups, prices: prices)
         self.mapping = mapping
         pipeline = LogPipeline(mapping: mapping)
         pipeline.keepRaw = false
@@ -42,7 +43,7 @@ public struct StatsReader: Sendable {
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
         // The closures work on locals swapped out of `self`, so the pipeline can be mutated at the same time
         // without copying the statistics (a copy would duplicate every histogram).
-        var statistics = CallStatistics(grouping: self.statistics.grouping, maxGroups: 0)
+        var statistics = CallStatistics(grouping: self.statistics.grouping, maxGroups: 0, prices: PriceTable())
         var lane = FastLane(grouping: self.lane.grouping)
         swap(&statistics, &self.statistics)
         swap(&lane, &self.lane)
@@ -131,6 +132,8 @@ struct FastLane: Sendable {
 
         guard let latency = number(.latency, bytes), let input = number(.inputTokens, bytes),
               let output = number(.outputTokens, bytes), let cost = number(.cost, bytes) else { return false }
+        // A call to be costed from the price table: the decoder's route has the model name as text.
+        if cost.value == nil && !statistics.prices.isEmpty { return false }
         var latencyMs = latency.value
         if let value = latencyMs {
             switch latency.unit {
