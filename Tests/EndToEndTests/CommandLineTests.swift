@@ -113,3 +113,40 @@ struct CommandLineTests {
         #expect(Spawn.wait(fleet) == 128 + SIGINT, "the fleet stops on Ctrl-C")
     }
 }
+
+@Suite("End to end: lookout check against the demo fleet", .serialized)
+struct CheckCommandTests {
+    @Test func exitCodesFollowTheScriptedIncident() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = scratch.path("demo.yaml")
+        // An 8 s cycle: all ready for the first 2 s, chat-api's llm_api fails from 2 s to 4.4 s.
+        let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--cycle", "8s", "--write-config", config],
+                                    stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
+        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        let started = Date()
+        while !FileManager.default.fileExists(atPath: config) && Date().timeIntervalSince(started) < 10 { usleep(20_000) }
+        usleep(100_000)
+
+        let ok = try Spawn.capture([binary, "check", "--config", config])
+        #expect(ok.status == 0, "\(ok.stdout)")
+        #expect(ok.stdout.hasSuffix("OK: 3 healthy, 0 degraded, 0 down\n"))
+
+        while Date().timeIntervalSince(started) < 2.8 { usleep(20_000) }
+        let failing = try Spawn.capture([binary, "check", "--config", config, "--format", "json"])
+        #expect(failing.status == 2)
+        #expect(failing.stdout.hasPrefix(#"{"status":"CRITICAL","services":[{"name":"chat-api","state":"down""#))
+        #expect(failing.stdout.contains(#"{"name":"llm_api","state":"unhealthy","message":"timeout after 5000ms calling api.openai.com"}"#))
+
+        let waited = try Spawn.capture([binary, "check", "--config", config, "--service", "chat-api", "--wait-ready", "20s"])
+        #expect(waited.status == 0, "--wait-ready succeeds once the scripted failure recovers: \(waited.stdout)")
+        #expect(Date().timeIntervalSince(started) > 4, "it did wait for the recovery")
+
+        let broken = scratch.path("broken.yaml")
+        try "contexts:\n  p:\n    services:\n      - name: a\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let unknown = try Spawn.capture([binary, "check", "--config", broken])
+        #expect(unknown.status == 3)
+        #expect(unknown.stderr.contains("broken.yaml:4: key `contexts.p.services[0].url`: missing"))
+    }
+}

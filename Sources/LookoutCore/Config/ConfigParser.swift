@@ -5,7 +5,8 @@ public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "prices"]
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
-                                           "interval", "timeout", "headers", "logs"]
+                                           "interval", "timeout", "headers", "logs", "failure-threshold",
+                                           "success-threshold"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
     /// Parses and validates `text`; `file` is only used to name the file in issues.
@@ -145,6 +146,14 @@ public enum ConfigParser {
                 }
                 service.headers.append(HTTPHeader(name: name, value: text))
             }
+        }
+        for key in ["failure-threshold", "success-threshold"] {
+            guard let value = values[key], let text = reader.string(value, at: "\(path).\(key)") else { continue }
+            guard let number = Int(text), (1...100).contains(number) else {
+                reader.fail(value, "\(path).\(key)", "expected a number of probes between 1 and 100")
+                continue
+            }
+            if key == "failure-threshold" { service.failureThreshold = number } else { service.successThreshold = number }
         }
         if let value = values["logs"] {
             for (index, node) in (reader.sequence(value, at: "\(path).logs") ?? []).enumerated() {

@@ -59,6 +59,9 @@ public struct ServiceConfig: Sendable, Equatable {
     public var headers: [HTTPHeader]
     /// Where the service's logs come from.
     public var logs: [LogSourceConfig] = []
+    /// Observations in a row before the judged state gets worse (default 3) or better (default 2).
+    public var failureThreshold = 3
+    public var successThreshold = 2
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),

@@ -35,11 +35,14 @@ public struct ReadinessReport: Sendable, Equatable {
     public var checks: [ReadinessCheck]
     /// A problem with the response itself (no JSON, unexpected shape), shown as the reason.
     public var problem: String?
+    /// The deployed version the body reports (`version`, `revision`, `litellm_version`), if any.
+    public var version: String?
 
-    public init(state: ReadinessState, checks: [ReadinessCheck] = [], problem: String? = nil) {
+    public init(state: ReadinessState, checks: [ReadinessCheck] = [], problem: String? = nil, version: String? = nil) {
         self.state = state
         self.checks = checks
         self.problem = problem
+        self.version = version
     }
 
     /// A one-line reason for the overview: the first failing check, else the problem, else nil.
@@ -76,24 +79,57 @@ extension ReadinessReport {
         return report
     }
 
-    /// The `{"status":…, "checks":{…}}` shape, or nil when the body is not a JSON object.
+    /// The shapes understood, or nil when the body is not JSON:
+    /// - `{"status":…, "checks":{name: "healthy" | "unhealthy: reason" | {status, message}}}` (the course's shape);
+    /// - Spring actuator `{"status":"UP","components":{"db":{"status":"UP","details":{…}}}}`;
+    /// - LiteLLM `/health/readiness` (`status`, `db`, `cache`, `litellm_version`), `/health/liveliness`
+    ///   (a JSON string), and `/health` (`healthy_endpoints` / `unhealthy_endpoints`).
     static func parseBody(_ body: [UInt8]) -> ReadinessReport? {
-        guard !body.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        guard !body.isEmpty, let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+        else { return nil }
+        if json is String { return ReadinessReport(state: .unknown) }   // "I'm alive!": the HTTP status decides
+        guard let object = json as? [String: Any] else { return nil }
         var report = ReadinessReport(state: .unknown)
         if let status = object["status"] as? String {
             report.state = readinessState(status)
         }
-        if let checks = object["checks"] as? [String: Any] {
-            report.checks = checks.keys.sorted().map { name in check(name: name, value: checks[name] as Any) }
+        for key in ["version", "revision", "litellm_version", "build"] {
+            if let version = object[key] as? String { report.version = SafeText.escape(version); break }
         }
+        var checks: [ReadinessCheck] = []
+        if let map = object["checks"] as? [String: Any] {
+            checks += map.keys.sorted().map { name in check(name: name, value: map[name] as Any) }
+        }
+        if let components = object["components"] as? [String: Any] {
+            checks += components.keys.sorted().map { name in check(name: name, value: components[name] as Any) }
+        }
+        // LiteLLM's readiness names its dependencies at the top level; null means not configured.
+        for key in ["db", "cache"] {
+            if let value = object[key] as? String { checks.append(check(name: key, value: value)) }
+        }
+        if let healthy = object["healthy_endpoints"] as? [Any], let unhealthy = object["unhealthy_endpoints"] as? [Any] {
+            checks += endpointChecks(healthy, healthy: true) + endpointChecks(unhealthy, healthy: false)
+            if report.state == .unknown { report.state = unhealthy.isEmpty || !healthy.isEmpty ? .ready : .notReady }
+        }
+        report.checks = checks
         return report
+    }
+
+    /// LiteLLM's endpoint objects (`model`, `api_base`, `error`…) as checks named after the model.
+    static func endpointChecks(_ endpoints: [Any], healthy: Bool) -> [ReadinessCheck] {
+        endpoints.enumerated().map { index, endpoint in
+            let object = endpoint as? [String: Any] ?? [:]
+            let name = (object["model"] as? String) ?? (object["api_base"] as? String) ?? "endpoint \(index + 1)"
+            let error = (object["error"] as? String).map { String($0.split(separator: "\n").first ?? "") } ?? ""
+            return ReadinessCheck(name: SafeText.escape(name), state: healthy ? .healthy : .unhealthy,
+                                  message: SafeText.escape(String(error.prefix(200))))
+        }
     }
 
     static func readinessState(_ text: String) -> ReadinessState {
         switch text.lowercased() {
-        case "ready", "ok", "up", "healthy", "pass": return .ready
-        case "not_ready", "not ready", "notready", "down", "unhealthy", "fail", "error": return .notReady
+        case "ready", "ok", "up", "healthy", "pass", "connected": return .ready
+        case "not_ready", "not ready", "notready", "down", "unhealthy", "fail", "error", "out_of_service": return .notReady
         default: return .unknown
         }
     }
@@ -107,7 +143,8 @@ extension ReadinessReport {
         }
         if let object = value as? [String: Any] {
             let word = (object["status"] as? String) ?? ""
-            let message = (object["message"] as? String) ?? (object["error"] as? String) ?? ""
+            let details = object["details"] as? [String: Any]
+            let message = (object["message"] as? String) ?? (object["error"] as? String) ?? (details?["error"] as? String) ?? ""
             return ReadinessCheck(name: safeName, state: checkState(word), message: SafeText.escape(message))
         }
         if let flag = value as? Bool {
@@ -126,7 +163,8 @@ extension ReadinessReport {
     static func checkState(_ word: String) -> CheckState {
         switch word.lowercased() {
         case "healthy", "ok", "up", "pass", "ready", "connected": return .healthy
-        case "unhealthy", "down", "fail", "failed", "error", "not_ready", "disconnected": return .unhealthy
+        case "unhealthy", "down", "fail", "failed", "error", "not_ready", "disconnected", "not connected",
+             "out_of_service": return .unhealthy
         default: return .unknown
         }
     }

@@ -10,8 +10,18 @@ public struct ServiceState: Sendable, Equatable {
     public var lastReadiness: ProbeResult?
     /// When each readiness check last changed state (or was first seen), by check name.
     public var checkSince: [String: Date] = [:]
+    /// The judged state, with hysteresis and flap detection.
+    public var health: HealthTracker
 
-    public init(config: ServiceConfig) { self.config = config }
+    public init(config: ServiceConfig) {
+        self.config = config
+        health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
+    }
+
+    /// What the latest results show, before hysteresis.
+    public var observedState: HealthState? {
+        lastLiveness == nil && lastReadiness == nil ? nil : HealthState.observed(liveness: liveness, readiness: readiness)
+    }
 
     public var name: String { config.name }
 
@@ -49,6 +59,10 @@ public struct ServiceState: Sendable, Equatable {
             }
             checkSince = since
             readiness = report
+        }
+        // Judge once both endpoints have answered (a service with no readiness endpoint: on liveness alone).
+        if lastLiveness != nil && (lastReadiness != nil || config.readinessPath == nil), let observed = observedState {
+            health.observe(observed, at: result.startedAt)
         }
     }
 }

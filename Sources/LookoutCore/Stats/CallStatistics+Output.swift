@@ -50,13 +50,13 @@ extension CallStatistics {
 
     private var lines_: Int { lines }
 
-    static func jsonNumber(_ value: Double) -> String {
+    public static func jsonNumber(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value.rounded() == value, abs(value) < 1e15 { return String(Int(value)) }
         return String(value)
     }
 
-    static func jsonString(_ text: String) -> String {
+    public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

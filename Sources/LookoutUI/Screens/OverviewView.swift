@@ -12,7 +12,8 @@ public struct OverviewView {
     static let columns = [
         TableColumn("SERVICE", width: 12, flex: 1),
         TableColumn("PLATFORM", width: 9, flex: 1, dropPriority: 2),
-        TableColumn("HEALTH", width: 6),
+        TableColumn("STATE", width: 9),
+        TableColumn("HEALTH", width: 6, dropPriority: 3),
         TableColumn("READY", width: 9),
         TableColumn("LATENCY", width: 7, alignRight: true),
         TableColumn("CHECKED", width: 7, alignRight: true, dropPriority: 1),
@@ -34,6 +35,7 @@ public struct OverviewView {
         return [
             TableCell(SafeText.escape(service.name)),
             TableCell(SafeText.escape(service.config.platform), .dim),
+            Format.state(service.health, now: state.now),
             Format.liveness(service.liveness.state),
             Format.readiness(service.readiness),
             latency.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim),

@@ -22,6 +22,20 @@ public struct ServiceDetailView {
         canvas.write("  " + SafeText.escape(service.config.baseURL), x: area.x + cursor, y: y, style: .dim,
                      maxWidth: max(0, area.width - cursor))
         y += 2
+        var sx = x
+        sx += canvas.write("State      ", x: sx, y: y, style: .dim)
+        let judged = Format.state(service.health, now: now)
+        sx += canvas.write(TextLayout.pad(judged.text, to: 10), x: sx, y: y, style: judged.style)
+        if let since = service.health.since {
+            var words = "since \(Format.age(since, now: now)) ago"
+            if service.health.isFlapping(at: now) { words += " · flapping: \(service.health.transitions.count) changes in 10m" }
+            if let observed = service.observedState, observed != service.health.state {
+                words += " · last probe says \(observed.rawValue) (needs \(observed > (service.health.state ?? .healthy) ? service.config.failureThreshold : service.config.successThreshold) in a row)"
+            }
+            if let version = service.readiness?.version { words += " · version \(version)" }
+            canvas.write(words, x: sx, y: y, style: .dim, maxWidth: area.maxX - sx)
+        }
+        y += 1
         y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
                          reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
         y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,

@@ -26,6 +26,17 @@ public enum Format {
         return String(format: "%02d:%02d:%02dZ", seconds / 3600, (seconds / 60) % 60, seconds % 60)
     }
 
+    /// The judged state, with `~` when the service is flapping.
+    public static func state(_ tracker: HealthTracker, now: Date) -> TableCell {
+        let flap = tracker.isFlapping(at: now) ? "~" : ""
+        switch tracker.state {
+        case .healthy?: return TableCell("healthy" + flap, flap.isEmpty ? .ok : .warn)
+        case .degraded?: return TableCell("degraded" + flap, .warn)
+        case .down?: return TableCell("DOWN" + flap, .bad)
+        case nil: return TableCell("…", .unknown)
+        }
+    }
+
     public static func liveness(_ state: LivenessState) -> TableCell {
         switch state {
         case .up: return TableCell("up", .ok)

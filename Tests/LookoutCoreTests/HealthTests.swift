@@ -1,0 +1,136 @@
+import Foundation
+import LookoutCore
+import Testing
+
+@Suite("Readiness shapes")
+struct ReadinessShapeTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String, status: Int, body: String, state: ReadinessState, checks: [String], health: HealthState, version: String?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "LiteLLM /health/readiness, db connected", status: 200,
+             body: #"{"status":"connected","db":"connected","cache":null,"litellm_version":"1.55.3","success_callbacks":["langfuse"]}"#,
+             state: .ready, checks: ["db healthy"], health: .healthy, version: "1.55.3"),
+        Case(name: "LiteLLM /health/readiness, db not connected", status: 503,
+             body: #"{"status":"unhealthy","db":"Not connected","cache":"redis","litellm_version":"1.55.3"}"#,
+             state: .notReady, checks: ["db unhealthy", "cache unknown"], health: .down, version: "1.55.3"),
+        Case(name: "LiteLLM /health/liveliness (a JSON string)", status: 200, body: #""I'm alive!""#,
+             state: .ready, checks: [], health: .healthy, version: nil),
+        Case(name: "LiteLLM /health with an unhealthy endpoint", status: 200,
+             body: #"{"healthy_endpoints":[{"model":"azure/gpt-4o","api_base":"https://x.openai.azure.com"}],"unhealthy_endpoints":[{"model":"anthropic/claude-3-5-haiku","error":"AuthenticationError: invalid x-api-key\nstack…"}],"healthy_count":1,"unhealthy_count":1}"#,
+             state: .ready, checks: ["azure/gpt-4o healthy", "anthropic/claude-3-5-haiku unhealthy AuthenticationError: invalid x-api-key"],
+             health: .degraded, version: nil),
+        Case(name: "LiteLLM /health with every endpoint down", status: 200,
+             body: #"{"healthy_endpoints":[],"unhealthy_endpoints":[{"model":"openai/gpt-4o","error":"RateLimitError"}]}"#,
+             state: .notReady, checks: ["openai/gpt-4o unhealthy RateLimitError"], health: .down, version: nil),
+        Case(name: "Spring actuator UP", status: 200,
+             body: #"{"status":"UP","components":{"db":{"status":"UP","details":{"database":"PostgreSQL"}},"diskSpace":{"status":"UP"}}}"#,
+             state: .ready, checks: ["db healthy", "diskSpace healthy"], health: .healthy, version: nil),
+        Case(name: "Spring actuator DOWN with details", status: 503,
+             body: #"{"status":"DOWN","components":{"db":{"status":"DOWN","details":{"error":"Connection refused"}},"ping":{"status":"UP"}}}"#,
+             state: .notReady, checks: ["db unhealthy Connection refused", "ping healthy"], health: .down, version: nil),
+        Case(name: "course shape: ready but one check unhealthy", status: 200,
+             body: #"{"status":"ready","checks":{"database":"healthy","cache":"unhealthy: slow"},"version":"2026.11.3"}"#,
+             state: .ready, checks: ["cache unhealthy slow", "database healthy"], health: .degraded, version: "2026.11.3"),
+    ]
+
+    @Test(arguments: cases)
+    func judges(_ c: Case) {
+        let report = ReadinessReport.judge(httpStatus: c.status, body: Array(c.body.utf8))
+        #expect(report.state == c.state)
+        #expect(report.checks.map { ([$0.name, $0.state.rawValue] + ($0.message.isEmpty ? [] : [$0.message])).joined(separator: " ") } == c.checks)
+        #expect(report.version == c.version)
+        #expect(HealthState.observed(liveness: LivenessVerdict(state: .up), readiness: report) == c.health)
+    }
+
+    @Test func livenessDownIsDownWhateverReadinessSays() {
+        let ready = ReadinessReport(state: .ready)
+        #expect(HealthState.observed(liveness: LivenessVerdict(state: .down, reason: "refused"), readiness: ready) == .down)
+        #expect(HealthState.observed(liveness: LivenessVerdict(state: .up), readiness: nil) == .healthy)
+    }
+}
+
+@Suite("Hysteresis and flapping, with a fake clock")
+struct HealthTrackerTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Feeds observations one per 10 s; returns the judged state after each.
+    func run(_ observations: [HealthState], tracker: HealthTracker = HealthTracker()) -> ([HealthState?], HealthTracker) {
+        var tracker = tracker
+        var judged: [HealthState?] = []
+        for (index, observed) in observations.enumerated() {
+            tracker.observe(observed, at: Self.t0.addingTimeInterval(Double(index) * 10))
+            judged.append(tracker.state)
+        }
+        return (judged, tracker)
+    }
+
+    @Test func oneLostProbePagesNobody() {
+        let (judged, _) = run([.healthy, .down, .healthy, .down, .down, .healthy])
+        #expect(judged == [.healthy, .healthy, .healthy, .healthy, .healthy, .healthy])
+    }
+
+    @Test func threeFailuresInARowGoDownAndTwoSuccessesComeBack() {
+        let (judged, tracker) = run([.healthy, .down, .down, .down, .healthy, .healthy])
+        #expect(judged == [.healthy, .healthy, .healthy, .down, .down, .healthy])
+        #expect(tracker.since == Self.t0.addingTimeInterval(50))
+        #expect(tracker.transitions.count == 2)
+    }
+
+    @Test func thresholdsAreConfigurable() {
+        let (judged, _) = run([.healthy, .degraded, .healthy], tracker: HealthTracker(failureThreshold: 1, successThreshold: 1))
+        #expect(judged == [.healthy, .degraded, .healthy])
+    }
+
+    @Test func flappingIsDetectedAndForgottenOutsideTheWindow() {
+        let pattern: [HealthState] = [.healthy] + Array(repeating: [.down, .down, .down, .healthy, .healthy], count: 2).flatMap { $0 }
+        let (_, tracker) = run(pattern)
+        #expect(tracker.transitions.count == 4)
+        #expect(tracker.isFlapping(at: Self.t0.addingTimeInterval(100)))
+        #expect(!tracker.isFlapping(at: Self.t0.addingTimeInterval(100 + 600)))
+    }
+}
+
+@Suite("lookout check report")
+struct CheckReportTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func service(_ name: String, live: Int?, ready: (Int, String)?) -> ServiceState {
+        var state = ServiceState(config: ServiceConfig(name: name, baseURL: "http://x"))
+        state.record(ProbeResult(service: name, kind: .liveness, startedAt: Self.t0, httpStatus: live,
+                                 transportError: live == nil ? TransportError(code: 7, message: "Connection refused") : nil,
+                                 timings: ProbeTimings(totalMicros: 12_500)))
+        if let ready {
+            state.record(ProbeResult(service: name, kind: .readiness, startedAt: Self.t0, httpStatus: ready.0, body: Array(ready.1.utf8)))
+        }
+        return state
+    }
+
+    @Test func exitCodesFollowTheMonitoringPluginsConvention() {
+        let ok = service("a", live: 200, ready: (200, #"{"status":"ready","checks":{"db":"healthy"}}"#))
+        let degraded = service("b", live: 200, ready: (200, #"{"status":"ready","checks":{"db":"unhealthy: slow"}}"#))
+        let notReady = service("c", live: 200, ready: (503, #"{"status":"not_ready","checks":{"db":"unhealthy: gone"}}"#))
+        let down = service("d", live: nil, ready: nil)
+        #expect(CheckReport(services: [ok]).status == .ok)
+        #expect(CheckReport(services: [ok, degraded]).status.exitCode == 1)
+        #expect(CheckReport(services: [ok, degraded, notReady]).status.exitCode == 2)
+        #expect(CheckReport(services: [down]).status == .critical)
+        #expect(CheckReport(services: []).status.exitCode == 3)
+    }
+
+    @Test func jsonContract() {
+        let report = CheckReport(services: [
+            service("chat-api", live: 200, ready: (503, #"{"status":"not_ready","checks":{"llm_api":"unhealthy: 429"}}"#)),
+            service("gone", live: nil, ready: nil),
+        ])
+        #expect(report.json() == """
+        {"status":"CRITICAL","services":[{"name":"chat-api","state":"down","health":{"http_status":200,"latency_ms":12.5},\
+        "readiness":{"state":"not_ready","http_status":503,"checks":[{"name":"llm_api","state":"unhealthy","message":"429"}]},\
+        "conditions":[]},{"name":"gone","state":"down","health":{"http_status":null,"latency_ms":12.5,"error":"Connection refused"},\
+        "readiness":{"state":"unknown","http_status":null,"checks":[]},"conditions":[]}]}
+        """)
+        #expect(report.text() == "DOWN      chat-api — llm_api: 429\nDOWN      gone — liveness: Connection refused\nCRITICAL: 0 healthy, 0 degraded, 2 down\n")
+    }
+}
