@@ -67,7 +67,7 @@ struct ConfigParserTests {
               - name: a
                 url: http://a
                 intervall: 5s
-        """, expected: ["f.yaml:6: key `contexts.prod.services[0].intervall`: unknown key (expected one of: headers, health, interval, logs, name, platform, readiness, timeout, url)"]),
+        """, expected: ["f.yaml:6: key `contexts.prod.services[0].intervall`: unknown key (did you mean `interval`?)"]),
         BadCase(name: "missing url and bad scheme", yaml: """
         contexts:
           prod:

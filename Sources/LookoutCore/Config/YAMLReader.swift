@@ -29,13 +29,31 @@ struct YAMLReader {
                 continue
             }
             if let allowed, !allowed.contains(name) {
-                let hint = allowed.sorted().joined(separator: ", ")
-                fail(keyNode, keyPath, "unknown key (expected one of: \(hint))")
+                if let near = allowed.map({ ($0, YAMLReader.distance($0, name)) }).filter({ $0.1 <= 2 }).min(by: { $0.1 < $1.1 }) {
+                    fail(keyNode, keyPath, "unknown key (did you mean `\(near.0)`?)")
+                } else {
+                    fail(keyNode, keyPath, "unknown key (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+                }
                 continue
             }
             out.append((name, keyNode, value))
         }
         return out
+    }
+
+    /// Levenshtein distance, for "did you mean" on typos.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     mutating func string(_ node: Node, at path: String) -> String? {
