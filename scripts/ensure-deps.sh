@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libncurses-dev pkg-config)
-[ "${1:-}" = "--tests" ] && packages+=(tmux)
+[ "${1:-}" = "--tests" ] && packages+=(tmux openssl)
 
 missing=()
 for p in "${packages[@]}"; do

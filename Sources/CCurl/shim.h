@@ -2,6 +2,7 @@
 #ifndef LOOKOUT_CCURL_SHIM_H
 #define LOOKOUT_CCURL_SHIM_H
 
+#include <string.h>
 #include <curl/curl.h>
 
 typedef size_t (*lo_write_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
@@ -23,5 +24,15 @@ static inline CURLcode lo_easy_setopt_xferinfo(CURL *h, lo_xferinfo_callback v) 
 static inline CURLMcode lo_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
 static inline size_t lo_error_size(void) { return CURL_ERROR_SIZE; }
+
+/// The "Expire date:" line of the server's (first) certificate, or NULL; valid until the handle is cleaned up.
+static inline const char *lo_certificate_expire_date(CURL *h) {
+    struct curl_certinfo *info = NULL;
+    if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == NULL || info->num_of_certs < 1) return NULL;
+    for (struct curl_slist *item = info->certinfo[0]; item != NULL; item = item->next) {
+        if (strncmp(item->data, "Expire date:", 12) == 0) return item->data + 12;
+    }
+    return NULL;
+}
 
 #endif

@@ -36,6 +36,12 @@ final class CurlTransfer {
         _ = lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, curlWriteBody)
         _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        if service.insecure {
+            _ = lo_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
+            _ = lo_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        if let caFile = service.caFile { _ = lo_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
+        if url.lowercased().hasPrefix("https://") { _ = lo_easy_setopt_long(easy, CURLOPT_CERTINFO, 1) }
         for header in service.headers {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
@@ -72,9 +78,10 @@ final class CurlTransfer {
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             error = TransportError(code: Int(code.rawValue), message: message)
         }
+        let expiry = lo_certificate_expire_date(easy).flatMap { CertificateDate.parse(String(cString: $0)) }
         return ProbeResult(service: service, kind: kind, startedAt: startedAt,
                            httpStatus: status > 0 ? status : nil, body: body,
-                           transportError: error, timings: timings)
+                           transportError: error, timings: timings, certificateExpiry: expiry)
     }
 
     /// `512 bytes`, `64 KiB`, `1 MiB`.
@@ -104,4 +111,17 @@ private let curlWriteBody: lo_write_callback = { pointer, size, count, userdata 
         transfer.append(UnsafeBufferPointer(start: $0, count: length))
     }
     return accepted ? length : 0
+}
+
+/// OpenSSL's certificate dates as libcurl prints them: `Jan 15 12:00:00 2027 GMT` (day space-padded).
+enum CertificateDate {
+    static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count >= 4 else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "MMM d HH:mm:ss yyyy"
+        return formatter.date(from: parts.prefix(4).joined(separator: " "))
+    }
 }

@@ -134,3 +134,78 @@ struct CheckReportTests {
         #expect(report.text() == "DOWN      chat-api — llm_api: 429\nDOWN      gone — liveness: Connection refused\nCRITICAL: 0 healthy, 0 degraded, 2 down\n")
     }
 }
+
+@Suite("Conditions, gatus style")
+struct ConditionTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func result(_ status: Int?, _ body: String = "", ms: Int64 = 120, certificateDays: Double? = nil) -> ProbeResult {
+        ProbeResult(service: "s", kind: .readiness, startedAt: now, httpStatus: status, body: Array(body.utf8),
+                    timings: ProbeTimings(totalMicros: ms * 1000),
+                    certificateExpiry: certificateDays.map { now.addingTimeInterval($0 * 86400) })
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String, expression: String, result: ProbeResult, passed: Bool, explanation: String
+        var testDescription: String { name }
+    }
+
+    static let body = #"{"status":"ready","checks":{"database":"healthy","llm_api":"unhealthy: 429"},"unhealthy_endpoints":[{"model":"a"}],"items":[{"id":7}],"count":3}"#
+
+    static let cases: [Case] = [
+        Case(name: "status passes", expression: "[STATUS] == 200", result: result(200), passed: true, explanation: "[STATUS] (200) == 200"),
+        Case(name: "status fails", expression: "[STATUS] == 200", result: result(503), passed: false, explanation: "[STATUS] (503) == 200"),
+        Case(name: "no response", expression: "[STATUS] == 200", result: result(nil), passed: false, explanation: "[STATUS] (no response) == 200"),
+        Case(name: "body field", expression: "[BODY].status == ready", result: result(200, body), passed: true, explanation: "[BODY].status (ready) == ready"),
+        Case(name: "nested body field", expression: "[BODY].checks.database == healthy", result: result(200, body), passed: true,
+             explanation: "[BODY].checks.database (healthy) == healthy"),
+        Case(name: "nested body field fails", expression: "[BODY].checks.llm_api == healthy", result: result(200, body), passed: false,
+             explanation: "[BODY].checks.llm_api (unhealthy: 429) == healthy"),
+        Case(name: "missing field", expression: "[BODY].nope == x", result: result(200, body), passed: false, explanation: "[BODY].nope (missing) == x"),
+        Case(name: "array index", expression: "[BODY].items[0].id == 7", result: result(200, body), passed: true, explanation: "[BODY].items[0].id (7) == 7"),
+        Case(name: "response time", expression: "[RESPONSE_TIME] < 300", result: result(200, ms: 120), passed: true, explanation: "[RESPONSE_TIME] (120) < 300"),
+        Case(name: "slow response", expression: "[RESPONSE_TIME] < 300", result: result(200, ms: 450), passed: false, explanation: "[RESPONSE_TIME] (450) < 300"),
+        Case(name: "len of a list", expression: "len([BODY].unhealthy_endpoints) == 0", result: result(200, body), passed: false,
+             explanation: "len([BODY].unhealthy_endpoints) (1) == 0"),
+        Case(name: "numeric compare", expression: "[BODY].count >= 3", result: result(200, body), passed: true, explanation: "[BODY].count (3) >= 3"),
+        Case(name: "certificate far from expiry", expression: "[CERTIFICATE_EXPIRATION] > 72h", result: result(200, certificateDays: 30),
+             passed: true, explanation: "[CERTIFICATE_EXPIRATION] (720h) > 72h"),
+        Case(name: "certificate about to expire", expression: "[CERTIFICATE_EXPIRATION] > 72h", result: result(200, certificateDays: 1),
+             passed: false, explanation: "[CERTIFICATE_EXPIRATION] (24h) > 72h"),
+        Case(name: "no certificate (http)", expression: "[CERTIFICATE_EXPIRATION] > 72h", result: result(200), passed: false,
+             explanation: "[CERTIFICATE_EXPIRATION] (no certificate) > 72h"),
+        Case(name: "text ordering is not a thing", expression: "[BODY].status > abc", result: result(200, body), passed: false,
+             explanation: "[BODY].status (ready) > abc"),
+        Case(name: "hostile body text is escaped", expression: "[BODY].status == ok", result: result(200, #"{"status":"\u001b[2Jok"}"#),
+             passed: false, explanation: "[BODY].status (\\e[2Jok) == ok"),
+    ]
+
+    @Test(arguments: cases)
+    func evaluates(_ c: Case) throws {
+        let result = try Condition(c.expression).evaluate(c.result, now: Self.now)
+        #expect(result == ConditionResult(expression: c.expression, passed: c.passed, explanation: c.explanation))
+    }
+
+    @Test(arguments: [("[STATUS] = 200", "expected `<placeholder> <op> <value>`"), ("[STATUS]==200", "expected `<placeholder> <op> <value>`"),
+                      ("[HEADERS].x == 1", "unknown placeholder [HEADERS].x"), ("len([STATUS]) == 1", "len() takes [BODY]"),
+                      ("1 == 1", "compares two literals")])
+    func rejects(_ expression: String, _ message: String) {
+        do {
+            _ = try Condition(expression)
+            Issue.record("\(expression) must not parse")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
+        }
+    }
+
+    @Test func aFailedConditionDegradesAServingService() throws {
+        var config = ServiceConfig(name: "s", baseURL: "http://x")
+        config.conditions = [try Condition("[RESPONSE_TIME] < 300")]
+        var state = ServiceState(config: config)
+        state.record(ProbeResult(service: "s", kind: .liveness, startedAt: Self.now, httpStatus: 200))
+        state.record(Self.result(200, #"{"status":"ready"}"#, ms: 900))
+        #expect(state.observedState == .degraded)
+        #expect(state.reason == "[RESPONSE_TIME] (900) < 300")
+        #expect(CheckReport(services: [state]).json().contains(#""conditions":[{"expression":"[RESPONSE_TIME] < 300","passed":false,"explanation":"[RESPONSE_TIME] (900) < 300"}]"#))
+    }
+}

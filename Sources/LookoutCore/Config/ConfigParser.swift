@@ -6,7 +6,8 @@ public enum ConfigParser {
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
-                                           "success-threshold"]
+                                           "success-threshold", "conditions", "tls"]
+    static let tlsKeys: Set<String> = ["ca-file", "insecure"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
     /// Parses and validates `text`; `file` is only used to name the file in issues.
@@ -154,6 +155,25 @@ public enum ConfigParser {
                 continue
             }
             if key == "failure-threshold" { service.failureThreshold = number } else { service.successThreshold = number }
+        }
+        if let value = values["tls"] {
+            for (key, _, entry) in reader.pairs(value, at: "\(path).tls", allowed: tlsKeys) ?? [] {
+                if key == "ca-file" {
+                    service.caFile = reader.string(entry, at: "\(path).tls.ca-file")
+                } else if let flag = entry.bool {
+                    service.insecure = flag
+                } else {
+                    reader.fail(entry, "\(path).tls.insecure", "expected true or false")
+                }
+            }
+        }
+        if let value = values["conditions"] {
+            for (index, node) in (reader.sequence(value, at: "\(path).conditions") ?? []).enumerated() {
+                guard let text = reader.string(node, at: "\(path).conditions[\(index)]") else { continue }
+                do { service.conditions.append(try Condition(text)) } catch {
+                    reader.fail(node, "\(path).conditions[\(index)]", "\(error.description): \"\(SafeText.escape(text))\"")
+                }
+            }
         }
         if let value = values["logs"] {
             for (index, node) in (reader.sequence(value, at: "\(path).logs") ?? []).enumerated() {

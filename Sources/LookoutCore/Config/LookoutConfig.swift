@@ -62,6 +62,12 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Observations in a row before the judged state gets worse (default 3) or better (default 2).
     public var failureThreshold = 3
     public var successThreshold = 2
+    /// Conditions on the readiness result (the liveness result when there is no readiness endpoint).
+    public var conditions: [Condition] = []
+    /// A CA bundle to verify the server's certificate with (a private CA, a self-signed certificate).
+    public var caFile: String?
+    /// Skips TLS verification; explicit in the configuration and badged on screen.
+    public var insecure = false
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),

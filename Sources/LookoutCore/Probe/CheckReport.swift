@@ -42,8 +42,11 @@ public struct CheckReport: Sendable {
             }
             readiness += ",\"checks\":[\(checks.joined(separator: ","))]"
             if let problem = service.readiness?.problem { readiness += ",\"problem\":\(CallStatistics.jsonString(problem))" }
+            let conditions = service.conditionResults.map { c in
+                "{\"expression\":\(CallStatistics.jsonString(c.expression)),\"passed\":\(c.passed),\"explanation\":\(CallStatistics.jsonString(c.explanation))}"
+            }
             return "{\"name\":\(CallStatistics.jsonString(service.name)),\"state\":\"\(state)\",\"health\":{\(health)},"
-                + "\"readiness\":{\(readiness)},\"conditions\":[]}"
+                + "\"readiness\":{\(readiness)},\"conditions\":[\(conditions.joined(separator: ","))]}"
         }
         return "{\"status\":\"\(status.rawValue)\",\"services\":[\(items.joined(separator: ","))]}"
     }

@@ -21,8 +21,14 @@ public enum HealthState: String, Sendable, Equatable, Comparable, CaseIterable {
     }
 
     /// The state one observation shows, before hysteresis (what `lookout check` reports).
-    public static func observed(liveness: LivenessVerdict, readiness: ReadinessReport?) -> HealthState {
+    /// A failed condition makes a serving service degraded.
+    public static func observed(liveness: LivenessVerdict, readiness: ReadinessReport?, conditionsPassed: Bool = true) -> HealthState {
         if liveness.state == .down { return .down }
+        let state = observedIgnoringConditions(liveness: liveness, readiness: readiness)
+        return state == .healthy && !conditionsPassed ? .degraded : state
+    }
+
+    static func observedIgnoringConditions(liveness: LivenessVerdict, readiness: ReadinessReport?) -> HealthState {
         guard let readiness else { return liveness.state == .up ? .healthy : .degraded }
         switch readiness.state {
         case .notReady: return .down

@@ -19,9 +19,12 @@ public struct ProbeResult: Sendable, Equatable {
     /// Set when the transfer failed (refused, timeout, TLS…).
     public var transportError: TransportError?
     public var timings: ProbeTimings
+    /// When the server's TLS certificate expires (https only).
+    public var certificateExpiry: Date?
 
     public init(service: String, kind: ProbeKind, startedAt: Date, httpStatus: Int?, body: [UInt8] = [],
-                transportError: TransportError? = nil, timings: ProbeTimings = ProbeTimings()) {
+                transportError: TransportError? = nil, timings: ProbeTimings = ProbeTimings(), certificateExpiry: Date? = nil) {
+        self.certificateExpiry = certificateExpiry
         self.service = service
         self.kind = kind
         self.startedAt = startedAt

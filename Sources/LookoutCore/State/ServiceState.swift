@@ -18,9 +18,13 @@ public struct ServiceState: Sendable, Equatable {
         health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
     }
 
+    /// The configured conditions, as last evaluated.
+    public var conditionResults: [ConditionResult] = []
+
     /// What the latest results show, before hysteresis.
     public var observedState: HealthState? {
-        lastLiveness == nil && lastReadiness == nil ? nil : HealthState.observed(liveness: liveness, readiness: readiness)
+        lastLiveness == nil && lastReadiness == nil ? nil
+            : HealthState.observed(liveness: liveness, readiness: readiness, conditionsPassed: conditionResults.allSatisfy(\.passed))
     }
 
     public var name: String { config.name }
@@ -33,8 +37,9 @@ public struct ServiceState: Sendable, Equatable {
     /// A one-line reason shown when the service is down or not ready.
     public var reason: String? {
         if liveness.state == .down { return liveness.reason.map { "liveness: \($0)" } ?? "liveness: down" }
-        guard let readiness, readiness.state != .ready else { return nil }
-        return readiness.reason
+        if let readiness, readiness.state != .ready { return readiness.reason }
+        if let failed = conditionResults.first(where: { !$0.passed }) { return failed.explanation }
+        return readiness?.reason
     }
 
     /// Folds one probe result into the state.
@@ -59,6 +64,9 @@ public struct ServiceState: Sendable, Equatable {
             }
             checkSince = since
             readiness = report
+        }
+        if !config.conditions.isEmpty, result.kind == (config.readinessPath == nil ? .liveness : .readiness) {
+            conditionResults = config.conditions.map { $0.evaluate(result, now: result.startedAt) }
         }
         // Judge once both endpoints have answered (a service with no readiness endpoint: on liveness alone).
         if lastLiveness != nil && (lastReadiness != nil || config.readinessPath == nil), let observed = observedState {

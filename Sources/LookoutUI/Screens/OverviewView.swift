@@ -33,7 +33,7 @@ public struct OverviewView {
     func row(_ service: ServiceState) -> [TableCell] {
         let latency = service.lastLiveness.flatMap { $0.transportError == nil ? $0.timings.totalMillis : nil }
         return [
-            TableCell(SafeText.escape(service.name)),
+            service.config.insecure ? TableCell(SafeText.escape(service.name) + " !tls", .warn) : TableCell(SafeText.escape(service.name)),
             TableCell(SafeText.escape(service.config.platform), .dim),
             Format.state(service.health, now: state.now),
             Format.liveness(service.liveness.state),

@@ -16,6 +16,9 @@ public struct ServiceDetailView {
         let x = area.x + 1
         var cursor = x
         cursor += canvas.write(" " + SafeText.escape(service.name), x: area.x, y: y, style: .title)
+        if service.config.insecure {
+            cursor += canvas.write("  INSECURE TLS (not verified)", x: area.x + cursor, y: y, style: .warn)
+        }
         if !service.config.platform.isEmpty {
             cursor += canvas.write("  " + SafeText.escape(service.config.platform), x: area.x + cursor, y: y, style: .dim)
         }
@@ -63,7 +66,17 @@ public struct ServiceDetailView {
                 : (service.config.readinessPath == nil ? "no readiness endpoint configured" : "the body listed no checks")
             canvas.write(note, x: x, y: y + 1, style: .dim)
         }
-        y += min(checkRows, max(2, checks.count + 1)) + 2
+        y += min(checkRows, max(2, checks.count + 1)) + 1
+        if !service.conditionResults.isEmpty && y < area.maxY - 8 {
+            canvas.write("Conditions", x: x, y: y, style: .title)
+            for (offset, result) in service.conditionResults.prefix(max(0, area.maxY - y - 8)).enumerated() {
+                canvas.write(result.passed ? "✓" : "✗", x: x, y: y + 1 + offset, style: result.passed ? .ok : .bad)
+                canvas.write(result.explanation, x: x + 2, y: y + 1 + offset, style: result.passed ? .dim : .bad, maxWidth: area.width - 4)
+            }
+            y += min(service.conditionResults.count, max(0, area.maxY - y - 8)) + 2
+        } else {
+            y += 1
+        }
         TimingPanel(liveness: service.lastLiveness, readiness: service.lastReadiness)
             .render(in: Rect(x: x, y: y, width: area.width - 2, height: area.maxY - y), canvas: &canvas)
     }
