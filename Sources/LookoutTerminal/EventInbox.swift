@@ -5,7 +5,9 @@ import Synchronization
 /// Where collector threads and signal handlers leave work for the UI loop: events in a locked queue,
 /// plus a self-pipe byte that wakes the loop's `poll()`.
 public final class EventInbox: Sendable {
-    private let queue = Mutex<[Event]>([])
+    /// Events are boxed: with large enum payloads captured in `withLock`'s closure, the Swift 6.3 build
+    /// here corrupted the stack ("stack smashing detected" in `post`); a reference keeps the capture small.
+    private let queue = Mutex<[EventBox]>([])
     /// Read end, polled by the loop.
     public let readFD: Int32
     /// Write end, also used by the signal handlers (a write is async-signal-safe).
@@ -26,7 +28,8 @@ public final class EventInbox: Sendable {
 
     /// Queues `event` and wakes the loop. Callable from any thread.
     public func post(_ event: Event) {
-        queue.withLock { $0.append(event) }
+        let box = EventBox(event)
+        queue.withLock { $0.append(box) }
         var byte: UInt8 = 0
         _ = write(writeFD, &byte, 1)
     }
@@ -48,7 +51,13 @@ public final class EventInbox: Sendable {
         let events = queue.withLock { queue in
             defer { queue.removeAll(keepingCapacity: true) }
             return queue
-        }
+        }.map(\.event)
         return (events, signals, resized)
     }
+}
+
+/// One queued event, by reference.
+private final class EventBox: Sendable {
+    let event: Event
+    init(_ event: Event) { self.event = event }
 }

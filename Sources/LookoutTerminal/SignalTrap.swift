@@ -67,7 +67,9 @@ public enum SignalTrap {
         if let index = crashSignals.firstIndex(of: number) {
             sigaction(number, previous.slot(index), nil)
         }
-        raise(number)
+        // A fault (SIGSEGV, SIGILL from a Swift trap…) happens again when the handler returns, now in the previous
+        // handler, which then sees the real stack. abort() does not return into its caller: raise it again.
+        if number == SIGABRT { raise(number) }
     }
 }
 
