@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo"],
+        .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo", "LookoutUI"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: ["LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources"]),

@@ -1,5 +1,6 @@
 import Foundation
 import LookoutCore
+import LookoutUI
 import Testing
 
 @Suite("Readiness shapes")
@@ -207,5 +208,38 @@ struct ConditionTests {
         #expect(state.observedState == .degraded)
         #expect(state.reason == "[RESPONSE_TIME] (900) < 300")
         #expect(CheckReport(services: [state]).json().contains(#""conditions":[{"expression":"[RESPONSE_TIME] < 300","passed":false,"explanation":"[RESPONSE_TIME] (900) < 300"}]"#))
+    }
+}
+
+@Suite("History: timeline, latencies, uptime")
+struct HealthHistoryTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func uptimeOverAnHourAndADay() {
+        var service = ServiceState(config: ServiceConfig(name: "s", baseURL: "http://x", readinessPath: nil))
+        // Two hours of one probe a minute: the first hour down, the second up.
+        for minute in 0..<120 {
+            service.record(ProbeResult(service: "s", kind: .liveness, startedAt: Self.t0.addingTimeInterval(Double(minute) * 60),
+                                       httpStatus: minute < 60 ? 503 : 200, timings: ProbeTimings(totalMicros: Int64(minute) * 1000)))
+        }
+        let now = Self.t0.addingTimeInterval(120 * 60)
+        #expect(service.history.uptime(over: 3600, now: now) == 1)
+        #expect(service.history.uptime(over: 86400, now: now) == 0.5)
+        #expect(service.history.recent.count == 120)
+        #expect(service.history.latencies.count == 120)
+        #expect(service.history.recent.first == .down && service.history.recent.last == .healthy)
+    }
+
+    @Test func historyIsBounded() {
+        var history = HealthHistory()
+        for second in 0..<(3 * 86400 / 30) { history.observe(.healthy, at: Self.t0.addingTimeInterval(Double(second) * 30)) }
+        #expect(history.recent.count == HealthHistory.recentLimit)
+        #expect(history.minutes.count <= 1441)
+    }
+
+    @Test func sparklineScalesToTheLargestValue() {
+        #expect(Sparkline.text([0, 1, 2, 3, 4, 5, 6, 7], width: 8) == "▁▂▃▄▅▆▇█")
+        #expect(Sparkline.text([5, 5, 10], width: 2) == "▅█")
+        #expect(Sparkline.text([0, 0], width: 5) == "▁▁")
     }
 }

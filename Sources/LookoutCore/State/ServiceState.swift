@@ -18,6 +18,9 @@ public struct ServiceState: Sendable, Equatable {
         health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
     }
 
+    /// Recent observations, latencies and uptime.
+    public var history = HealthHistory()
+
     /// The configured conditions, as last evaluated.
     public var conditionResults: [ConditionResult] = []
 
@@ -48,6 +51,7 @@ public struct ServiceState: Sendable, Equatable {
         case .liveness:
             lastLiveness = result
             liveness = LivenessVerdict.judge(result)
+            if result.transportError == nil { history.recordLatency(result.timings.totalMillis) }
         case .readiness:
             lastReadiness = result
             let report: ReadinessReport
@@ -71,6 +75,7 @@ public struct ServiceState: Sendable, Equatable {
         // Judge once both endpoints have answered (a service with no readiness endpoint: on liveness alone).
         if lastLiveness != nil && (lastReadiness != nil || config.readinessPath == nil), let observed = observedState {
             health.observe(observed, at: result.startedAt)
+            history.observe(observed, at: result.startedAt)
         }
     }
 }

@@ -39,6 +39,7 @@ public struct ServiceDetailView {
             canvas.write(words, x: sx, y: y, style: .dim, maxWidth: area.maxX - sx)
         }
         y += 1
+        y = historyLine(x: x, y: y, area: area, canvas: &canvas)
         y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
                          reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
         y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,
@@ -80,6 +81,33 @@ public struct ServiceDetailView {
         TimingPanel(liveness: service.lastLiveness, readiness: service.lastReadiness)
             .render(in: Rect(x: x, y: y, width: area.width - 2, height: area.maxY - y), canvas: &canvas)
     }
+
+    /// `History  ████▒▒███ state · ▁▂▅█▃ latency · uptime 1h 98.3% · 24h 99.1%`, newest on the right.
+    private func historyLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        let history = service.history
+        guard !history.recent.isEmpty else { return y }
+        var cx = x
+        cx += canvas.write("History    ", x: cx, y: y, style: .dim)
+        let width = max(0, min(30, (area.maxX - cx) / 3))
+        for state in history.recent.suffix(width) {
+            let style: StyleSlot = state == .healthy ? .ok : state == .degraded ? .warn : .bad
+            cx += canvas.write(state == .healthy ? "█" : state == .degraded ? "▒" : "░", x: cx, y: y, style: style)
+        }
+        cx += canvas.write(" state  ", x: cx, y: y, style: .dim)
+        if !history.latencies.isEmpty {
+            cx += canvas.write(Sparkline.text(history.latencies, width: width), x: cx, y: y, style: .normal)
+            cx += canvas.write(" latency", x: cx, y: y, style: .dim)
+        }
+        var uptime: [String] = []
+        if let hour = history.uptime(over: 3600, now: now) { uptime.append("1h " + Self.percent(hour)) }
+        if let day = history.uptime(over: 86400, now: now) { uptime.append("24h " + Self.percent(day)) }
+        if !uptime.isEmpty {
+            canvas.write("  uptime " + uptime.joined(separator: " · "), x: cx, y: y, style: .dim, maxWidth: max(0, area.maxX - cx))
+        }
+        return y + 1
+    }
+
+    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
 
     private func endpointLine(_ label: String, verdict: TableCell, result: ProbeResult?, reason: String?,
                               x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
