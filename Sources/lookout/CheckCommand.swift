@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LookoutCore
 import LookoutHTTP
+import LookoutSources
 import Synchronization
 
 /// `lookout check`: one probe pass (or passes until everything is ready) for deploy pipelines and scripts.
@@ -60,7 +61,7 @@ struct Check: ParsableCommand {
         guard unknown.isEmpty else { throw LookoutError("no service named \(unknown.joined(separator: ", ")) in context \(chosen.name)") }
         let selected = service.isEmpty ? chosen.services : chosen.services.filter { service.contains($0.name) }
         guard !selected.isEmpty else { throw LookoutError("context \(chosen.name) has no services") }
-        return selected
+        return try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: selected), to: selected)
     }
 
     /// Polls every endpoint once per pass; with a deadline, passes repeat (1 s apart) until the report is OK.

@@ -15,6 +15,8 @@ struct DashboardSession {
     var logCapacity = 50_000
     /// Mappings defined in the configuration file, besides the presets.
     var mappings: [LogMapping] = []
+    /// Where `${secret:NAME}` values come from.
+    var secrets: [String: SecretSource] = [:]
 
     func mapping(_ name: String?) -> LogMapping? {
         name.flatMap { name in mappings.first { $0.name == name } ?? LogMapping.preset(named: name) }
@@ -26,7 +28,8 @@ struct DashboardSession {
         let theme = ThemeLoader.load(name: display.theme, log: log)
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
-        let poller = CurlPoller(services: context.services) { inbox.post(.probe($0)) }
+        let services = try SecretResolver.apply(try SecretResolver.resolve(secrets, for: context.services), to: context.services)
+        let poller = CurlPoller(services: services) { inbox.post(.probe($0)) }
         let tailer = FileTailer(sources: context.services.flatMap { service in
             service.logs.compactMap { source -> FileTailer.Source? in
                 guard case let .file(path) = source.kind else { return nil }
@@ -37,7 +40,8 @@ struct DashboardSession {
         let streams = HTTPStreamTailer(sources: context.services.flatMap { service in
             service.logs.compactMap { source -> HTTPStreamTailer.Source? in
                 guard case let .http(url) = source.kind else { return nil }
-                return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers,
+                return HTTPStreamTailer.Source(service: service.name, url: url,
+                                               headers: services.first { $0.name == service.name }?.headers ?? [],
                                                mapping: mapping(source.mapping))
             }
         }) { inbox.post(.logs($0)) }

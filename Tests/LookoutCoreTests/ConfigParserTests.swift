@@ -317,3 +317,36 @@ struct PriceTableTests {
         }
     }
 }
+
+@Suite("Secrets")
+struct SecretConfigTests {
+    @Test func referencesMustBeDefinedAndAreNeverShown() throws {
+        let yaml = """
+        secrets:
+          TOKEN: { env: LOOKOUT_TEST_TOKEN }
+          VAULT: { command: [vault, kv, get, -field=token, secret/x] }
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: https://a.example.com
+                headers:
+                  Authorization: Bearer ${secret:TOKEN}
+                  X-Other: ${secret:NOPE}
+        """
+        do {
+            _ = try ConfigParser.parse(yaml, file: "s.yaml")
+            Issue.record("must not parse")
+        } catch {
+            #expect(error.issues.map(\.description) == ["s.yaml:11: key `contexts.prod.services[0].headers.X-Other`: refers to ${secret:NOPE}, which `secrets:` does not define"])
+        }
+        let withoutBadHeader = yaml.split(separator: "\n").filter { !$0.contains("X-Other") }.joined(separator: "\n")
+        let fixed = try ConfigParser.parse(withoutBadHeader, file: "s.yaml")
+        #expect(fixed.secrets == ["TOKEN": .environment("LOOKOUT_TEST_TOKEN"), "VAULT": .command(["vault", "kv", "get", "-field=token", "secret/x"])])
+        let header = try #require(fixed.contexts.first?.services.first?.headers.first)
+        #expect(SecretReference.mask(header.value) == "Bearer ••••")
+        #expect(SecretReference.substitute(header.value, values: ["TOKEN": "s3cr3t"]) == .success("Bearer s3cr3t"))
+        #expect(SecretReference.substitute(header.value, values: [:]) == .failure(MissingSecret(name: "TOKEN")))
+        #expect(SecretReference.redact("401 for Bearer s3cr3t", secrets: ["s3cr3t"]) == "401 for Bearer ••••")
+    }
+}

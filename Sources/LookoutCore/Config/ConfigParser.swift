@@ -2,7 +2,7 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "prices"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "prices", "secrets"]
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
@@ -40,6 +40,7 @@ public enum ConfigParser {
             switch key {
             case "mappings": config.mappings = MappingConfigParser.read(value, &reader)
             case "prices": config.prices = readPrices(value, &reader)
+            case "secrets": config.secrets = readSecrets(value, &reader)
             case "current-context": config.currentContext = reader.string(value, at: key)
             case "log-buffer":
                 if let text = reader.string(value, at: key), let size = Int(text), (100...10_000_000).contains(size) {
@@ -61,6 +62,9 @@ public enum ConfigParser {
         }
         if let current = config.currentContext, !config.contexts.contains(where: { $0.name == current }) {
             reader.fail(root, "current-context", "names no context in `contexts`")
+        }
+        for (name, node, path) in reader.secretReferences where config.secrets[name] == nil {
+            reader.fail(node, path, "refers to ${secret:\(SafeText.escape(name))}, which `secrets:` does not define")
         }
         // Sources may name mappings defined anywhere in the file: checked once everything is read.
         for (name, node, path) in reader.mappingReferences where config.mapping(named: name) == nil {
@@ -140,6 +144,7 @@ public enum ConfigParser {
             for (name, keyNode, headerValue) in reader.pairs(value, at: "\(path).headers", allowed: nil) ?? [] {
                 let headerPath = "\(path).headers.\(name)"
                 guard let text = reader.string(headerValue, at: headerPath) else { continue }
+                for secret in SecretReference.names(in: text) { reader.secretReferences.append((secret, headerValue, headerPath)) }
                 if !URLRules.isHeaderName(name) {
                     reader.fail(keyNode, headerPath, "not a valid HTTP header name")
                 } else if text.contains(where: { $0.isNewline || $0 == "\0" }) {
@@ -181,6 +186,27 @@ public enum ConfigParser {
             }
         }
         return reader.issues.count == issuesBefore ? service : nil
+    }
+
+    /// `secrets: { NAME: { env: VAR } | { file: PATH } | { command: [argv…] } }`.
+    private static func readSecrets(_ node: Node, _ reader: inout YAMLReader) -> [String: SecretSource] {
+        var secrets: [String: SecretSource] = [:]
+        for (name, _, entry) in reader.pairs(node, at: "secrets", allowed: nil) ?? [] {
+            let path = "secrets.\(name)"
+            guard let pairs = reader.pairs(entry, at: path, allowed: ["env", "file", "command"]), pairs.count == 1 else {
+                reader.fail(entry, path, "give exactly one of `env`, `file` or `command`")
+                continue
+            }
+            let (kind, _, value) = pairs[0]
+            switch kind {
+            case "env": if let variable = reader.string(value, at: "\(path).env") { secrets[name] = .environment(variable) }
+            case "file": if let file = reader.string(value, at: "\(path).file") { secrets[name] = .file(file) }
+            default:
+                let argv = (reader.sequence(value, at: "\(path).command") ?? []).compactMap { reader.string($0, at: "\(path).command") }
+                if argv.isEmpty { reader.fail(value, "\(path).command", "expected a non-empty argv list") } else { secrets[name] = .command(argv) }
+            }
+        }
+        return secrets
     }
 
     /// `prices: { <provider>: { <model>: { input: USD per 1M tokens, output: USD per 1M tokens } } }`.

@@ -12,6 +12,8 @@ public struct LookoutConfig: Sendable, Equatable {
     public var mappings: [LogMapping] = []
     /// Prices per provider and model, for calls whose log lines carry no cost.
     public var prices = PriceTable()
+    /// Where each `${secret:NAME}` comes from.
+    public var secrets: [String: SecretSource] = [:]
 
     /// A mapping by name: one defined in the file, else a preset.
     public func mapping(named name: String) -> LogMapping? {
