@@ -52,7 +52,11 @@ let package = Package(
         .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo", "LookoutUI"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"]),
-        .testTarget(name: "LookoutEdgeTests", dependencies: ["LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources"]),
+        .testTarget(name: "LookoutEdgeTests", dependencies: [
+            "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore"]),
     ],
     swiftLanguageModes: [.v6]

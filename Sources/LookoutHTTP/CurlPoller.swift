@@ -100,10 +100,23 @@ public final class CurlPoller: Sendable {
             var remaining: Int32 = 0
             while let message = curl_multi_info_read(multi.handle, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                      let (_, transfer) = inFlight.removeValue(forKey: easy) else { continue }
+                      let (endpoint, transfer) = inFlight.removeValue(forKey: easy) else { continue }
                 let code = message.pointee.data.result
                 curl_multi_remove_handle(multi.handle, easy)
-                deliver(transfer.result(code: code))
+                let service = services[endpoint.service]
+                switch Redirects.next(after: transfer, code: code, service: service) {
+                case let .follow(url, sendHeaders):
+                    if let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,
+                                              bodyLimit: bodyLimit, sendHeaders: sendHeaders) {
+                        hop.hops = transfer.hops + 1
+                        curl_multi_add_handle(multi.handle, hop.easy)
+                        inFlight[hop.easy] = (endpoint, hop)
+                    }
+                case let .report(error):
+                    var result = transfer.result(code: code)
+                    if let error { result.transportError = error }
+                    deliver(result)
+                }
             }
             let next = due.values.min() ?? now + .seconds(1)
             let waitMs = max(0, min(1000, (next - clock.now).milliseconds))
@@ -134,4 +147,44 @@ enum CurlGlobal {
     }()
 
     static func ensureInitialized() { _ = initialized }
+}
+
+/// What to do with a finished transfer that may be a redirect.
+enum Redirects {
+    static let maxHops = 5
+
+    enum Step {
+        case follow(url: String, sendHeaders: Bool)
+        /// Deliver the result, with this error when the redirect was refused.
+        case report(TransportError?)
+    }
+
+    static func next(after transfer: CurlTransfer, code: CURLcode, service: ServiceConfig) -> Step {
+        guard code == CURLE_OK, service.redirects != .none, let target = transfer.redirectTarget else { return .report(nil) }
+        guard transfer.hops < maxHops else {
+            return .report(TransportError(code: Int(CURLE_TOO_MANY_REDIRECTS.rawValue), message: "more than \(maxHops) redirects (last to \(SafeText.escape(target)))"))
+        }
+        let lower = target.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            return .report(TransportError(code: Int(CURLE_UNSUPPORTED_PROTOCOL.rawValue), message: "redirect to a non-HTTP URL not followed"))
+        }
+        let sameHost = origin(target) == origin(service.baseURL)
+        if !sameHost && service.redirects == .sameHost {
+            return .report(TransportError(code: Int(CURLE_TOO_MANY_REDIRECTS.rawValue),
+                                          message: "redirect to another host (\(SafeText.escape(origin(target)))) not followed; set redirects: any to allow"))
+        }
+        return .follow(url: target, sendHeaders: sameHost && transfer.sendsHeaders)
+    }
+
+    /// `scheme://host:port`, lower-cased, with the default port made explicit.
+    static func origin(_ url: String) -> String {
+        let lower = url.lowercased()
+        guard let schemeEnd = lower.range(of: "://") else { return lower }
+        let scheme = String(lower[..<schemeEnd.lowerBound])
+        var authority = String(lower[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+        let hasPort = authority.hasPrefix("[") ? authority.contains("]:") : authority.contains(":")
+        if !hasPort { authority += scheme == "https" ? ":443" : ":80" }
+        return "\(scheme)://\(authority)"
+    }
 }

@@ -15,13 +15,19 @@ final class CurlTransfer {
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
     /// Prepares a GET of `url`; returns nil only when libcurl cannot allocate a handle.
-    init?(service: ServiceConfig, kind: ProbeKind, url: String, startedAt: Date, bodyLimit: Int) {
+    /// Hops taken so far to reach this URL.
+    var hops = 0
+    /// Whether the configured headers were sent (only to the configured host).
+    let sendsHeaders: Bool
+
+    init?(service: ServiceConfig, kind: ProbeKind, url: String, startedAt: Date, bodyLimit: Int, sendHeaders: Bool = true) {
         guard let easy = curl_easy_init() else { return nil }
         self.easy = easy
         self.service = service.name
         self.kind = kind
         self.startedAt = startedAt
         self.bodyLimit = bodyLimit
+        self.sendsHeaders = sendHeaders
         errorBuffer = .allocate(capacity: Int(lo_error_size()))
         errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
 
@@ -42,7 +48,7 @@ final class CurlTransfer {
         }
         if let caFile = service.caFile { _ = lo_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
         if url.lowercased().hasPrefix("https://") { _ = lo_easy_setopt_long(easy, CURLOPT_CERTINFO, 1) }
-        for header in service.headers {
+        for header in service.headers where sendHeaders {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         headerList = curl_slist_append(headerList, "Accept: application/json")
@@ -89,6 +95,16 @@ final class CurlTransfer {
         if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
         if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
         return "\(bytes) bytes"
+    }
+
+    /// Where a 3xx response points, made absolute by libcurl; nil for other responses.
+    var redirectTarget: String? {
+        var status = 0
+        _ = lo_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        guard (300..<400).contains(status) else { return nil }
+        var pointer: UnsafeMutablePointer<CChar>?
+        _ = lo_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &pointer)
+        return pointer.map { String(cString: $0) }
     }
 
     /// Appends a chunk, or refuses it (aborting the transfer) once the cap would be passed.

@@ -6,7 +6,7 @@ public enum ConfigParser {
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
-                                           "success-threshold", "conditions", "tls"]
+                                           "success-threshold", "conditions", "tls", "redirects"]
     static let tlsKeys: Set<String> = ["ca-file", "insecure"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
@@ -160,6 +160,10 @@ public enum ConfigParser {
                 continue
             }
             if key == "failure-threshold" { service.failureThreshold = number } else { service.successThreshold = number }
+        }
+        if let value = values["redirects"], let text = reader.string(value, at: "\(path).redirects") {
+            if let policy = RedirectPolicy(rawValue: text) { service.redirects = policy }
+            else { reader.fail(value, "\(path).redirects", "expected same-host, any or none") }
         }
         if let value = values["tls"] {
             for (key, _, entry) in reader.pairs(value, at: "\(path).tls", allowed: tlsKeys) ?? [] {

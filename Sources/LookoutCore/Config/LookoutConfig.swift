@@ -70,6 +70,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var caFile: String?
     /// Skips TLS verification; explicit in the configuration and badged on screen.
     public var insecure = false
+    /// Which redirects a probe follows (at most 5 hops).
+    public var redirects = RedirectPolicy.sameHost
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),
@@ -134,4 +136,14 @@ public struct LogSourceConfig: Sendable, Equatable {
         case let .http(url): return url
         }
     }
+}
+
+/// Which redirects probes follow. Configured headers (credentials) only ever go to the configured host.
+public enum RedirectPolicy: String, Sendable, Equatable {
+    /// Follow redirects within the same scheme, host and port (the default).
+    case sameHost = "same-host"
+    /// Follow any redirect, without the configured headers once the host changes.
+    case any
+    /// Report the redirect as the response.
+    case none
 }
