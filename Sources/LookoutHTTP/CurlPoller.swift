@@ -88,7 +88,7 @@ public final class CurlPoller: Sendable {
             let busy = Set(inFlight.values.map(\.0))
             for (endpoint, when) in due where when <= now && !busy.contains(endpoint) {
                 let service = services[endpoint.service]
-                due[endpoint] = now + service.interval
+                due[endpoint] = now + service.interval(for: endpoint.kind)
                 guard let url = service.url(for: endpoint.kind),
                       let transfer = CurlTransfer(service: service, kind: endpoint.kind, url: url,
                                                   startedAt: Date(), bodyLimit: bodyLimit) else { continue }

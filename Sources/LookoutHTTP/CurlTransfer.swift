@@ -31,7 +31,7 @@ final class CurlTransfer {
         errorBuffer = .allocate(capacity: Int(lo_error_size()))
         errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
 
-        let timeoutMs = max(1, Int(service.timeout.milliseconds))
+        let timeoutMs = max(1, Int(service.timeout(for: kind).milliseconds))
         _ = lo_easy_setopt_string(easy, CURLOPT_URL, url)
         _ = lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)

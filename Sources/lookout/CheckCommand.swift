@@ -68,7 +68,8 @@ struct Check: ParsableCommand {
     private func probe(_ services: [ServiceConfig], until wait: Duration?) -> CheckReport {
         let deadline = ContinuousClock.now + (wait ?? .zero)
         let results = Mutex<[ProbeResult]>([])
-        let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); return s }) { result in
+        // A deploy gate runs the cheap probes only: costly deep checks stay on their own schedule in the dashboard.
+        let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); s.deep = nil; return s }) { result in
             results.withLock { $0.append(result) }
         }
         let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }

@@ -243,3 +243,45 @@ struct HealthHistoryTests {
         #expect(Sparkline.text([0, 0], width: 5) == "▁▁")
     }
 }
+
+@Suite("Costly deep checks")
+struct DeepProbeTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func configuredWithItsOwnIntervalAtMostOnceAMinute() throws {
+        let yaml = """
+        contexts:
+          p:
+            services:
+              - name: gw
+                url: http://gw
+                deep: { path: /health, interval: 15m, timeout: 45s }
+              - name: eager
+                url: http://e
+                deep: { path: /health, interval: 10s }
+        """
+        do {
+            _ = try ConfigParser.parse(yaml, file: "d.yaml")
+            Issue.record("must not parse")
+        } catch {
+            #expect(error.issues.map(\.description) == ["d.yaml:9: key `contexts.p.services[1].deep.interval`: a costly probe runs at most once a minute (it may call an LLM on every run)"])
+        }
+        let config = try ConfigParser.parse(yaml.replacingOccurrences(of: "interval: 10s", with: "interval: 1m"), file: "d.yaml")
+        let gw = config.contexts[0].services[0]
+        #expect(gw.deep == DeepProbe(path: "/health", interval: .seconds(900), timeout: .seconds(45)))
+        #expect(gw.interval(for: .deep) == .seconds(900) && gw.interval(for: .liveness) == .seconds(10))
+        #expect(gw.url(for: .deep) == "http://gw/health")
+    }
+
+    @Test func aFailingDeepCheckDegradesButNeverTakesDown() {
+        var config = ServiceConfig(name: "gw", baseURL: "http://gw")
+        config.deep = DeepProbe(path: "/health")
+        var state = ServiceState(config: config)
+        state.record(ProbeResult(service: "gw", kind: .liveness, startedAt: Self.t0, httpStatus: 200))
+        state.record(ProbeResult(service: "gw", kind: .deep, startedAt: Self.t0, httpStatus: 200,
+                                 body: Array(#"{"healthy_endpoints":[{"model":"a"}],"unhealthy_endpoints":[{"model":"anthropic/claude","error":"429"}]}"#.utf8)))
+        state.record(ProbeResult(service: "gw", kind: .readiness, startedAt: Self.t0, httpStatus: 200, body: Array(#"{"status":"ready"}"#.utf8)))
+        #expect(state.observedState == .degraded)
+        #expect(state.reason == "deep check: anthropic/claude: 429")
+    }
+}

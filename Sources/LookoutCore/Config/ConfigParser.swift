@@ -6,7 +6,7 @@ public enum ConfigParser {
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
-                                           "success-threshold", "conditions", "tls", "redirects"]
+                                           "success-threshold", "conditions", "tls", "redirects", "deep"]
     static let tlsKeys: Set<String> = ["ca-file", "insecure"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
@@ -160,6 +160,24 @@ public enum ConfigParser {
                 continue
             }
             if key == "failure-threshold" { service.failureThreshold = number } else { service.successThreshold = number }
+        }
+        if let value = values["deep"], let pairs = reader.pairs(value, at: "\(path).deep", allowed: ["path", "interval", "timeout"]) {
+            var deep = DeepProbe(path: "")
+            for (key, _, entry) in pairs {
+                switch key {
+                case "path":
+                    if let text = reader.string(entry, at: "\(path).deep.path") {
+                        if !text.hasPrefix("/") { reader.fail(entry, "\(path).deep.path", "a path must start with /") }
+                        deep.path = text
+                    }
+                case "interval": if let d = reader.duration(entry, at: "\(path).deep.interval") { deep.interval = d }
+                default: if let d = reader.duration(entry, at: "\(path).deep.timeout") { deep.timeout = d }
+                }
+            }
+            if deep.path.isEmpty { reader.fail(value, "\(path).deep.path", "missing: the deep check's path, e.g. /health") }
+            else if deep.interval < .seconds(60) {
+                reader.fail(value, "\(path).deep.interval", "a costly probe runs at most once a minute (it may call an LLM on every run)")
+            } else { service.deep = deep }
         }
         if let value = values["redirects"], let text = reader.string(value, at: "\(path).redirects") {
             if let policy = RedirectPolicy(rawValue: text) { service.redirects = policy }

@@ -72,6 +72,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var insecure = false
     /// Which redirects a probe follows (at most 5 hops).
     public var redirects = RedirectPolicy.sameHost
+    /// A costly deep check, probed on its own (longer) interval.
+    public var deep: DeepProbe?
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),
@@ -91,8 +93,15 @@ public struct ServiceConfig: Sendable, Equatable {
         switch kind {
         case .liveness: return baseURL + healthPath
         case .readiness: return readinessPath.map { baseURL + $0 }
+        case .deep: return deep.map { baseURL + $0.path }
         }
     }
+
+    /// Time between two probes of `kind`.
+    public func interval(for kind: ProbeKind) -> Duration { kind == .deep ? (deep?.interval ?? interval) : interval }
+
+    /// Time allowed for one probe of `kind`.
+    public func timeout(for kind: ProbeKind) -> Duration { kind == .deep ? (deep?.timeout ?? timeout) : timeout }
 }
 
 /// A request header as written in the configuration.
@@ -146,4 +155,18 @@ public enum RedirectPolicy: String, Sendable, Equatable {
     case any
     /// Report the redirect as the response.
     case none
+}
+
+/// A costly probe — one that makes the service call its LLM providers (LiteLLM's `/health`, say) — so it runs
+/// on its own, longer interval and monitoring does not burn money.
+public struct DeepProbe: Sendable, Equatable {
+    public var path: String
+    public var interval: Duration
+    public var timeout: Duration
+
+    public init(path: String, interval: Duration = .seconds(600), timeout: Duration = .seconds(60)) {
+        self.path = path
+        self.interval = interval
+        self.timeout = timeout
+    }
 }

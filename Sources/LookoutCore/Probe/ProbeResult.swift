@@ -4,6 +4,8 @@ import Foundation
 public enum ProbeKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case liveness
     case readiness
+    /// A costly deep check (one that calls an LLM), on its own longer interval.
+    case deep
 }
 
 /// What one HTTP probe observed: raw facts only; judging them is `ServiceHealth`'s job.

@@ -18,6 +18,10 @@ public struct ServiceState: Sendable, Equatable {
         health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
     }
 
+    /// The last costly deep check and what it said.
+    public var lastDeep: ProbeResult?
+    public var deep: ReadinessReport?
+
     /// Recent observations, latencies and uptime.
     public var history = HealthHistory()
 
@@ -26,8 +30,14 @@ public struct ServiceState: Sendable, Equatable {
 
     /// What the latest results show, before hysteresis.
     public var observedState: HealthState? {
-        lastLiveness == nil && lastReadiness == nil ? nil
-            : HealthState.observed(liveness: liveness, readiness: readiness, conditionsPassed: conditionResults.allSatisfy(\.passed))
+        guard lastLiveness != nil || lastReadiness != nil else { return nil }
+        let state = HealthState.observed(liveness: liveness, readiness: readiness, conditionsPassed: conditionResults.allSatisfy(\.passed))
+        // A deep check that finds a failing dependency degrades a service that otherwise looks fine; alone it
+        // never takes it down (it runs rarely, and what it checks may have a fallback).
+        if state == .healthy, let deep, deep.state != .ready || deep.checks.contains(where: { $0.state == .unhealthy }) {
+            return .degraded
+        }
+        return state
     }
 
     public var name: String { config.name }
@@ -42,12 +52,21 @@ public struct ServiceState: Sendable, Equatable {
         if liveness.state == .down { return liveness.reason.map { "liveness: \($0)" } ?? "liveness: down" }
         if let readiness, readiness.state != .ready { return readiness.reason }
         if let failed = conditionResults.first(where: { !$0.passed }) { return failed.explanation }
-        return readiness?.reason
+        if let reason = readiness?.reason { return reason }
+        if let deep, deep.state != .ready || deep.checks.contains(where: { $0.state == .unhealthy }) {
+            return "deep check: " + (deep.reason ?? "not ready")
+        }
+        return nil
     }
 
     /// Folds one probe result into the state.
     public mutating func record(_ result: ProbeResult) {
         switch result.kind {
+        case .deep:
+            lastDeep = result
+            deep = result.transportError.map { ReadinessReport(state: .unknown, problem: SafeText.escape($0.message)) }
+                ?? ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body)
+            return
         case .liveness:
             lastLiveness = result
             liveness = LivenessVerdict.judge(result)

@@ -44,6 +44,16 @@ public struct ServiceDetailView {
                          reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
         y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,
                          reason: service.readiness?.problem, x: x, y: y, area: area, canvas: &canvas)
+        if let deep = service.config.deep {
+            let verdict = service.deep.map { report in
+                report.state == .ready && !report.checks.contains { $0.state == .unhealthy } ? TableCell("ok", .ok)
+                    : TableCell(report.state == .unknown ? "unknown" : "FAILING", report.state == .unknown ? .unknown : .warn)
+            } ?? TableCell("…", .unknown)
+            let failing = service.deep?.checks.filter { $0.state == .unhealthy }.map(\.name) ?? []
+            let reason = failing.isEmpty ? "costly: every \(DurationText.format(deep.interval))"
+                : "\(failing.count) failing: \(failing.joined(separator: ", "))"
+            y = endpointLine("Deep     ", verdict: verdict, result: service.lastDeep, reason: reason, x: x, y: y, area: area, canvas: &canvas)
+        }
         y += 1
 
         let checks = service.readiness?.checks ?? []
