@@ -91,8 +91,10 @@ public struct ServiceState: Sendable, Equatable {
         if !config.conditions.isEmpty, result.kind == (config.readinessPath == nil ? .liveness : .readiness) {
             conditionResults = config.conditions.map { $0.evaluate(result, now: result.startedAt) }
         }
-        // Judge once both endpoints have answered (a service with no readiness endpoint: on liveness alone).
-        if lastLiveness != nil && (lastReadiness != nil || config.readinessPath == nil), let observed = observedState {
+        // Judge once per probe round: on each readiness result, with the latest liveness (on liveness alone for
+        // a service without a readiness endpoint), so thresholds count rounds, not individual requests.
+        let judgedOn: ProbeKind = config.readinessPath == nil ? .liveness : .readiness
+        if result.kind == judgedOn, lastLiveness != nil, let observed = observedState {
             health.observe(observed, at: result.startedAt)
             history.observe(observed, at: result.startedAt)
         }
