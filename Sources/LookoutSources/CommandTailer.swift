@@ -97,48 +97,21 @@ public final class CommandTailer: Sendable {
 
     /// Starts the command; returns the status to show.
     private func spawn(_ command: Running) -> String {
-        var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
-        guard pipe(&out) == 0 else { return "cannot start: pipe: \(String(cString: strerror(errno)))" }
-        guard pipe(&err) == 0 else { close(out[0]); close(out[1]); return "cannot start: pipe: \(String(cString: strerror(errno)))" }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // Its own process group, so stopping reaches what it started too (kubectl's children, say).
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        let argv = command.source.argv.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, command.source.argv[0], &actions, &attributes, argv, environ)
-        close(out[1])
-        close(err[1])
-        guard rc == 0 else {
-            close(out[0])
-            close(err[0])
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.start(command.source.argv, captureStderr: true)
+        } catch {
             command.nextStart = Date().addingTimeInterval(command.backoff)
             command.backoff = min(30, command.backoff * 2)
-            return "cannot start \(command.source.argv[0]): \(String(cString: strerror(rc)))"
+            return "cannot start \(command.source.argv[0]): \(error.message)"
         }
-        for fd in [out[0], err[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        command.pid = pid
-        command.stdout = out[0]
-        command.stderr = err[0]
+        for fd in [child.stdout, child.stderr] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        command.pid = child.pid
+        command.stdout = child.stdout
+        command.stderr = child.stderr
         command.startedAt = Date()
         command.stderrTail = ""
-        return "running (pid \(pid))"
+        return "running (pid \(child.pid))"
     }
 
     private func drain(_ command: Running, into records: inout [LogRecord], buffer: inout [UInt8], statusChange: inout String?) {

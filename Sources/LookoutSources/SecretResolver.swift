@@ -58,33 +58,18 @@ public enum SecretResolver {
 
     /// Runs argv (no shell) with stdin and stderr on /dev/null; its trimmed stdout, or nil on failure.
     static func run(_ argv: [String]) -> String? {
-        var out: [Int32] = [0, 0]
-        guard pipe(&out) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, out[0])
-        posix_spawn_file_actions_addclose(&actions, out[1])
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cArgs, environ)
-        close(out[1])
-        defer { close(out[0]) }
-        guard rc == 0 else { return nil }
+        guard let child = try? ChildProcess.start(argv, captureStderr: false) else { return nil }
+        defer { close(child.stdout) }
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while data.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { read(out[0], $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { read(child.stdout, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             data += buffer[0..<count]
         }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
         guard status == 0 else { return nil }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

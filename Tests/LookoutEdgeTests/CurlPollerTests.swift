@@ -24,6 +24,16 @@ final class ResultSink: Sendable {
     }
 }
 
+/// Probes `service` once with a real poller and returns the first result.
+func probeOnce(_ service: ServiceConfig, seconds: Double = 15) async throws -> ProbeResult {
+    let sink = ResultSink()
+    let poller = CurlPoller(services: [service]) { sink.add($0) }
+    poller.start()
+    let results = await sink.wait(seconds: seconds) { !$0.isEmpty }
+    poller.stop()
+    return try #require(results.first)
+}
+
 /// A loopback TCP socket that listens and never accepts or answers: the kernel completes the handshake, nothing more.
 final class SilentServer {
     let fd: Int32

@@ -61,14 +61,7 @@ struct MisbehavingServer {
 
 @Suite("HTTP correctness against a misbehaving local server", .serialized)
 struct HTTPBehaviourTests {
-    func probe(_ service: ServiceConfig) async throws -> ProbeResult {
-        let sink = ResultSink()
-        let poller = CurlPoller(services: [service]) { sink.add($0) }
-        poller.start()
-        let results = await sink.wait(seconds: 15) { !$0.isEmpty }
-        poller.stop()
-        return try #require(results.first)
-    }
+    func probe(_ service: ServiceConfig) async throws -> ProbeResult { try await probeOnce(service) }
 
     @Test func redirectsWithinTheHostAreFollowedWithCredentials() async throws {
         let server = try await MisbehavingServer.start()

@@ -73,14 +73,7 @@ final class SelfSignedServer {
 
 @Suite("TLS: verification on by default, a configured CA, certificate expiry", .serialized)
 struct TLSProbeTests {
-    func probe(_ service: ServiceConfig) async throws -> ProbeResult {
-        let sink = ResultSink()
-        let poller = CurlPoller(services: [service]) { sink.add($0) }
-        poller.start()
-        let results = await sink.wait(seconds: 10) { !$0.isEmpty }
-        poller.stop()
-        return try #require(results.first)
-    }
+    func probe(_ service: ServiceConfig) async throws -> ProbeResult { try await probeOnce(service) }
 
     @Test func aSelfSignedCertificateIsRejectedByDefaultAndAcceptedWithItsCA() async throws {
         let server = try SelfSignedServer(validDays: 30)
