@@ -1,0 +1,141 @@
+import DequeModule
+import Foundation
+import Histogram
+
+/// The time windows the Providers screen shows.
+public enum StatsWindow: Int, Sendable, CaseIterable, CustomStringConvertible {
+    case oneMinute = 60, fiveMinutes = 300, oneHour = 3600
+
+    public var description: String {
+        switch self {
+        case .oneMinute: return "1m"
+        case .fiveMinutes: return "5m"
+        case .oneHour: return "1h"
+        }
+    }
+}
+
+/// What one label (a provider, or provider/model) did within a window: rates and percentiles ready to show.
+public struct WindowSummary: Sendable, Equatable {
+    public var requests = 0
+    public var errors = 0
+    public var errorsByClass: [ErrorClass: Int] = [:]
+    public var p50Ms: Double?
+    public var p95Ms: Double?
+    public var p99Ms: Double?
+    public var inputTokens = 0
+    public var outputTokens = 0
+    public var costUSD = 0.0
+    /// The window's length, to turn totals into rates.
+    public var seconds: Double
+
+    public var requestsPerMinute: Double { Double(requests) / seconds * 60 }
+    public var tokensPerMinute: Double { Double(inputTokens + outputTokens) / seconds * 60 }
+    public var costPerHour: Double { costUSD / seconds * 3600 }
+    public var errorRate: Double { requests == 0 ? 0 : Double(errors) / Double(requests) }
+    public func errorRate(_ errorClass: ErrorClass) -> Double {
+        requests == 0 ? 0 : Double(errorsByClass[errorClass] ?? 0) / Double(requests)
+    }
+}
+
+/// One label's calls in time buckets: 10-second buckets for the last 5 minutes and 1-minute buckets for the
+/// hour, each with counts and an HdrHistogram (2 significant digits, milliseconds): memory is bounded by the
+/// bucket count whatever the traffic, and windows merge buckets exactly.
+public struct CallTimeline: Sendable {
+    struct Bucket: Sendable {
+        var start: TimeInterval
+        var requests = 0
+        var errors = 0
+        var errorsByClass: [ErrorClass: Int] = [:]
+        var latency = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: .two)
+        var latencyCount = 0
+        var inputTokens = 0
+        var outputTokens = 0
+        var costUSD = 0.0
+
+        init(start: TimeInterval) { self.start = start }
+
+        mutating func add(_ call: LogRecord, cost: Double?) {
+            requests += 1
+            if let errorClass = call.errorClass {
+                errors += 1
+                errorsByClass[errorClass, default: 0] += 1
+            }
+            if let ms = call.latencyMs, ms.isFinite, ms >= 0 {
+                _ = latency.record(UInt64(min(600_000, max(1, ms.rounded()))))
+                latencyCount += 1
+            }
+            inputTokens += max(0, call.inputTokens ?? 0)
+            outputTokens += max(0, call.outputTokens ?? 0)
+            costUSD += cost ?? 0
+        }
+    }
+
+    private var fine: Deque<Bucket> = []     // 10 s, last 5 minutes
+    private var coarse: Deque<Bucket> = []   // 1 min, last hour
+
+    public init() {}
+
+    /// Counts `call` at `time` (the record's time, or when it arrived); `cost` from the line or the price table.
+    public mutating func add(_ call: LogRecord, at time: Date, cost: Double?) {
+        let t = time.timeIntervalSince1970
+        let fineIndex = Self.index(&fine, width: 10, at: t)
+        fine[fineIndex].add(call, cost: cost)
+        let coarseIndex = Self.index(&coarse, width: 60, at: t)
+        coarse[coarseIndex].add(call, cost: cost)
+        Self.trim(&fine, before: t - 300)
+        Self.trim(&coarse, before: t - 3600)
+    }
+
+    /// The calls of the last `window` before `now`.
+    public func summary(_ window: StatsWindow, now: Date) -> WindowSummary {
+        let t = now.timeIntervalSince1970
+        let source = window == .oneHour ? coarse : fine
+        let width: TimeInterval = window == .oneHour ? 60 : 10
+        let from = t - Double(window.rawValue)
+        var summary = WindowSummary(seconds: Double(window.rawValue))
+        var latency = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: .two)
+        var latencyCount = 0
+        for bucket in source where bucket.start + width > from && bucket.start <= t {
+            summary.requests += bucket.requests
+            summary.errors += bucket.errors
+            for (errorClass, count) in bucket.errorsByClass { summary.errorsByClass[errorClass, default: 0] += count }
+            summary.inputTokens += bucket.inputTokens
+            summary.outputTokens += bucket.outputTokens
+            summary.costUSD += bucket.costUSD
+            if bucket.latencyCount > 0 {
+                latency.add(bucket.latency)
+                latencyCount += bucket.latencyCount
+            }
+        }
+        if latencyCount > 0 {
+            summary.p50Ms = Double(latency.valueAtPercentile(50))
+            summary.p95Ms = Double(latency.valueAtPercentile(95))
+            summary.p99Ms = Double(latency.valueAtPercentile(99))
+        }
+        return summary
+    }
+
+    /// Requests per bucket over the last 5 minutes (for a sparkline), oldest first, empty buckets as 0.
+    public func requestSeries(now: Date) -> [Double] {
+        let t = (now.timeIntervalSince1970 / 10).rounded(.down) * 10
+        return (0..<30).reversed().map { back in
+            let start = t - Double(back) * 10
+            return Double(fine.first { $0.start == start }?.requests ?? 0)
+        }
+    }
+
+    private static func index(_ buckets: inout Deque<Bucket>, width: TimeInterval, at t: TimeInterval) -> Int {
+        let start = (t / width).rounded(.down) * width
+        if let last = buckets.last, last.start == start { return buckets.count - 1 }
+        if let found = buckets.lastIndex(where: { $0.start == start }) { return found }
+        // Late records (older than the newest bucket) get their own bucket, kept in order.
+        let position = buckets.firstIndex { $0.start > start } ?? buckets.count
+        buckets.insert(Bucket(start: start), at: position)
+        return position
+    }
+
+    private static func trim(_ buckets: inout Deque<Bucket>, before t: TimeInterval) {
+        while let first = buckets.first, first.start < t - 60 { buckets.removeFirst() }
+    }
+}
