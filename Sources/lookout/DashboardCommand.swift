@@ -29,7 +29,7 @@ struct Dashboard: ParsableCommand {
             throw LookoutError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
         }
         let code = try DashboardSession(context: chosen, display: display, logCapacity: loaded.logBuffer,
-                                        mappings: loaded.mappings, secrets: loaded.secrets).run()
+                                        mappings: loaded.mappings, secrets: loaded.secrets, prices: loaded.prices).run()
         if code != 0 { throw ExitCode(code) }
     }
 }

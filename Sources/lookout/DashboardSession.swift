@@ -17,6 +17,8 @@ struct DashboardSession {
     var mappings: [LogMapping] = []
     /// Where `${secret:NAME}` values come from.
     var secrets: [String: SecretSource] = [:]
+    /// Prices for calls logged without a cost.
+    var prices = PriceTable()
 
     func mapping(_ name: String?) -> LogMapping? {
         name.flatMap { name in mappings.first { $0.name == name } ?? LogMapping.preset(named: name) }
@@ -56,6 +58,7 @@ struct DashboardSession {
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme)
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: logCapacity)
+        state.providers.prices = prices
         var size = terminal.size
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
         poller.start()

@@ -4,12 +4,14 @@ import Foundation
 public enum Screen: Sendable, Equatable {
     case overview
     case serviceDetail(name: String)
+    case providers
     case logs
 
     public var kind: ScreenKind {
         switch self {
         case .overview: return .overview
         case .serviceDetail: return .serviceDetail
+        case .providers: return .providers
         case .logs: return .logs
         }
     }
@@ -33,6 +35,10 @@ public struct AppState: Sendable, Equatable {
     public var readOnly: Bool
     /// The Logs screen: every service's records in one bounded ring.
     public var logs: LogViewState
+    /// Provider statistics from the LLM calls in the logs.
+    public var providers = ProviderBoard()
+    /// The window the provider tables show.
+    public var window = StatsWindow.fiveMinutes
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
                 logCapacity: Int = 50_000) {

@@ -2,7 +2,7 @@
 public enum Command: String, Sendable, Equatable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case open, back, refresh, help, quit
-    case showOverview, showLogs
+    case showOverview, showLogs, showProviders, cycleWindow
     case togglePause, startFilter, nextError, previousError
 }
 
@@ -10,6 +10,7 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
 public enum ScreenKind: String, Sendable, Equatable, CaseIterable {
     case overview
     case serviceDetail
+    case providers
     case logs
 }
 
@@ -72,7 +73,10 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char("n")], .nextError, "next error", screens: [.logs], hint: "next error"),
         KeyBinding([.char("N")], .previousError, "previous error", screens: [.logs]),
         KeyBinding([.char("1")], .showOverview, "overview screen"),
+        KeyBinding([.char("3"), .char("P")], .showProviders, "providers screen", hint: "providers"),
         KeyBinding([.char("4"), .char("L")], .showLogs, "logs screen", hint: "logs"),
+        KeyBinding([.char("w")], .cycleWindow, "window: 1m, 5m, 1h", screens: [.overview, .providers], hint: "window"),
+        KeyBinding([.escape], .back, "back to the overview", screens: [.providers]),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),

@@ -13,6 +13,7 @@ public enum Reducer {
             return []
         case let .logs(batch):
             state.logs.append(batch)
+            for record in batch.records where record.isLLMCall { state.providers.add(record, at: state.now) }
             return []
         case let .resize(rows):
             state.visibleRows = max(1, rows)
@@ -56,6 +57,11 @@ public enum Reducer {
             state.screen = .overview
         case .showLogs:
             state.screen = .logs
+        case .showProviders:
+            state.screen = .providers
+        case .cycleWindow:
+            let all = StatsWindow.allCases
+            state.window = all[(all.firstIndex(of: state.window)! + 1) % all.count]
         case .togglePause, .startFilter, .nextError, .previousError:
             break
         }
@@ -85,7 +91,8 @@ public enum Reducer {
         case .nextError: state.logs.jumpToError(forward: true)
         case .previousError: state.logs.jumpToError(forward: false)
         case .showOverview: state.screen = .overview
-        case .showLogs: break
+        case .showProviders: state.screen = .providers
+        case .showLogs, .cycleWindow: break
         case .refresh: return [.probeNow(services: state.services.map(\.name))]
         case .help: state.showingHelp.toggle()
         case .quit: return [.quit]

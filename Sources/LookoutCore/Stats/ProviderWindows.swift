@@ -41,8 +41,8 @@ public struct WindowSummary: Sendable, Equatable {
 /// One label's calls in time buckets: 10-second buckets for the last 5 minutes and 1-minute buckets for the
 /// hour, each with counts and an HdrHistogram (2 significant digits, milliseconds): memory is bounded by the
 /// bucket count whatever the traffic, and windows merge buckets exactly.
-public struct CallTimeline: Sendable {
-    struct Bucket: Sendable {
+public struct CallTimeline: Sendable, Equatable {
+    struct Bucket: Sendable, Equatable {
         var start: TimeInterval
         var requests = 0
         var errors = 0
@@ -93,7 +93,9 @@ public struct CallTimeline: Sendable {
         let source = window == .oneHour ? coarse : fine
         let width: TimeInterval = window == .oneHour ? 60 : 10
         let from = t - Double(window.rawValue)
-        var summary = WindowSummary(seconds: Double(window.rawValue))
+        // Rates over the time actually covered: a window longer than the history would understate them.
+        let covered = max(width, t - (source.first?.start ?? t))
+        var summary = WindowSummary(seconds: min(Double(window.rawValue), covered))
         var latency = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: .two)
         var latencyCount = 0
         for bucket in source where bucket.start + width > from && bucket.start <= t {

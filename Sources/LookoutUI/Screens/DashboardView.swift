@@ -27,6 +27,8 @@ public enum DashboardView {
             }
         case .logs:
             LogsView(logs: state.logs).render(in: body, canvas: &canvas)
+        case .providers:
+            ProvidersView(state: state).render(in: body, canvas: &canvas)
         }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)

@@ -22,9 +22,20 @@ public struct OverviewView {
 
     public func render(in area: Rect, canvas: inout Canvas) {
         canvas.write(" Services", x: area.x, y: area.y, style: .title)
+        // Services first; the providers table takes what is left, when there is room and something to show.
+        let providerRows = state.providers.providers.count
+        let providersHeight = providerRows == 0 ? 0 : min(providerRows + 2, max(0, area.height - 1 - min(state.services.count + 1, area.height / 2)))
+        let servicesHeight = area.height - 1 - (providersHeight > 2 ? providersHeight + 1 : 0)
         let table = Table(columns: Self.columns, rows: state.services.map(row),
                           selected: state.selection, scroll: state.scroll)
-        table.render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1), canvas: &canvas)
+        table.render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: servicesHeight), canvas: &canvas)
+        if providersHeight > 2 {
+            let top = area.maxY - providersHeight
+            canvas.write(" Providers", x: area.x, y: top, style: .title)
+            canvas.write("  \(state.window) window", x: area.x + 10, y: top, style: .dim)
+            ProvidersTable(board: state.providers, window: state.window, now: state.now, withModels: false)
+                .render(in: Rect(x: area.x + 1, y: top + 1, width: area.width - 2, height: providersHeight - 1), canvas: &canvas)
+        }
         if state.services.isEmpty {
             canvas.write("No services in context \(SafeText.escape(state.contextName)).", x: area.x + 2, y: area.y + 3, style: .dim)
         }

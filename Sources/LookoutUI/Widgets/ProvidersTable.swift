@@ -1,0 +1,83 @@
+import Foundation
+import LookoutCore
+
+/// Providers (and, when expanded, their models) with rates, percentiles, errors by class, tokens and cost
+/// over one window: the table the Overview and the Providers screen share.
+public struct ProvidersTable {
+    let board: ProviderBoard
+    let window: StatsWindow
+    let now: Date
+    let withModels: Bool
+
+    public init(board: ProviderBoard, window: StatsWindow, now: Date, withModels: Bool) {
+        self.board = board
+        self.window = window
+        self.now = now
+        self.withModels = withModels
+    }
+
+    static let columns = [
+        TableColumn("PROVIDER", width: 12, flex: 1),
+        TableColumn("REQ/MIN", width: 7, alignRight: true),
+        TableColumn("P50", width: 6, alignRight: true, dropPriority: 2),
+        TableColumn("P95", width: 6, alignRight: true),
+        TableColumn("P99", width: 6, alignRight: true, dropPriority: 3),
+        TableColumn("ERR%", width: 5, alignRight: true),
+        TableColumn("429", width: 4, alignRight: true),
+        TableColumn("5XX", width: 4, alignRight: true, dropPriority: 1),
+        TableColumn("TMO", width: 4, alignRight: true, dropPriority: 1),
+        TableColumn("TOK/MIN", width: 7, alignRight: true, dropPriority: 4),
+        TableColumn("$/HOUR", width: 7, alignRight: true),
+        TableColumn("REQUESTS (5m)", width: 13, dropPriority: 5),
+    ]
+
+    /// Rows: each provider, then its models (indented) when `withModels`.
+    public var rows: [[TableCell]] {
+        board.providers.flatMap { provider -> [[TableCell]] in
+            guard let summary = board.summary(provider: provider, window: window, now: now) else { return [] }
+            var rows = [row(SafeText.escape(provider), summary, series: board.requestSeries(provider: provider, now: now))]
+            if withModels {
+                for model in board.models[provider] ?? [] {
+                    if let modelSummary = board.summary(provider: provider, model: model, window: window, now: now) {
+                        rows.append(row("  " + SafeText.escape(model), modelSummary, series: nil))
+                    }
+                }
+            }
+            return rows
+        }
+    }
+
+    func row(_ name: String, _ s: WindowSummary, series: [Double]?) -> [TableCell] {
+        func percent(_ value: Double, warnAt: Double) -> TableCell {
+            TableCell(s.requests == 0 ? "–" : String(format: "%.1f", value * 100), value >= warnAt ? .bad : value > 0 ? .warn : .dim)
+        }
+        func ms(_ value: Double?) -> TableCell { value.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim) }
+        return [
+            TableCell(name, s.errorRate >= 0.05 ? .bad : .normal),
+            TableCell(String(format: "%.1f", s.requestsPerMinute)),
+            ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms),
+            percent(s.errorRate, warnAt: 0.05),
+            percent(s.errorRate(.rateLimit), warnAt: 0.02),
+            percent(s.errorRate(.server), warnAt: 0.02),
+            percent(s.errorRate(.timeout), warnAt: 0.02),
+            TableCell(Self.compact(s.tokensPerMinute), .dim),
+            TableCell(String(format: "%.2f", s.costPerHour)),
+            TableCell(series.map { Sparkline.text($0, width: 13) } ?? "", .dim),
+        ]
+    }
+
+    /// `950`, `12.3k`, `1.2M`.
+    static func compact(_ value: Double) -> String {
+        if value >= 1_000_000 { return String(format: "%.1fM", value / 1_000_000) }
+        if value >= 1000 { return String(format: "%.1fk", value / 1000) }
+        return String(format: "%.0f", value)
+    }
+
+    public func render(in area: Rect, canvas: inout Canvas, selected: Int? = nil) {
+        let table = Table(columns: Self.columns, rows: rows, selected: selected)
+        table.render(in: area, canvas: &canvas)
+        if board.providers.isEmpty {
+            canvas.write("no LLM calls in the logs yet", x: area.x + 1, y: area.y + 1, style: .dim)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import LookoutCore
+import LookoutUI
+import Testing
+
+@Suite("Providers as text")
+struct ProvidersScreenTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func state() -> AppState {
+        var state = AppState(context: Fixtures.context, now: Self.now.addingTimeInterval(-300))
+        var decoder = LogDecoder(mapping: .app)
+        // Five minutes of calls: openai steady, anthropic rate-limited in the last minute.
+        for second in stride(from: 0, to: 300, by: 5) {
+            _ = Reducer.reduce(&state, .tick(Self.now.addingTimeInterval(Double(second - 300))))
+            let lines = [
+                #"{"provider":"openai","model":"gpt-4o-mini","latency_ms":400,"status":"success","input_tokens":1000,"output_tokens":200,"cost_usd":0.00027}"#,
+                second >= 240 ? #"{"provider":"anthropic","model":"claude-3-5-haiku","latency_ms":90,"status":"error","status_code":429,"input_tokens":800}"#
+                    : #"{"provider":"anthropic","model":"claude-3-5-haiku","latency_ms":700,"status":"success","input_tokens":800,"output_tokens":300,"cost_usd":0.00184}"#,
+            ]
+            _ = Reducer.reduce(&state, .logs(LogBatch(service: "chat-api", source: "/x", records: lines.map { decoder.decode($0) })))
+        }
+        _ = Reducer.reduce(&state, .tick(Self.now))
+        return state
+    }
+
+    @Test(arguments: [(80, 24), (160, 48)])
+    func providersScreen(_ width: Int, _ height: Int) {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("3")))
+        Snapshot.assert(DashboardView.render(s, width: width, height: height), named: "providers-\(width)x\(height)")
+    }
+
+    @Test func overviewShowsProvidersUnderServices() {
+        Snapshot.assert(DashboardView.render(state(), width: 80, height: 24), named: "overview-providers-80x24")
+    }
+
+    @Test func windowsCycleAndRateLimitsShow() {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("3")))
+        _ = Reducer.reduce(&s, .key(.char("w")))
+        #expect(s.window == .oneHour)
+        _ = Reducer.reduce(&s, .key(.char("w")))
+        #expect(s.window == .oneMinute)
+        let minute = s.providers.summary(provider: "anthropic", window: .oneMinute, now: Self.now)
+        #expect(minute?.errorRate(.rateLimit) == 1)
+        let canvas = DashboardView.render(s, width: 120, height: 30)
+        let row = canvas.lines.first { $0.contains(" anthropic ") } ?? ""
+        #expect(row.contains("100.0"), "the rate-limited provider shows 100% errors in the 1m window: \(row)")
+    }
+}
