@@ -30,7 +30,7 @@ public final class DemoFleet: Sendable {
     public static func start(scenario: DemoScenario = DemoScenario(), logDirectory: String? = nil) async throws -> DemoFleet {
         let directory = logDirectory ?? NSTemporaryDirectory() + "lookout-demo-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let writer = DemoLogWriter(directory: directory, services: scenario.services)
+        let writer = DemoLogWriter(directory: directory, scenario: scenario, started: ContinuousClock.now)
         let started = ContinuousClock.now
         let ports = Mutex<[String: Int]>([:])
         var logger = Logger(label: "lookout.demo")

@@ -4,7 +4,10 @@ import Foundation
 /// as a real service would; the demo configuration tails these files.
 struct DemoLogWriter: Sendable {
     let directory: String
-    let services: [DemoServiceSpec]
+    let scenario: DemoScenario
+    let started: ContinuousClock.Instant
+
+    var services: [DemoServiceSpec] { scenario.services }
 
     /// The file of `service`.
     func path(for service: String) -> String { "\(directory)/\(service).log" }
@@ -26,7 +29,8 @@ struct DemoLogWriter: Sendable {
                 for _ in 0..<Int.random(in: 0...2, using: &random) {
                     let time = LLMCallLogGenerator.timestamp(Date())
                     if Double.random(in: 0..<1, using: &random) < 0.8 {
-                        lines += generator.llmCall(time: time, service: spec.name, nested: false) + "\n"
+                        lines += Self.call(&generator, &random, time: time, service: spec.name, scenario: scenario,
+                                           elapsed: ContinuousClock.now - started) + "\n"
                     } else {
                         let code = Double.random(in: 0..<1, using: &random) < 0.95 ? 200 : 503
                         lines += "{\"timestamp\":\"\(time)\",\"level\":\"INFO\",\"service\":\"\(spec.name)\","
@@ -37,5 +41,19 @@ struct DemoLogWriter: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(300))
         }
+    }
+}
+
+extension DemoLogWriter {
+    /// One LLM call of the demo, through the scripted provider incident when it is on.
+    static func call(_ generator: inout LLMCallLogGenerator, _ random: inout SeededRandom, time: String, service: String,
+                     scenario: DemoScenario, elapsed: Duration) -> String {
+        let providers = ["openai", "openai", "anthropic", "azure-openai"]
+        let provider = providers[Int.random(in: 0..<providers.count, using: &random)]
+        if scenario.providerIncidentActive(for: provider, at: elapsed) {
+            return generator.llmCall(time: time, service: service, nested: false, provider: provider,
+                                     errorRate: 0.6, rateLimitShare: 0.9, latencyFactor: 3)
+        }
+        return generator.llmCall(time: time, service: service, nested: false, provider: provider)
     }
 }

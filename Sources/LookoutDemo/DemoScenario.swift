@@ -34,9 +34,12 @@ public struct DemoIncident: Sendable, Equatable {
 
 /// The demo's script, a pure function of the time since the fleet started, repeating every `cycle`.
 /// The first failure starts a quarter into the first cycle, so a newcomer sees a change in the first minute.
-public struct DemoScenario: Sendable, Equatable {
+public struct DemoScenario: Sendable {
     public var services: [DemoServiceSpec]
     public var incidents: [DemoIncident]
+    /// A provider incident: between `from` and `to` (fractions of the cycle) calls to `provider` are
+    /// rate-limited most of the time and three times slower.
+    public var providerIncident: (provider: String, from: Double, to: Double)? = ("anthropic", 0.45, 0.75)
     public var cycle: Duration
 
     public init(cycle: Duration = .seconds(40)) {
@@ -52,6 +55,14 @@ public struct DemoScenario: Sendable, Equatable {
             DemoIncident(service: "rag-search", check: "cache",
                          reason: "connection refused (redis:6379)", from: 0.65, to: 0.85),
         ]
+    }
+
+    /// Whether the provider incident is on at `elapsed` since the start.
+    public func providerIncidentActive(for provider: String, at elapsed: Duration) -> Bool {
+        guard let incident = providerIncident, incident.provider == provider else { return false }
+        let cycleMs = max(1, cycle.milliseconds)
+        let phase = Double(elapsed.milliseconds % cycleMs) / Double(cycleMs)
+        return phase >= incident.from && phase < incident.to
     }
 
     /// The checks of `service` at `elapsed` since the start: name → "healthy" or "unhealthy: reason".

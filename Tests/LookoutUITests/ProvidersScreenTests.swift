@@ -35,6 +35,23 @@ struct ProvidersScreenTests {
         Snapshot.assert(DashboardView.render(state(), width: 80, height: 24), named: "overview-providers-80x24")
     }
 
+    @Test func enterOnAProviderOpensItsLogLines() throws {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("3")))
+        #expect(s.providers.rows.map { "\($0.provider)/\($0.model ?? "-")" } == ["openai/-", "openai/gpt-4o-mini", "anthropic/-", "anthropic/claude-3-5-haiku"])
+        for _ in 0..<2 { _ = Reducer.reduce(&s, .key(.char("j"))) }
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(s.screen == .logs)
+        #expect(s.logs.filter?.source == "provider=anthropic")
+        #expect(s.logs.visible.count == 60)
+        #expect(s.logs.visible.allSatisfy { s.logs.line($0)?.record.provider == "anthropic" })
+        // Exact, not substring: provider=openai leaves azure-openai out.
+        var azure = LogRecord(raw: "", mapping: "app")
+        azure.provider = "azure-openai"
+        #expect(!(try LogFilter("provider=openai")).matches(azure))
+        #expect(try LogFilter("provider:openai").matches(azure))
+    }
+
     @Test func windowsCycleAndRateLimitsShow() {
         var s = state()
         _ = Reducer.reduce(&s, .key(.char("3")))

@@ -2,11 +2,14 @@ import Foundation
 
 /// A Logs-screen filter: space-separated terms, all of which must match.
 /// `field:value` (substring, case-insensitive; fields: service provider model status level mapping request_id),
+/// `field=value` (the whole field),
 /// `level>=warn` (also `>`, `<=`, `<`, `=`), `/regex/`, or plain text (searched in the raw line).
 public struct LogFilter: Sendable, Equatable {
     public enum Term: Sendable, Equatable {
         case text(String)
         case field(name: String, value: String)
+        /// `field=value`: the whole field, case-insensitively (`provider=openai` leaves out azure-openai).
+        case exact(name: String, value: String)
         case level(op: String, level: LogLevel)
         case regex(String)
     }
@@ -32,6 +35,9 @@ public struct LogFilter: Sendable, Equatable {
                     throw LogFilterError("bad level term \"\(word)\": use level>=warn, level=error…")
                 }
                 terms.append(.level(op: op, level: level))
+            } else if let equals = word.firstIndex(of: "="), equals != word.startIndex, !word.contains(":"),
+                      LogFilter.fields.contains(word[..<equals].lowercased()) {
+                terms.append(.exact(name: word[..<equals].lowercased(), value: String(word[word.index(after: equals)...]).lowercased()))
             } else if let colon = word.firstIndex(of: ":"), colon != word.startIndex {
                 let name = word[..<colon].lowercased()
                 guard LogFilter.fields.contains(name) else {
@@ -45,6 +51,19 @@ public struct LogFilter: Sendable, Equatable {
         self.terms = terms
     }
 
+    static func field(_ name: String, of record: LogRecord) -> String? {
+        switch name {
+        case "service": return record.service
+        case "provider": return record.provider
+        case "model": return record.model
+        case "status": return record.status ?? record.httpStatus.map(String.init)
+        case "level": return record.level.description
+        case "mapping": return record.mapping
+        case "request_id": return record.requestID
+        default: return record.message
+        }
+    }
+
     static let fields: Set<String> = ["service", "provider", "model", "status", "level", "mapping", "request_id", "message"]
 
     public func matches(_ record: LogRecord) -> Bool {
@@ -53,18 +72,9 @@ public struct LogFilter: Sendable, Equatable {
             case let .text(needle):
                 return record.raw.lowercased().containsBytes(needle) || (record.message?.lowercased().containsBytes(needle) ?? false)
             case let .field(name, value):
-                let field: String?
-                switch name {
-                case "service": field = record.service
-                case "provider": field = record.provider
-                case "model": field = record.model
-                case "status": field = record.status ?? record.httpStatus.map(String.init)
-                case "level": field = record.level.description
-                case "mapping": field = record.mapping
-                case "request_id": field = record.requestID
-                default: field = record.message
-                }
-                return field?.lowercased().containsBytes(value) ?? false
+                return LogFilter.field(name, of: record)?.lowercased().containsBytes(value) ?? false
+            case let .exact(name, value):
+                return LogFilter.field(name, of: record)?.lowercased() == value
             case let .level(op, level):
                 switch op {
                 case ">=": return record.level >= level

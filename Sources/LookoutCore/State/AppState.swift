@@ -39,6 +39,8 @@ public struct AppState: Sendable, Equatable {
     public var providers = ProviderBoard()
     /// The window the provider tables show.
     public var window = StatsWindow.fiveMinutes
+    /// The selected row of the Providers screen.
+    public var providerSelection = 0
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
                 logCapacity: Int = 50_000) {

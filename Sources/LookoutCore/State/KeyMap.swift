@@ -76,6 +76,7 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char("3"), .char("P")], .showProviders, "providers screen", hint: "providers"),
         KeyBinding([.char("4"), .char("L")], .showLogs, "logs screen", hint: "logs"),
         KeyBinding([.char("w")], .cycleWindow, "window: 1m, 5m, 1h", screens: [.overview, .providers], hint: "window"),
+        KeyBinding([.enter], .open, "its log lines (the Logs screen, filtered)", screens: [.providers], hint: "logs of it"),
         KeyBinding([.escape], .back, "back to the overview", screens: [.providers]),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),

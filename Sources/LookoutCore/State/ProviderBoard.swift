@@ -42,6 +42,11 @@ public struct ProviderBoard: Sendable, Equatable {
         timelines[key]?.add(record, at: time, cost: cost)
     }
 
+    /// The rows of the Providers screen: each provider, then its models.
+    public var rows: [(provider: String, model: String?)] {
+        providers.flatMap { provider in [(provider, nil)] + (models[provider] ?? []).map { (provider, $0) } }
+    }
+
     /// The summary of a provider, or of one of its models.
     public func summary(provider: String, model: String? = nil, window: StatsWindow, now: Date) -> WindowSummary? {
         timelines[model.map { "\(provider)/\($0)" } ?? provider]?.summary(window, now: now)

@@ -34,6 +34,7 @@ public enum Reducer {
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         if state.screen == .logs { return runOnLogs(command, &state) }
+        if state.screen == .providers, let effects = runOnProviders(command, &state) { return effects }
         let last = max(0, state.services.count - 1)
         switch command {
         case .moveDown: state.selection = min(last, state.selection + 1)
@@ -70,6 +71,30 @@ public enum Reducer {
             state.screen = .serviceDetail(name: service.name)
         }
         clampScroll(&state)
+        return []
+    }
+
+    /// Moves and Enter on the Providers screen; nil for the commands every screen shares.
+    static func runOnProviders(_ command: Command, _ state: inout AppState) -> [Effect]? {
+        let rows = state.providers.rows
+        let last = max(0, rows.count - 1)
+        switch command {
+        case .moveDown: state.providerSelection = min(last, state.providerSelection + 1)
+        case .moveUp: state.providerSelection = max(0, state.providerSelection - 1)
+        case .top: state.providerSelection = 0
+        case .bottom: state.providerSelection = last
+        case .open:
+            guard rows.indices.contains(state.providerSelection) else { return [] }
+            let row = rows[state.providerSelection]
+            // Labels are single words in practice; one with a space cannot be a filter term and is skipped.
+            let terms = ["provider=\(row.provider)"] + (row.model.map { ["model=\($0)"] } ?? [])
+            if let filter = try? LogFilter(terms.joined(separator: " ")), !terms.joined().contains(" ") {
+                state.logs.setFilter(filter)
+            }
+            state.screen = .logs
+        case .back: state.screen = .overview
+        default: return nil
+        }
         return []
     }
 

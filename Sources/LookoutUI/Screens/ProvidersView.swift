@@ -17,6 +17,7 @@ public struct ProvidersView {
                          maxWidth: area.maxX - x)
         }
         ProvidersTable(board: state.providers, window: state.window, now: state.now, withModels: true)
-            .render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1), canvas: &canvas)
+            .render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1), canvas: &canvas,
+                    selected: state.providers.rows.isEmpty ? nil : state.providerSelection)
     }
 }
