@@ -51,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo", "LookoutUI"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"]),
+        .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"], exclude: ["Snapshots"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: [
             "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources",
             .product(name: "Hummingbird", package: "hummingbird"),
