@@ -17,17 +17,7 @@ struct Dashboard: ParsableCommand {
     var context: String?
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let path = ConfigLocator.locate(flag: config, environment: environment,
-                                              fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
-            let tried = ConfigLocator.candidates(environment: environment).joined(separator: ", ")
-            throw LookoutError("no configuration found (tried \(tried)). Try `lookout demo`, or pass --config.")
-        }
-        let loaded = try ConfigFile.load(path)
-        guard let chosen = loaded.context(named: context) else {
-            let names = loaded.contexts.map(\.name).joined(separator: ", ")
-            throw LookoutError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
-        }
+        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
         let code = try DashboardSession(context: chosen, display: display, logCapacity: loaded.logBuffer,
                                         mappings: loaded.mappings, secrets: loaded.secrets, prices: loaded.prices).run()
         if code != 0 { throw ExitCode(code) }

@@ -143,6 +143,12 @@ struct CheckCommandTests {
         #expect(waited.status == 0, "--wait-ready succeeds once the scripted failure recovers: \(waited.stdout)")
         #expect(Date().timeIntervalSince(started) > 4, "it did wait for the recovery")
 
+        let snapshot = try Spawn.capture([binary, "snapshot", "--config", config, "--wait", "1s"])
+        #expect(snapshot.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(snapshot.stdout.utf8)) as? [String: Any]
+        #expect((object?["services"] as? [Any])?.count == 3)
+        #expect((object?["providers"] as? [String: Any])?.isEmpty == false, "the demo's log files give provider statistics")
+
         let broken = scratch.path("broken.yaml")
         try "contexts:\n  p:\n    services:\n      - name: a\n".write(toFile: broken, atomically: true, encoding: .utf8)
         let unknown = try Spawn.capture([binary, "check", "--config", broken])

@@ -66,3 +66,29 @@ struct ProvidersScreenTests {
         #expect(row.contains("100.0"), "the rate-limited provider shows 100% errors in the 1m window: \(row)")
     }
 }
+
+@Suite("Snapshot report")
+struct SnapshotReportTests {
+    @Test func jsonHasServicesAndProvidersWithModels() throws {
+        let state = ProvidersScreenTests().state()
+        let report = SnapshotReport(state: state, generatedAt: ProvidersScreenTests.now)
+        let json = report.json()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["status"] as? String == "CRITICAL", "the fixture services were never probed")
+        let providers = try #require(object["providers"] as? [String: Any])
+        let anthropic = try #require(providers["anthropic"] as? [String: Any])
+        #expect(anthropic["requests"] as? Int == 60 && anthropic["errors"] as? Int == 12)
+        #expect((anthropic["errors_by_class"] as? [String: Int])?["rate_limit"] == 12)
+        #expect((anthropic["models"] as? [String: Any])?["claude-3-5-haiku"] != nil)
+        for key in ["requests", "errors", "error_rate", "errors_by_class", "p50_ms", "p95_ms", "p99_ms", "input_tokens", "output_tokens", "cost_usd"] {
+            #expect(anthropic[key] != nil, "stats contract field \(key)")
+        }
+        #expect((object["services"] as? [Any])?.count == 3)
+    }
+
+    @Test func markdownIsATableToPaste() {
+        let markdown = SnapshotReport(state: ProvidersScreenTests().state(), generatedAt: ProvidersScreenTests.now).markdown()
+        #expect(markdown.hasPrefix("### lookout snapshot — prod — 2027-01-15T08:00:00Z\n\n**CRITICAL: 0 healthy, 0 degraded, 3 down**\n"))
+        #expect(markdown.contains("| anthropic | 12.0 | 700 ms | 20.0% | 20.0% | 0.0% | 0.0% | 1.06 |"))
+    }
+}

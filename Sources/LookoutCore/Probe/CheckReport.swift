@@ -30,7 +30,12 @@ public struct CheckReport: Sendable {
 
     /// `{"status":…,"services":[{"name","state","health":{…},"readiness":{…},"conditions":[]}]}`.
     public func json() -> String {
-        let items = services.map { service -> String in
+        "{\"status\":\"\(status.rawValue)\",\"services\":[\(servicesJSON().joined(separator: ","))]}"
+    }
+
+    /// One JSON object per service (shared with `lookout snapshot`).
+    public func servicesJSON() -> [String] {
+        services.map { service -> String in
             let state = (service.observedState ?? .down).rawValue
             var health = "\"http_status\":\(service.lastLiveness?.httpStatus.map(String.init) ?? "null")"
             health += ",\"latency_ms\":\(service.lastLiveness.map { CallStatistics.jsonNumber($0.timings.totalMillis) } ?? "null")"
@@ -48,7 +53,6 @@ public struct CheckReport: Sendable {
             return "{\"name\":\(CallStatistics.jsonString(service.name)),\"state\":\"\(state)\",\"health\":{\(health)},"
                 + "\"readiness\":{\(readiness)},\"conditions\":[\(conditions.joined(separator: ","))]}"
         }
-        return "{\"status\":\"\(status.rawValue)\",\"services\":[\(items.joined(separator: ","))]}"
     }
 
     /// One line per service, then the verdict, for humans and CI logs (escaped: bodies come from outside).

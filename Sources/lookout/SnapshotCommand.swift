@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import LookoutCore
+import LookoutHTTP
+import LookoutSources
+import LookoutTerminal
+
+/// `lookout snapshot`: collect for a while, then print everything the dashboard would know, as JSON or Markdown.
+struct Snapshot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Probe every service once, read the log sources for --wait, and print services and providers (JSON or Markdown).")
+
+    @Option(name: .long, help: "Configuration file (see the lookup order).")
+    var config: String?
+
+    @Option(name: .long, help: "Context (default: current-context, else the first).")
+    var context: String?
+
+    @Option(name: .long, help: "How long to collect log records (files are read from their start).")
+    var wait: String = "3s"
+
+    @Option(name: .long, help: "json or markdown.")
+    var format: Format = .json
+
+    enum Format: String, ExpressibleByArgument { case json, markdown }
+
+    func run() throws {
+        guard let duration = DurationText.parse(wait) else { throw ValidationError("--wait: expected a duration such as 5s") }
+        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
+        let services = try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: chosen.services), to: chosen.services)
+
+        let inbox = EventInbox()
+        let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); s.deep = nil; return s }) {
+            inbox.post(.probe($0))
+        }
+        let mapping = { (name: String?) in name.flatMap(loaded.mapping(named:)) }
+        let files = FileTailer(sources: chosen.services.flatMap { service in
+            service.logs.compactMap { source -> FileTailer.Source? in
+                guard case let .file(path) = source.kind else { return nil }
+                return FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping), fromStart: true)
+            }
+        }) { inbox.post(.logs($0)) }
+        let commands = CommandTailer(sources: chosen.services.flatMap { service in
+            service.logs.compactMap { source -> CommandTailer.Source? in
+                guard case let .command(argv) = source.kind else { return nil }
+                return CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
+            }
+        }) { inbox.post(.logs($0)) }
+        let streams = HTTPStreamTailer(sources: services.flatMap { service in
+            service.logs.compactMap { source -> HTTPStreamTailer.Source? in
+                guard case let .http(url) = source.kind else { return nil }
+                return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers, mapping: mapping(source.mapping))
+            }
+        }) { inbox.post(.logs($0)) }
+
+        poller.start(); files.start(); commands.start(); streams.start()
+        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
+        state.providers.prices = loaded.prices
+        let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }
+        var probes = 0
+        let deadline = Date().addingTimeInterval(Double(duration.milliseconds) / 1000)
+        let giveUp = deadline.addingTimeInterval(30)
+        while Date() < giveUp && (Date() < deadline || probes < expected) {
+            usleep(50_000)
+            _ = Reducer.reduce(&state, .tick(Date()))
+            for event in inbox.drain().events {
+                if case .probe = event { probes += 1 }
+                _ = Reducer.reduce(&state, event)
+            }
+        }
+        poller.stop(); files.stop(); commands.stop(); streams.stop()
+        let report = SnapshotReport(state: state, generatedAt: Date())
+        print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
+    }
+}
+
+/// Reads the configuration (lookup order) and picks the context; errors name the file and what is wrong.
+enum ContextSelection {
+    static func load(config: String?, context: String?) throws -> (LookoutConfig, ContextConfig) {
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = ConfigLocator.locate(flag: config, environment: environment,
+                                              fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
+            let tried = ConfigLocator.candidates(environment: environment).joined(separator: ", ")
+            throw LookoutError("no configuration found (tried \(tried)). Try `lookout demo`, or pass --config.")
+        }
+        let loaded = try ConfigFile.load(path)
+        guard let chosen = loaded.context(named: context) else {
+            let names = loaded.contexts.map(\.name).joined(separator: ", ")
+            throw LookoutError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
+        }
+        return (loaded, chosen)
+    }
+}
