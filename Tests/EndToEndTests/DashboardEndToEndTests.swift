@@ -17,7 +17,7 @@ struct DashboardEndToEndTests {
         let script = try scratch.wrapper(running: "\(binary) demo --cycle 20s --log-file \(scratch.path("lookout.log"))")
         let tmux = try TmuxSession(command: script, width: 100, height: 30)
 
-        try tmux.waitFor("the three services", seconds: 15) { screen in
+        try tmux.waitFor("the three services", seconds: 40) { screen in
             ["chat-api", "rag-search", "embed-worker"].allSatisfy { screen.contains($0) } && screen.contains("ready")
         }
         let screen = try tmux.waitFor("chat-api not ready", seconds: 30) { self.row("chat-api", in: $0).contains("NOT READY") }
@@ -55,7 +55,7 @@ struct DashboardEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let tmux = try TmuxSession(command: "\(binary) demo --log-file \(scratch.path("lookout.log"))", width: 100, height: 30)
-        try tmux.waitFor(text: "embed-worker", seconds: 15)
+        try tmux.waitFor(text: "embed-worker", seconds: 40)
         let pid = try tmux.panePID()
         #expect(!processIsGone(pid))
 

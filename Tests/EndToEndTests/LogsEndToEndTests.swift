@@ -16,9 +16,9 @@ struct LogsEndToEndTests {
         defer { scratch.remove() }
         let tmux = try TmuxSession(command: "\(binary) demo --log-file \(scratch.path("lookout.log"))", width: 140, height: 40)
         defer { tmux.kill() }
-        try tmux.waitFor(text: "embed-worker", seconds: 15)
+        try tmux.waitFor(text: "embed-worker", seconds: 40)
         try tmux.send("4")
-        try tmux.waitFor("log lines of LLM calls", seconds: 15) { screen in
+        try tmux.waitFor("log lines of LLM calls", seconds: 40) { screen in
             self.rows(screen).count >= 5 && screen.contains("gpt-4o")
         }
         #expect(tmux.screen().contains("following"))
@@ -26,7 +26,7 @@ struct LogsEndToEndTests {
         try tmux.send("/")
         try tmux.send("-l", "provider:anthropic")
         try tmux.send("Enter")
-        let filtered = try tmux.waitFor("anthropic rows only", seconds: 15) { screen in
+        let filtered = try tmux.waitFor("anthropic rows only", seconds: 40) { screen in
             let shown = self.rows(screen)
             return screen.contains("filter: provider:anthropic") && shown.count >= 2 && shown.allSatisfy { $0.contains("anthropic") }
         }
