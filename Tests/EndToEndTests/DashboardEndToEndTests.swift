@@ -17,8 +17,14 @@ struct DashboardEndToEndTests {
         let script = try scratch.wrapper(running: "\(binary) demo --cycle 20s --log-file \(scratch.path("lookout.log"))")
         let tmux = try TmuxSession(command: script, width: 100, height: 30)
 
-        try tmux.waitFor("the three services", seconds: 40) { screen in
-            ["chat-api", "rag-search", "embed-worker"].allSatisfy { screen.contains($0) } && screen.contains("ready")
+        do {
+            try tmux.waitFor("the three services", seconds: 40) { screen in
+                ["chat-api", "rag-search", "embed-worker"].allSatisfy { screen.contains($0) } && screen.contains("ready")
+            }
+        } catch {
+            // Say what lookout itself logged: a blank screen alone does not tell where it stopped.
+            let log = (try? String(contentsOfFile: scratch.path("lookout.log"), encoding: .utf8)) ?? "(no log)"
+            throw E2EError("\(error)\nlookout.log:\n\(log.suffix(3000))")
         }
         let screen = try tmux.waitFor("chat-api not ready", seconds: 30) { self.row("chat-api", in: $0).contains("NOT READY") }
         #expect(row("chat-api", in: screen).contains("llm_api: timeout"))
