@@ -49,14 +49,7 @@ struct Check: ParsableCommand {
     }
 
     private func select() throws -> [ServiceConfig] {
-        let environment = ProcessInfo.processInfo.environment
-        guard let path = ConfigLocator.locate(flag: config, environment: environment,
-                                              fileExists: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw LookoutError("no configuration found")
-        }
-        let loaded: LookoutConfig
-        do { loaded = try ConfigFile.load(path) } catch let error as ConfigLoadError { throw LookoutError(error.description) }
-        guard let chosen = loaded.context(named: context) else { throw LookoutError("\(path): no context named \"\(context ?? "")\"") }
+        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
         let unknown = service.filter { name in !chosen.services.contains { $0.name == name } }
         guard unknown.isEmpty else { throw LookoutError("no service named \(unknown.joined(separator: ", ")) in context \(chosen.name)") }
         let selected = service.isEmpty ? chosen.services : chosen.services.filter { service.contains($0.name) }

@@ -32,27 +32,7 @@ struct DashboardSession {
         SignalTrap.install(inbox: inbox)
         let services = try SecretResolver.apply(try SecretResolver.resolve(secrets, for: context.services), to: context.services)
         let poller = CurlPoller(services: services) { inbox.post(.probe($0)) }
-        let tailer = FileTailer(sources: context.services.flatMap { service in
-            service.logs.compactMap { source -> FileTailer.Source? in
-                guard case let .file(path) = source.kind else { return nil }
-                return FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping),
-                                         fromStart: source.fromStart)
-            }
-        }) { inbox.post(.logs($0)) }
-        let streams = HTTPStreamTailer(sources: context.services.flatMap { service in
-            service.logs.compactMap { source -> HTTPStreamTailer.Source? in
-                guard case let .http(url) = source.kind else { return nil }
-                return HTTPStreamTailer.Source(service: service.name, url: url,
-                                               headers: services.first { $0.name == service.name }?.headers ?? [],
-                                               mapping: mapping(source.mapping))
-            }
-        }) { inbox.post(.logs($0)) }
-        let commands = CommandTailer(sources: context.services.flatMap { service in
-            service.logs.compactMap { source -> CommandTailer.Source? in
-                guard case let .command(argv) = source.kind else { return nil }
-                return CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
-            }
-        }) { inbox.post(.logs($0)) }
+        let collectors = LogCollectors(services: services, mapping: mapping) { inbox.post(.logs($0)) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
@@ -62,9 +42,7 @@ struct DashboardSession {
         var size = terminal.size
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
         poller.start()
-        tailer.start()
-        commands.start()
-        streams.start()
+        collectors.start()
 
         var exitReason = "quit"
         var lastTick = Date()
@@ -123,9 +101,7 @@ struct DashboardSession {
         terminal.restore()
         log.restoreStandardError()
         poller.stop()
-        tailer.stop()
-        commands.stop()
-        streams.stop()
+        collectors.stop()
         log.write("dashboard stopped: \(exitReason)")
         return 0
     }

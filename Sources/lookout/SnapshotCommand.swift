@@ -33,27 +33,12 @@ struct Snapshot: ParsableCommand {
         let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); s.deep = nil; return s }) {
             inbox.post(.probe($0))
         }
-        let mapping = { (name: String?) in name.flatMap(loaded.mapping(named:)) }
-        let files = FileTailer(sources: chosen.services.flatMap { service in
-            service.logs.compactMap { source -> FileTailer.Source? in
-                guard case let .file(path) = source.kind else { return nil }
-                return FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping), fromStart: true)
-            }
-        }) { inbox.post(.logs($0)) }
-        let commands = CommandTailer(sources: chosen.services.flatMap { service in
-            service.logs.compactMap { source -> CommandTailer.Source? in
-                guard case let .command(argv) = source.kind else { return nil }
-                return CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
-            }
-        }) { inbox.post(.logs($0)) }
-        let streams = HTTPStreamTailer(sources: services.flatMap { service in
-            service.logs.compactMap { source -> HTTPStreamTailer.Source? in
-                guard case let .http(url) = source.kind else { return nil }
-                return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers, mapping: mapping(source.mapping))
-            }
-        }) { inbox.post(.logs($0)) }
+        let collectors = LogCollectors(services: services, mapping: { $0.flatMap(loaded.mapping(named:)) }, filesFromStart: true) {
+            inbox.post(.logs($0))
+        }
 
-        poller.start(); files.start(); commands.start(); streams.start()
+        poller.start()
+        collectors.start()
         var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
         state.providers.prices = loaded.prices
         let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }
@@ -68,7 +53,8 @@ struct Snapshot: ParsableCommand {
                 _ = Reducer.reduce(&state, event)
             }
         }
-        poller.stop(); files.stop(); commands.stop(); streams.stop()
+        poller.stop()
+        collectors.stop()
         let report = SnapshotReport(state: state, generatedAt: Date())
         print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
     }

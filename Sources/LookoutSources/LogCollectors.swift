@@ -1,0 +1,47 @@
+import LookoutCore
+
+/// Every log source of a set of services — files, commands, HTTP streams — started and stopped together,
+/// each batch handed to `deliver`. Services come with their secrets resolved (stream headers use them).
+public final class LogCollectors: Sendable {
+    private let files: FileTailer
+    private let commands: CommandTailer
+    private let streams: HTTPStreamTailer
+
+    /// - Parameters:
+    ///   - mapping: resolves a source's mapping name (file-defined mappings, then presets).
+    ///   - filesFromStart: read every file from its start (a snapshot), instead of each source's setting.
+    public init(services: [ServiceConfig], mapping: @escaping (String?) -> LogMapping?, filesFromStart: Bool = false,
+                deliver: @escaping @Sendable (LogBatch) -> Void) {
+        files = FileTailer(sources: services.flatMap { service in
+            service.logs.compactMap { source -> FileTailer.Source? in
+                guard case let .file(path) = source.kind else { return nil }
+                return FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping),
+                                         fromStart: filesFromStart || source.fromStart)
+            }
+        }, deliver: deliver)
+        commands = CommandTailer(sources: services.flatMap { service in
+            service.logs.compactMap { source -> CommandTailer.Source? in
+                guard case let .command(argv) = source.kind else { return nil }
+                return CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
+            }
+        }, deliver: deliver)
+        streams = HTTPStreamTailer(sources: services.flatMap { service in
+            service.logs.compactMap { source -> HTTPStreamTailer.Source? in
+                guard case let .http(url) = source.kind else { return nil }
+                return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers, mapping: mapping(source.mapping))
+            }
+        }, deliver: deliver)
+    }
+
+    public func start() {
+        files.start()
+        commands.start()
+        streams.start()
+    }
+
+    public func stop() {
+        files.stop()
+        commands.stop()
+        streams.stop()
+    }
+}
