@@ -58,6 +58,9 @@ public final class CurlPoller: Sendable {
         finished.wait()
     }
 
+    /// A `/metrics` exposition with many label sets runs to megabytes: it gets 8 MiB at least.
+    private func limit(for kind: ProbeKind) -> Int { kind == .metrics ? max(bodyLimit, 8 << 20) : bodyLimit }
+
     private struct Endpoint: Hashable {
         let service: Int
         let kind: ProbeKind
@@ -91,7 +94,7 @@ public final class CurlPoller: Sendable {
                 due[endpoint] = now + service.interval(for: endpoint.kind)
                 guard let url = service.url(for: endpoint.kind),
                       let transfer = CurlTransfer(service: service, kind: endpoint.kind, url: url,
-                                                  startedAt: Date(), bodyLimit: bodyLimit) else { continue }
+                                                  startedAt: Date(), bodyLimit: limit(for: endpoint.kind)) else { continue }
                 curl_multi_add_handle(multi.handle, transfer.easy)
                 inFlight[transfer.easy] = (endpoint, transfer)
             }
@@ -107,7 +110,7 @@ public final class CurlPoller: Sendable {
                 switch Redirects.next(after: transfer, code: code, service: service) {
                 case let .follow(url, sendHeaders):
                     if let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,
-                                              bodyLimit: bodyLimit, sendHeaders: sendHeaders) {
+                                              bodyLimit: limit(for: endpoint.kind), sendHeaders: sendHeaders) {
                         hop.hops = transfer.hops + 1
                         curl_multi_add_handle(multi.handle, hop.easy)
                         inFlight[hop.easy] = (endpoint, hop)

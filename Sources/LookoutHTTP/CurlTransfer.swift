@@ -48,10 +48,12 @@ final class CurlTransfer {
         }
         if let caFile = service.caFile { _ = lo_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
         if url.lowercased().hasPrefix("https://") { _ = lo_easy_setopt_long(easy, CURLOPT_CERTINFO, 1) }
-        for header in service.headers where sendHeaders {
+        for header in service.headers(for: kind) where sendHeaders {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
-        headerList = curl_slist_append(headerList, "Accept: application/json")
+        headerList = curl_slist_append(headerList, kind == .metrics
+            ? "Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1"
+            : "Accept: application/json")
         _ = lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
     }
 

@@ -8,7 +8,7 @@ public enum SecretResolver {
     /// The value of each secret the services refer to.
     public static func resolve(_ sources: [String: SecretSource], for services: [ServiceConfig],
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(MissingSecret) -> [String: String] {
-        let names = Set(services.flatMap { $0.headers.flatMap { SecretReference.names(in: $0.value) } })
+        let names = Set(services.flatMap { $0.allHeaders.flatMap { SecretReference.names(in: $0.value) } })
         var values: [String: String] = [:]
         for name in names.sorted() {
             guard let source = sources[name] else { throw MissingSecret(name: name) }
@@ -21,15 +21,23 @@ public enum SecretResolver {
     public static func apply(_ values: [String: String], to services: [ServiceConfig]) throws(MissingSecret) -> [ServiceConfig] {
         var resolved: [ServiceConfig] = []
         for var service in services {
-            for index in service.headers.indices {
-                switch SecretReference.substitute(service.headers[index].value, values: values) {
-                case let .success(text): service.headers[index].value = text
-                case let .failure(missing): throw missing
-                }
-            }
+            service.headers = try substitute(service.headers, values)
+            if let headers = service.metrics?.headers { service.metrics?.headers = try substitute(headers, values) }
+            if let headers = service.routing?.headers { service.routing?.headers = try substitute(headers, values) }
             resolved.append(service)
         }
         return resolved
+    }
+
+    static func substitute(_ headers: [HTTPHeader], _ values: [String: String]) throws(MissingSecret) -> [HTTPHeader] {
+        var out = headers
+        for index in out.indices {
+            switch SecretReference.substitute(out[index].value, values: values) {
+            case let .success(text): out[index].value = text
+            case let .failure(missing): throw missing
+            }
+        }
+        return out
     }
 
     static func value(of name: String, from source: SecretSource, environment: [String: String]) throws(MissingSecret) -> String {

@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
         let deadline = ContinuousClock.now + (wait ?? .zero)
         let results = Mutex<[ProbeResult]>([])
         // A deploy gate runs the cheap probes only: costly deep checks stay on their own schedule in the dashboard.
-        let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); s.deep = nil; return s }) { result in
+        let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); s.deep = nil; s.metrics = nil; s.routing = nil; return s }) { result in
             results.withLock { $0.append(result) }
         }
         let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }
@@ -70,7 +70,7 @@ struct Check: ParsableCommand {
         defer { poller.stop() }
         while true {
             while results.withLock({ $0.count }) < expected { usleep(10_000) }
-            var states = services.map(ServiceState.init(config:))
+            var states = services.map({ ServiceState(config: $0) })
             for result in results.withLock({ $0 }) {
                 if let index = states.firstIndex(where: { $0.name == result.service }) { states[index].record(result) }
             }

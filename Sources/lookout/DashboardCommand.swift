@@ -18,8 +18,7 @@ struct Dashboard: ParsableCommand {
 
     func run() throws {
         let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
-        let code = try DashboardSession(context: chosen, display: display, logCapacity: loaded.logBuffer,
-                                        mappings: loaded.mappings, secrets: loaded.secrets, prices: loaded.prices).run()
+        let code = try DashboardSession(config: loaded, context: chosen, display: display).run()
         if code != 0 { throw ExitCode(code) }
     }
 }

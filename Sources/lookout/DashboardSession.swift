@@ -10,19 +10,12 @@ import LookoutUI
 /// The loop sleeps in `poll()` on the keyboard and the inbox pipe, reduces what arrived, and redraws
 /// only when the rendered frame differs (the terminal backend writes only changed rows).
 struct DashboardSession {
+    /// The whole configuration (mappings, prices, secrets, log buffer) and the context to open.
+    let config: LookoutConfig
     let context: ContextConfig
     let display: DisplayOptions
-    var logCapacity = 50_000
-    /// Mappings defined in the configuration file, besides the presets.
-    var mappings: [LogMapping] = []
-    /// Where `${secret:NAME}` values come from.
-    var secrets: [String: SecretSource] = [:]
-    /// Prices for calls logged without a cost.
-    var prices = PriceTable()
 
-    func mapping(_ name: String?) -> LogMapping? {
-        name.flatMap { name in mappings.first { $0.name == name } ?? LogMapping.preset(named: name) }
-    }
+    func mapping(_ name: String?) -> LogMapping? { name.flatMap(config.mapping(named:)) }
 
     /// Runs until `q`, a termination signal or a lost terminal; returns the exit code.
     func run() throws -> Int32 {
@@ -30,15 +23,16 @@ struct DashboardSession {
         let theme = ThemeLoader.load(name: display.theme, log: log)
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
-        let services = try SecretResolver.apply(try SecretResolver.resolve(secrets, for: context.services), to: context.services)
+        let services = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: context.services), to: context.services)
         let poller = CurlPoller(services: services) { inbox.post(.probe($0)) }
         let collectors = LogCollectors(services: services, mapping: mapping) { inbox.post(.logs($0)) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme)
-        var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: logCapacity)
-        state.providers.prices = prices
+        var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,
+                             metricMappings: config.metricMappings)
+        state.providers.prices = config.prices
         var size = terminal.size
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
         poller.start()

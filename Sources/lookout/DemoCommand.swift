@@ -59,7 +59,7 @@ struct Demo: ParsableCommand {
         }
         guard fleetOnly else {
             guard let context = fleet.config.context(named: nil) else { return }
-            let code = try DashboardSession(context: context, display: display).run()
+            let code = try DashboardSession(config: fleet.config, context: context, display: display).run()
             fleet.stop()
             if code != 0 { throw ExitCode(code) }
             return

@@ -30,7 +30,17 @@ struct Snapshot: ParsableCommand {
         let services = try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: chosen.services), to: chosen.services)
 
         let inbox = EventInbox()
-        let poller = CurlPoller(services: services.map { var s = $0; s.interval = .seconds(3600); s.deep = nil; return s }) {
+        // Cheap probes once; metrics twice or more within --wait, since calls are counter increases between scrapes.
+        let scrapeEvery = Duration.milliseconds(max(1000, duration.milliseconds / 2))
+        let poller = CurlPoller(services: services.map { service in
+            var s = service
+            s.interval = .seconds(3600)
+            s.deep = nil
+            let configured = s.metrics?.interval ?? scrapeEvery
+            s.metrics?.interval = min(scrapeEvery, configured)
+            s.routing?.interval = .seconds(3600)
+            return s
+        }) {
             inbox.post(.probe($0))
         }
         let collectors = LogCollectors(services: services, mapping: { $0.flatMap(loaded.mapping(named:)) }, filesFromStart: true) {
@@ -39,7 +49,7 @@ struct Snapshot: ParsableCommand {
 
         poller.start()
         collectors.start()
-        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
+        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer, metricMappings: loaded.metricMappings)
         state.providers.prices = loaded.prices
         let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }
         var probes = 0
@@ -49,7 +59,7 @@ struct Snapshot: ParsableCommand {
             usleep(50_000)
             _ = Reducer.reduce(&state, .tick(Date()))
             for event in inbox.drain().events {
-                if case .probe = event { probes += 1 }
+                if case let .probe(result) = event, result.kind == .liveness || result.kind == .readiness { probes += 1 }
                 _ = Reducer.reduce(&state, event)
             }
         }

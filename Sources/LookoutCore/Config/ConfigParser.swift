@@ -2,11 +2,12 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "prices", "secrets"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
     static let contextKeys: Set<String> = ["services"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
-                                           "success-threshold", "conditions", "tls", "redirects", "deep"]
+                                           "success-threshold", "conditions", "tls", "redirects", "deep",
+                                           "metrics", "routing"]
     static let tlsKeys: Set<String> = ["ca-file", "insecure"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
@@ -39,6 +40,7 @@ public enum ConfigParser {
         for (key, _, value) in reader.pairs(root, at: "", allowed: topKeys) ?? [] {
             switch key {
             case "mappings": config.mappings = MappingConfigParser.read(value, &reader)
+            case "metric-mappings": config.metricMappings = readMetricMappings(value, &reader)
             case "prices": config.prices = readPrices(value, &reader)
             case "secrets": config.secrets = readSecrets(value, &reader)
             case "current-context": config.currentContext = reader.string(value, at: key)
@@ -70,6 +72,11 @@ public enum ConfigParser {
         for (name, node, path) in reader.mappingReferences where config.mapping(named: name) == nil {
             let known = (config.mappings.map(\.name) + LogMapping.presets.map(\.name)).joined(separator: ", ")
             reader.fail(node, path, "unknown mapping \"\(SafeText.escape(name))\" (one of: \(known))")
+        }
+        for (name, node, path) in reader.metricMappingReferences
+        where !config.metricMappings.contains(where: { $0.name == name }) && MetricMapping.preset(named: name) == nil {
+            let known = (config.metricMappings.map(\.name) + MetricMapping.presets.map(\.name)).joined(separator: ", ")
+            reader.fail(node, path, "unknown metric mapping \"\(SafeText.escape(name))\" (one of: \(known))")
         }
         return config
     }
@@ -140,19 +147,9 @@ public enum ConfigParser {
             reader.fail(values["timeout"] ?? node, "\(path).timeout",
                         "longer than the interval (\(DurationText.format(service.interval))): probes would overlap")
         }
-        if let value = values["headers"] {
-            for (name, keyNode, headerValue) in reader.pairs(value, at: "\(path).headers", allowed: nil) ?? [] {
-                let headerPath = "\(path).headers.\(name)"
-                guard let text = reader.string(headerValue, at: headerPath) else { continue }
-                for secret in SecretReference.names(in: text) { reader.secretReferences.append((secret, headerValue, headerPath)) }
-                if !URLRules.isHeaderName(name) {
-                    reader.fail(keyNode, headerPath, "not a valid HTTP header name")
-                } else if text.contains(where: { $0.isNewline || $0 == "\0" }) {
-                    reader.fail(headerValue, headerPath, "a header value must not contain a newline or NUL")
-                }
-                service.headers.append(HTTPHeader(name: name, value: text))
-            }
-        }
+        if let value = values["headers"] { service.headers = readHeaders(value, at: "\(path).headers", &reader) }
+        if let value = values["metrics"] { service.metrics = readSideEndpoint(value, at: "\(path).metrics", withMapping: true, &reader) }
+        if let value = values["routing"] { service.routing = readSideEndpoint(value, at: "\(path).routing", withMapping: false, &reader) }
         for key in ["failure-threshold", "success-threshold"] {
             guard let value = values[key], let text = reader.string(value, at: "\(path).\(key)") else { continue }
             guard let number = Int(text), (1...100).contains(number) else {

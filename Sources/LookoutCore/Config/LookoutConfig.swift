@@ -10,6 +10,8 @@ public struct LookoutConfig: Sendable, Equatable {
     public var logBuffer = 50_000
     /// Mappings defined in the file, in addition to the presets.
     public var mappings: [LogMapping] = []
+    /// Metric mappings defined in the file (`metric-mappings:`), in addition to the presets.
+    public var metricMappings: [MetricMapping] = []
     /// Prices per provider and model, for calls whose log lines carry no cost.
     public var prices = PriceTable()
     /// Where each `${secret:NAME}` comes from.
@@ -74,6 +76,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public var redirects = RedirectPolicy.sameHost
     /// A costly deep check, probed on its own (longer) interval.
     public var deep: DeepProbe?
+    /// A Prometheus endpoint whose LLM metrics feed the provider statistics (instead of the service's log lines).
+    public var metrics: SideEndpoint?
+    /// A JSON endpoint reporting which provider the service routes to: its failover state.
+    public var routing: SideEndpoint?
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),
@@ -94,14 +100,50 @@ public struct ServiceConfig: Sendable, Equatable {
         case .liveness: return baseURL + healthPath
         case .readiness: return readinessPath.map { baseURL + $0 }
         case .deep: return deep.map { baseURL + $0.path }
+        case .metrics: return metrics.map { baseURL + $0.path }
+        case .routing: return routing.map { baseURL + $0.path }
         }
     }
 
     /// Time between two probes of `kind`.
-    public func interval(for kind: ProbeKind) -> Duration { kind == .deep ? (deep?.interval ?? interval) : interval }
+    public func interval(for kind: ProbeKind) -> Duration {
+        switch kind {
+        case .deep: return deep?.interval ?? interval
+        case .metrics: return metrics?.interval ?? interval
+        case .routing: return routing?.interval ?? interval
+        case .liveness, .readiness: return interval
+        }
+    }
 
     /// Time allowed for one probe of `kind`.
     public func timeout(for kind: ProbeKind) -> Duration { kind == .deep ? (deep?.timeout ?? timeout) : timeout }
+
+    /// The headers sent with a probe of `kind`: the service's, then the endpoint's own (which win on a name clash).
+    public func headers(for kind: ProbeKind) -> [HTTPHeader] {
+        let own = kind == .metrics ? metrics?.headers ?? [] : kind == .routing ? routing?.headers ?? [] : []
+        let names = Set(own.map { $0.name.lowercased() })
+        return headers.filter { !names.contains($0.name.lowercased()) } + own
+    }
+
+    /// Every header value, the endpoints' included (for secret resolution).
+    public var allHeaders: [HTTPHeader] { headers + (metrics?.headers ?? []) + (routing?.headers ?? []) }
+}
+
+/// A secondary endpoint of a service (metrics, routing): its path, interval and own headers.
+public struct SideEndpoint: Sendable, Equatable {
+    public var path: String
+    /// nil: the service's interval.
+    public var interval: Duration?
+    public var headers: [HTTPHeader]
+    /// For metrics: the metric mapping (`litellm`, `otel-genai`, or one from the file); nil detects it.
+    public var mapping: String?
+
+    public init(path: String, interval: Duration? = nil, headers: [HTTPHeader] = [], mapping: String? = nil) {
+        self.path = path
+        self.interval = interval
+        self.headers = headers
+        self.mapping = mapping
+    }
 }
 
 /// A request header as written in the configuration.

@@ -6,6 +6,8 @@ struct YAMLReader {
     private(set) var issues: [ConfigIssue] = []
     /// Mapping names used by log sources, checked once the whole file is read.
     var mappingReferences: [(String, Node, String)] = []
+    /// Metric mapping names used by `metrics:` endpoints, checked once the whole file is read.
+    var metricMappingReferences: [(String, Node, String)] = []
     /// `${secret:NAME}` uses, checked against `secrets:` once the whole file is read.
     var secretReferences: [(String, Node, String)] = []
 

@@ -6,6 +6,10 @@ public enum ProbeKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case readiness
     /// A costly deep check (one that calls an LLM), on its own longer interval.
     case deep
+    /// The service's Prometheus `/metrics`, read for LLM-call statistics.
+    case metrics
+    /// The service's provider routing (which provider is primary, standby or disabled), as JSON.
+    case routing
 }
 
 /// What one HTTP probe observed: raw facts only; judging them is `ServiceHealth`'s job.

@@ -43,10 +43,10 @@ public struct AppState: Sendable, Equatable {
     public var providerSelection = 0
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
-                logCapacity: Int = 50_000) {
+                logCapacity: Int = 50_000, metricMappings: [MetricMapping] = []) {
         self.logs = LogViewState(capacity: logCapacity)
         self.contextName = context.name
-        self.services = context.services.map(ServiceState.init(config:))
+        self.services = context.services.map { ServiceState(config: $0, metricMappings: metricMappings) }
         self.keyMap = readOnly ? keyMap.readOnly() : keyMap
         self.now = now
         self.readOnly = readOnly
@@ -55,6 +55,15 @@ public struct AppState: Sendable, Equatable {
     /// The service highlighted on the overview, if any.
     public var selectedService: ServiceState? {
         services.indices.contains(selection) ? services[selection] : nil
+    }
+
+    /// A provider's role across the services that report routing: its strongest role, and each service's.
+    public func roles(of provider: String) -> (strongest: ProviderRole, byService: [(service: String, role: ProviderRole)])? {
+        let found = services.compactMap { service in
+            service.routes.first { $0.provider == provider }.map { (service: service.name, role: $0.role) }
+        }
+        guard let strongest = found.map(\.role).min() else { return nil }
+        return (strongest, found)
     }
 
     /// The service whose detail screen is open, if any.

@@ -20,7 +20,34 @@ public struct ProviderBoard: Sendable, Equatable {
     }
 
     public mutating func add(_ record: LogRecord, at time: Date) {
-        guard var provider = record.provider else { return }
+        guard let provider = record.provider else { return }
+        let keys = labels(provider: provider, model: record.model)
+        let cost = record.costUSD ?? prices.cost(provider: keys.provider, model: record.model,
+                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+        timelines[keys.provider]?.add(record, at: time, cost: cost)
+        if let model = keys.model { timelines[model]?.add(record, at: time, cost: cost) }
+    }
+
+    /// Counts the calls a metrics scrape found; cost from the spend counter, else from the price table.
+    public mutating func add(_ delta: MetricDelta, at time: Date) {
+        let keys = labels(provider: delta.provider, model: delta.model)
+        let cost = delta.costUSD ?? prices.cost(provider: keys.provider, model: delta.model,
+                                                inputTokens: delta.inputTokens, outputTokens: delta.outputTokens)
+        timelines[keys.provider]?.add(delta, at: time, cost: cost)
+        if let model = keys.model { timelines[model]?.add(delta, at: time, cost: cost) }
+    }
+
+    /// Latest gauges per provider from metrics (LiteLLM deployment state, rate-limit headroom).
+    public private(set) var gauges: [String: ProviderGauges] = [:]
+
+    public mutating func setGauges(_ values: ProviderGauges, for provider: String) {
+        let key = labels(provider: provider, model: nil).provider
+        gauges[key] = values
+    }
+
+    /// The timeline keys for a provider and model, creating them within the label cap (beyond it: `other`).
+    private mutating func labels(provider raw: String, model: String?) -> (provider: String, model: String?) {
+        var provider = raw
         if timelines[provider] == nil && timelines.count >= maxLabels {
             provider = Self.otherLabel
             folded += 1
@@ -29,17 +56,14 @@ public struct ProviderBoard: Sendable, Equatable {
             providers.append(provider)
             timelines[provider] = CallTimeline()
         }
-        let cost = record.costUSD ?? prices.cost(provider: provider, model: record.model,
-                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens)
-        timelines[provider]?.add(record, at: time, cost: cost)
-        guard let model = record.model else { return }
+        guard let model else { return (provider, nil) }
         let key = "\(provider)/\(model)"
         if timelines[key] == nil {
-            guard timelines.count < maxLabels else { folded += 1; return }
+            guard timelines.count < maxLabels else { folded += 1; return (provider, nil) }
             models[provider, default: []].append(model)
             timelines[key] = CallTimeline()
         }
-        timelines[key]?.add(record, at: time, cost: cost)
+        return (provider, key)
     }
 
     /// The rows of the Providers screen: each provider, then its models.
@@ -54,5 +78,10 @@ public struct ProviderBoard: Sendable, Equatable {
 
     public func requestSeries(provider: String, now: Date) -> [Double] {
         timelines[provider]?.requestSeries(now: now) ?? []
+    }
+
+    /// A 5-minute sparkline series of a provider.
+    public func series(_ metric: SeriesMetric, provider: String, now: Date) -> [Double] {
+        timelines[provider]?.series(metric, now: now) ?? []
     }
 }

@@ -7,12 +7,20 @@ public enum Reducer {
             return []
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
-            if let index = state.services.firstIndex(where: { $0.name == result.service }) {
+            guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
+            if result.kind == .metrics {
+                guard let scrape = state.services[index].recordMetrics(result) else { return [] }
+                for delta in scrape.deltas { state.providers.add(delta, at: state.now) }
+                for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) { state.providers.setGauges(gauges, for: provider) }
+            } else {
                 state.services[index].record(result)
             }
             return []
         case let .logs(batch):
             state.logs.append(batch)
+            // A service whose metrics are scraped is counted from them; its log lines are still shown.
+            let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
+            guard !countedFromMetrics else { return [] }
             for record in batch.records where record.isLLMCall { state.providers.add(record, at: state.now) }
             return []
         case let .resize(rows):

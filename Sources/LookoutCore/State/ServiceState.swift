@@ -13,9 +13,54 @@ public struct ServiceState: Sendable, Equatable {
     /// The judged state, with hysteresis and flap detection.
     public var health: HealthTracker
 
-    public init(config: ServiceConfig) {
+    /// Reads the service's `/metrics` scrapes (counter increases need the previous scrape).
+    public var metrics: MetricsTracker
+    /// What the last scrape said: "litellm · 412 series", or why it failed.
+    public var metricsStatus: String?
+    /// The service's provider routing, as its routing endpoint last reported it.
+    public var routes: [ProviderRoute] = []
+    /// Why the routing endpoint could not be read, if it could not.
+    public var routingProblem: String?
+
+    /// - Parameter metricMappings: mappings defined in the configuration, besides the presets.
+    public init(config: ServiceConfig, metricMappings: [MetricMapping] = []) {
         self.config = config
         health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
+        let mapping = config.metrics?.mapping.flatMap { name in
+            metricMappings.first { $0.name == name } ?? MetricMapping.preset(named: name)
+        }
+        metrics = MetricsTracker(mapping: mapping)
+    }
+
+    /// Reads a `/metrics` result; the scrape's calls are for the provider board. Nil when it failed.
+    public mutating func recordMetrics(_ result: ProbeResult) -> MetricsScrape? {
+        if let error = result.transportError {
+            metricsStatus = "metrics: " + SafeText.escape(error.message)
+            return nil
+        }
+        guard result.httpStatus == 200 else {
+            metricsStatus = "metrics: HTTP \(result.httpStatus ?? 0)"
+            return nil
+        }
+        let scrape = metrics.read(String(decoding: result.body, as: UTF8.self))
+        var status = "metrics: \(scrape.mapping ?? "no known LLM metrics") · \(scrape.series) series"
+        if scrape.badLines > 0 { status += " · \(scrape.badLines) bad lines" }
+        metricsStatus = status
+        return scrape
+    }
+
+    /// Reads a routing result: the providers' roles, or why they are unknown.
+    public mutating func recordRouting(_ result: ProbeResult) {
+        if let error = result.transportError {
+            routingProblem = SafeText.escape(error.message)
+        } else if result.httpStatus != 200 {
+            routingProblem = "HTTP \(result.httpStatus ?? 0)"
+        } else {
+            switch RoutingReport.parse(result.body) {
+            case let .success(routes): self.routes = routes; routingProblem = nil
+            case let .failure(problem): routingProblem = problem.message
+            }
+        }
     }
 
     /// The last costly deep check and what it said.
@@ -62,6 +107,12 @@ public struct ServiceState: Sendable, Equatable {
     /// Folds one probe result into the state.
     public mutating func record(_ result: ProbeResult) {
         switch result.kind {
+        case .metrics:
+            _ = recordMetrics(result)
+            return
+        case .routing:
+            recordRouting(result)
+            return
         case .deep:
             lastDeep = result
             deep = result.transportError.map { ReadinessReport(state: .unknown, problem: SafeText.escape($0.message)) }

@@ -26,6 +26,8 @@ public struct WindowSummary: Sendable, Equatable {
     public var inputTokens = 0
     public var outputTokens = 0
     public var costUSD = 0.0
+    /// Deployments put in cooldown (LiteLLM metrics).
+    public var cooldowns = 0
     /// The window's length, to turn totals into rates.
     public var seconds: Double
 
@@ -36,6 +38,11 @@ public struct WindowSummary: Sendable, Equatable {
     public func errorRate(_ errorClass: ErrorClass) -> Double {
         requests == 0 ? 0 : Double(errorsByClass[errorClass] ?? 0) / Double(requests)
     }
+}
+
+/// What a 5-minute sparkline plots per 10-second bucket.
+public enum SeriesMetric: Sendable, CaseIterable {
+    case requests, errorRate, p95Latency, cost
 }
 
 /// One label's calls in time buckets: 10-second buckets for the last 5 minutes and 1-minute buckets for the
@@ -52,8 +59,31 @@ public struct CallTimeline: Sendable, Equatable {
         var inputTokens = 0
         var outputTokens = 0
         var costUSD = 0.0
+        var cooldowns = 0
 
         init(start: TimeInterval) { self.start = start }
+
+        /// Calls counted from scraped metrics: latency buckets are spread evenly inside each bucket (up to 16
+        /// points), which is the linear interpolation `histogram_quantile` assumes.
+        mutating func add(_ delta: MetricDelta, cost: Double?) {
+            requests += delta.requests
+            errors += delta.errors
+            for (errorClass, count) in delta.errorsByClass { errorsByClass[errorClass, default: 0] += count }
+            for bucket in delta.latencyBuckets where bucket.count > 0 {
+                let upper = bucket.upper.isFinite ? bucket.upper : bucket.lower
+                let points = min(bucket.count, 16)
+                for i in 0..<points {
+                    let share = bucket.count / points + (i < bucket.count % points ? 1 : 0)
+                    let seconds = bucket.lower + (upper - bucket.lower) * (Double(i) + 0.5) / Double(points)
+                    _ = latency.record(UInt64(min(600_000, max(1, (seconds * 1000).rounded()))), count: UInt32(clamping: share))
+                }
+                latencyCount += bucket.count
+            }
+            inputTokens += delta.inputTokens
+            outputTokens += delta.outputTokens
+            costUSD += cost ?? 0
+            cooldowns += delta.cooldowns
+        }
 
         mutating func add(_ call: LogRecord, cost: Double?) {
             requests += 1
@@ -87,6 +117,17 @@ public struct CallTimeline: Sendable, Equatable {
         Self.trim(&coarse, before: t - 3600)
     }
 
+    /// Counts the calls a scrape found at `time`.
+    public mutating func add(_ delta: MetricDelta, at time: Date, cost: Double?) {
+        let t = time.timeIntervalSince1970
+        let fineIndex = Self.index(&fine, width: 10, at: t)
+        fine[fineIndex].add(delta, cost: cost)
+        let coarseIndex = Self.index(&coarse, width: 60, at: t)
+        coarse[coarseIndex].add(delta, cost: cost)
+        Self.trim(&fine, before: t - 300)
+        Self.trim(&coarse, before: t - 3600)
+    }
+
     /// The calls of the last `window` before `now`.
     public func summary(_ window: StatsWindow, now: Date) -> WindowSummary {
         let t = now.timeIntervalSince1970
@@ -105,6 +146,7 @@ public struct CallTimeline: Sendable, Equatable {
             summary.inputTokens += bucket.inputTokens
             summary.outputTokens += bucket.outputTokens
             summary.costUSD += bucket.costUSD
+            summary.cooldowns += bucket.cooldowns
             if bucket.latencyCount > 0 {
                 latency.add(bucket.latency)
                 latencyCount += bucket.latencyCount
@@ -118,14 +160,23 @@ public struct CallTimeline: Sendable, Equatable {
         return summary
     }
 
-    /// Requests per bucket over the last 5 minutes (for a sparkline), oldest first, empty buckets as 0.
-    public func requestSeries(now: Date) -> [Double] {
+    /// One value per 10-second bucket over the last 5 minutes (for a sparkline), oldest first.
+    public func series(_ metric: SeriesMetric, now: Date) -> [Double] {
         let t = (now.timeIntervalSince1970 / 10).rounded(.down) * 10
         return (0..<30).reversed().map { back in
             let start = t - Double(back) * 10
-            return Double(fine.first { $0.start == start }?.requests ?? 0)
+            guard let bucket = fine.first(where: { $0.start == start }) else { return 0 }
+            switch metric {
+            case .requests: return Double(bucket.requests)
+            case .errorRate: return bucket.requests == 0 ? 0 : Double(bucket.errors) / Double(bucket.requests)
+            case .p95Latency: return bucket.latencyCount == 0 ? 0 : Double(bucket.latency.valueAtPercentile(95))
+            case .cost: return bucket.costUSD
+            }
         }
     }
+
+    /// Requests per bucket over the last 5 minutes, oldest first, empty buckets as 0.
+    public func requestSeries(now: Date) -> [Double] { series(.requests, now: now) }
 
     private static func index(_ buckets: inout Deque<Bucket>, width: TimeInterval, at t: TimeInterval) -> Int {
         let start = (t / width).rounded(.down) * width

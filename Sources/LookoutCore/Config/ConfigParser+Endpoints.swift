@@ -1,0 +1,87 @@
+import Yams
+
+/// Headers, the secondary endpoints of a service (`metrics:`, `routing:`) and `metric-mappings:`.
+extension ConfigParser {
+    static let sideEndpointKeys: Set<String> = ["path", "interval", "headers", "mapping"]
+
+    /// `headers: { Name: value }`; values may use `${secret:NAME}`, never a newline or NUL.
+    static func readHeaders(_ node: Node, at path: String, _ reader: inout YAMLReader) -> [HTTPHeader] {
+        var headers: [HTTPHeader] = []
+        for (name, keyNode, headerValue) in reader.pairs(node, at: path, allowed: nil) ?? [] {
+            let headerPath = "\(path).\(name)"
+            guard let text = reader.string(headerValue, at: headerPath) else { continue }
+            for secret in SecretReference.names(in: text) { reader.secretReferences.append((secret, headerValue, headerPath)) }
+            if !URLRules.isHeaderName(name) {
+                reader.fail(keyNode, headerPath, "not a valid HTTP header name")
+            } else if text.contains(where: { $0.isNewline || $0 == "\0" }) {
+                reader.fail(headerValue, headerPath, "a header value must not contain a newline or NUL")
+            }
+            headers.append(HTTPHeader(name: name, value: text))
+        }
+        return headers
+    }
+
+    /// `metrics: /metrics` or `metrics: { path, interval, headers, mapping }` (the same for `routing:`, without mapping).
+    static func readSideEndpoint(_ node: Node, at path: String, withMapping: Bool, _ reader: inout YAMLReader) -> SideEndpoint? {
+        if case .scalar = node {
+            guard let text = reader.string(node, at: path) else { return nil }
+            guard text.hasPrefix("/") else { reader.fail(node, path, "a path must start with /"); return nil }
+            return SideEndpoint(path: text)
+        }
+        let allowed = withMapping ? sideEndpointKeys : sideEndpointKeys.subtracting(["mapping"])
+        guard let pairs = reader.pairs(node, at: path, allowed: allowed) else { return nil }
+        var endpoint = SideEndpoint(path: "")
+        for (key, _, value) in pairs {
+            switch key {
+            case "path":
+                guard let text = reader.string(value, at: "\(path).path") else { continue }
+                if !text.hasPrefix("/") { reader.fail(value, "\(path).path", "a path must start with /") }
+                endpoint.path = text
+            case "interval": endpoint.interval = reader.duration(value, at: "\(path).interval")
+            case "headers": endpoint.headers = readHeaders(value, at: "\(path).headers", &reader)
+            default:
+                guard let name = reader.string(value, at: "\(path).mapping") else { continue }
+                endpoint.mapping = name
+                reader.metricMappingReferences.append((name, value, "\(path).mapping"))
+            }
+        }
+        guard !endpoint.path.isEmpty else {
+            reader.fail(node, "\(path).path", "missing: the endpoint's path, e.g. /metrics")
+            return nil
+        }
+        return endpoint
+    }
+
+    /// `metric-mappings: { NAME: { base: litellm, provider-labels: [..], latency: [..], … } }`.
+    static func readMetricMappings(_ node: Node, _ reader: inout YAMLReader) -> [MetricMapping] {
+        var mappings: [MetricMapping] = []
+        let allowed = Set(MetricMapping.configKeys + ["base"])
+        for (name, _, entry) in reader.pairs(node, at: "metric-mappings", allowed: nil) ?? [] {
+            let path = "metric-mappings.\(name)"
+            guard let pairs = reader.pairs(entry, at: path, allowed: allowed) else { continue }
+            var mapping = MetricMapping(name: name)
+            if let base = pairs.first(where: { $0.0 == "base" }) {
+                if let text = reader.string(base.2, at: "\(path).base") {
+                    if let preset = MetricMapping.preset(named: text) {
+                        mapping = preset
+                        mapping.name = name
+                    } else {
+                        let known = MetricMapping.presets.map(\.name).joined(separator: ", ")
+                        reader.fail(base.2, "\(path).base", "unknown preset \"\(SafeText.escape(text))\" (one of: \(known))")
+                    }
+                }
+            }
+            for (key, _, value) in pairs where key != "base" {
+                let names: [String]
+                if case .scalar = value {
+                    names = reader.string(value, at: "\(path).\(key)").map { [$0] } ?? []
+                } else {
+                    names = (reader.sequence(value, at: "\(path).\(key)") ?? []).compactMap { reader.string($0, at: "\(path).\(key)") }
+                }
+                _ = mapping.set(key, names)
+            }
+            mappings.append(mapping)
+        }
+        return mappings
+    }
+}

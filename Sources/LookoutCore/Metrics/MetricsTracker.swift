@@ -1,0 +1,210 @@
+import Foundation
+
+/// What the LLM calls of one provider (or provider/model) did between two scrapes.
+public struct MetricDelta: Sendable, Equatable {
+    public var provider: String
+    public var model: String?
+    public var requests = 0
+    public var errorsByClass: [ErrorClass: Int] = [:]
+    /// Calls by latency bucket: (lower, upper] in seconds and how many fell in it.
+    public var latencyBuckets: [LatencyBucket] = []
+    public var inputTokens = 0
+    public var outputTokens = 0
+    /// Spend from a spend counter; nil prices the tokens with the price table.
+    public var costUSD: Double?
+    public var cooldowns = 0
+
+    public struct LatencyBucket: Sendable, Equatable {
+        public var lower: Double
+        public var upper: Double
+        public var count: Int
+    }
+
+    public init(provider: String, model: String? = nil) {
+        self.provider = provider
+        self.model = model
+    }
+
+    public var errors: Int { errorsByClass.values.reduce(0, +) }
+}
+
+/// The latest gauge values of one provider: LiteLLM deployment state (the worst), remaining requests and tokens
+/// (the lowest across its deployments).
+public struct ProviderGauges: Sendable, Equatable {
+    /// 0 healthy, 1 partial outage, 2 complete outage.
+    public var deploymentState: Int?
+    public var remainingRequests: Double?
+    public var remainingTokens: Double?
+
+    public init(deploymentState: Int? = nil, remainingRequests: Double? = nil, remainingTokens: Double? = nil) {
+        self.deploymentState = deploymentState
+        self.remainingRequests = remainingRequests
+        self.remainingTokens = remainingTokens
+    }
+}
+
+/// What one scrape taught: the calls since the previous scrape, the gauges, and how the text read.
+public struct MetricsScrape: Sendable, Equatable {
+    public var deltas: [MetricDelta] = []
+    public var gauges: [String: ProviderGauges] = [:]
+    /// The mapping used, nil when the exposition has no known LLM metrics.
+    public var mapping: String?
+    public var series = 0
+    public var badLines = 0
+    /// The first scrape only sets the baseline of the counters.
+    public var baseline = false
+}
+
+/// Turns successive scrapes of one `/metrics` endpoint into call deltas: remembers each counter series' last
+/// value, takes increases across resets (a counter that went down restarted from zero), and turns histogram
+/// bucket increases into calls per latency bucket. Memory is bounded by the parser's sample cap.
+public struct MetricsTracker: Sendable, Equatable {
+    public let configuredMapping: MetricMapping?
+    private var previous: [String: Double] = [:]
+    private var scrapes = 0
+
+    public init(mapping: MetricMapping? = nil) { configuredMapping = mapping }
+
+    public mutating func read(_ text: String) -> MetricsScrape {
+        let (families, issues) = PrometheusText.parse(text)
+        var scrape = MetricsScrape()
+        scrape.badLines = issues.count
+        scrape.series = families.reduce(0) { $0 + $1.samples.count }
+        guard let mapping = configuredMapping ?? MetricMapping.detect(in: families) else { return scrape }
+        scrape.mapping = mapping.name
+        scrape.baseline = scrapes == 0
+        let first = scrapes == 0
+        scrapes += 1
+        var current: [String: Double] = [:]
+        let byName = Dictionary(families.map { (Self.base($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        let modelProvider = Self.modelProviders(families, mapping)
+        var deltas: [String: MetricDelta] = [:]
+
+        func labelsOf(_ sample: MetricSample) -> (provider: String, model: String?) {
+            let model = mapping.modelLabels.lazy.compactMap { sample.labels[$0] }.first { !$0.isEmpty && $0 != "None" }
+            if let provider = mapping.providerLabels.lazy.compactMap({ sample.labels[$0] }).first(where: { !$0.isEmpty }) {
+                return (provider, model)
+            }
+            if let model, let known = modelProvider[model] { return (known, model) }
+            if let model, let slash = model.firstIndex(of: "/") { return (String(model[..<slash]), model) }
+            return ("unknown", model)
+        }
+        /// The increase of a counter-like sample since the previous scrape; a series new since then counts whole.
+        func increase(_ sample: MetricSample) -> Double {
+            let key = Self.key(sample)
+            let value = sample.value.isFinite ? max(0, sample.value) : 0
+            current[key] = value
+            if let before = previous[key] { return MetricMath.increase(from: before, to: value) }
+            return first ? 0 : value
+        }
+        func update(_ sample: MetricSample, _ change: (inout MetricDelta) -> Void) {
+            let (provider, model) = labelsOf(sample)
+            let key = provider + "\u{1F}" + (model ?? "")
+            var delta = deltas[key] ?? MetricDelta(provider: provider, model: model)
+            change(&delta)
+            deltas[key] = delta
+        }
+        func counters(_ names: [String]) -> [MetricSample] {
+            names.compactMap { byName[$0] }.flatMap { $0.samples.filter { !$0.name.hasSuffix("_created") } }
+        }
+        func errorClass(_ sample: MetricSample) -> ErrorClass? {
+            guard let text = mapping.errorLabels.lazy.compactMap({ sample.labels[$0] }).first(where: { !$0.isEmpty }) else { return nil }
+            return ErrorClass.classify(httpStatus: Int(text), status: "error", message: text)
+        }
+
+        let countsFromCounters = !counters(mapping.successCounters + mapping.failureCounters).isEmpty
+        for sample in counters(mapping.successCounters) {
+            let n = Int(increase(sample).rounded())
+            if n > 0 { update(sample) { $0.requests += n } }
+        }
+        for sample in counters(mapping.failureCounters) {
+            let n = Int(increase(sample).rounded())
+            if n > 0 { update(sample) { $0.requests += n; $0.errorsByClass[errorClass(sample) ?? .other, default: 0] += n } }
+        }
+        if let latency = mapping.latencyHistograms.lazy.compactMap({ byName[$0] }).first {
+            var buckets: [String: [(le: Double, increase: Double, sample: MetricSample)]] = [:]
+            for sample in latency.samples {
+                if sample.name.hasSuffix("_bucket"), let le = sample.labels["le"].flatMap({ PrometheusText.number(Substring($0)) }) {
+                    var series = sample
+                    series.labels["le"] = nil
+                    buckets[Self.key(series), default: []].append((le, increase(sample), series))
+                } else if sample.name.hasSuffix("_count"), !countsFromCounters {
+                    let n = Int(increase(sample).rounded())
+                    if n > 0 {
+                        update(sample) { delta in
+                            delta.requests += n
+                            if let errorClass = errorClass(sample) { delta.errorsByClass[errorClass, default: 0] += n }
+                        }
+                    }
+                }
+            }
+            for (_, series) in buckets {
+                let sorted = series.sorted { $0.le < $1.le }
+                var lower = 0.0, below = 0.0
+                var found: [MetricDelta.LatencyBucket] = []
+                for bucket in sorted {
+                    let inBucket = Int((bucket.increase - below).rounded())
+                    if inBucket > 0 { found.append(.init(lower: lower, upper: bucket.le, count: inBucket)) }
+                    lower = bucket.le
+                    below = max(below, bucket.increase)
+                }
+                if !found.isEmpty, let sample = sorted.first?.sample { update(sample) { $0.latencyBuckets += found } }
+            }
+        }
+        for sample in counters(mapping.inputTokenCounters) {
+            let n = Int(increase(sample).rounded())
+            if n > 0 { update(sample) { $0.inputTokens += n } }
+        }
+        for sample in counters(mapping.outputTokenCounters) {
+            let n = Int(increase(sample).rounded())
+            if n > 0 { update(sample) { $0.outputTokens += n } }
+        }
+        for family in mapping.tokenHistograms.compactMap({ byName[$0] }) {
+            for sample in family.samples where sample.name.hasSuffix("_sum") {
+                let n = Int(increase(sample).rounded())
+                guard n > 0 else { continue }
+                let output = sample.labels[mapping.tokenTypeLabel].map { $0 == "output" || $0 == "completion" } ?? false
+                update(sample) { if output { $0.outputTokens += n } else { $0.inputTokens += n } }
+            }
+        }
+        for sample in counters(mapping.spendCounters) {
+            let spent = increase(sample)
+            if spent > 0 { update(sample) { $0.costUSD = ($0.costUSD ?? 0) + spent } }
+        }
+        for sample in counters(mapping.cooldownCounters) {
+            let n = Int(increase(sample).rounded())
+            if n > 0 { update(sample) { $0.cooldowns += n } }
+        }
+        for (names, apply) in [(mapping.deploymentStateGauges, { (g: inout ProviderGauges, v: Double) in g.deploymentState = max(g.deploymentState ?? 0, Int(v)) }),
+                               (mapping.remainingRequestsGauges, { g, v in g.remainingRequests = min(g.remainingRequests ?? v, v) }),
+                               (mapping.remainingTokensGauges, { g, v in g.remainingTokens = min(g.remainingTokens ?? v, v) })] {
+            for sample in names.compactMap({ byName[$0] }).flatMap(\.samples) where sample.value.isFinite {
+                apply(&scrape.gauges[labelsOf(sample).provider, default: ProviderGauges()], sample.value)
+            }
+        }
+        previous = current
+        scrape.deltas = deltas.values.sorted { ($0.provider, $0.model ?? "") < ($1.provider, $1.model ?? "") }
+        return scrape
+    }
+
+    /// Which provider each model belongs to, from series that carry both labels (LiteLLM's latency and token
+    /// metrics name only the model).
+    static func modelProviders(_ families: [MetricFamily], _ mapping: MetricMapping) -> [String: String] {
+        var map: [String: String] = [:]
+        for family in families {
+            for sample in family.samples {
+                guard let provider = mapping.providerLabels.lazy.compactMap({ sample.labels[$0] }).first(where: { !$0.isEmpty }) else { continue }
+                for label in mapping.modelLabels { if let model = sample.labels[label], !model.isEmpty { map[model] = provider } }
+            }
+        }
+        return map
+    }
+
+    /// A family name without the counter suffix, as mappings name them.
+    static func base(_ name: String) -> String { name.hasSuffix("_total") ? String(name.dropLast(6)) : name }
+
+    /// A series' identity: its name and its labels in order.
+    static func key(_ sample: MetricSample) -> String {
+        sample.name + "{" + sample.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
+    }
+}
