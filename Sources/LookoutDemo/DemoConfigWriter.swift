@@ -1,3 +1,4 @@
+import Foundation
 import LookoutCore
 
 /// Writes a configuration as the YAML `ConfigParser` reads (used by `demo --write-config`).
@@ -6,6 +7,17 @@ public enum DemoConfigWriter {
         var lines = ["# lookout configuration for the embedded demo fleet (lookout demo --fleet-only).",
                      "# Ports are picked when the fleet starts; rewrite this file when you restart it."]
         if let current = config.currentContext { lines.append("current-context: \(current)") }
+        if !config.secrets.isEmpty {
+            lines.append("secrets:")
+            for (name, source) in config.secrets.sorted(by: { $0.key < $1.key }) {
+                switch source {
+                case let .environment(variable): lines.append("  \(name): { env: \(variable) }")
+                case let .file(path): lines.append("  \(name): { file: \"\(path)\" }")
+                case let .command(argv): lines.append("  \(name): { command: [\(argv.map { "\"\($0)\"" }.joined(separator: ", "))] }")
+                }
+            }
+        }
+        if !config.prices.isEmpty { lines.append(ExampleConfig.pricesYAML(config.prices).trimmingCharacters(in: .newlines)) }
         lines.append("contexts:")
         for context in config.contexts {
             lines.append("  \(context.name):")
@@ -18,6 +30,17 @@ public enum DemoConfigWriter {
                 if let readiness = service.readinessPath { lines.append("        readiness: \(readiness)") }
                 lines.append("        interval: \(DurationText.format(service.interval))")
                 lines.append("        timeout: \(DurationText.format(service.timeout))")
+                for (key, endpoint) in [("metrics", service.metrics), ("routing", service.routing)] {
+                    guard let endpoint else { continue }
+                    lines.append("        \(key):")
+                    lines.append("          path: \(endpoint.path)")
+                    if let mapping = endpoint.mapping { lines.append("          mapping: \(mapping)") }
+                    if let interval = endpoint.interval { lines.append("          interval: \(DurationText.format(interval))") }
+                    if !endpoint.headers.isEmpty {
+                        lines.append("          headers:")
+                        for header in endpoint.headers { lines.append("            \(header.name): \"\(header.value)\"") }
+                    }
+                }
                 if !service.logs.isEmpty {
                     lines.append("        logs:")
                     for source in service.logs {

@@ -15,14 +15,21 @@ public final class DemoFleet: Sendable {
 
     public let scenario: DemoScenario
     public let endpoints: [Endpoint]
-    /// Where the services write their JSON logs (one file each).
+    /// Where the services write their JSON logs (one file each) and the admin token file.
     public let logDirectory: String
+    /// Routing, redeploys and the admin token.
+    public let control: DemoControl
     private let task: Task<Void, any Error>
 
-    private init(scenario: DemoScenario, endpoints: [Endpoint], logDirectory: String, task: Task<Void, any Error>) {
+    /// The file holding the admin token (mode 0600), which the demo configuration reads as a secret.
+    public var adminTokenFile: String { "\(logDirectory)/admin-token" }
+
+    private init(scenario: DemoScenario, endpoints: [Endpoint], logDirectory: String, control: DemoControl,
+                 task: Task<Void, any Error>) {
         self.scenario = scenario
         self.endpoints = endpoints
         self.logDirectory = logDirectory
+        self.control = control
         self.task = task
     }
 
@@ -30,14 +37,20 @@ public final class DemoFleet: Sendable {
     public static func start(scenario: DemoScenario = DemoScenario(), logDirectory: String? = nil) async throws -> DemoFleet {
         let directory = logDirectory ?? NSTemporaryDirectory() + "lookout-demo-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let writer = DemoLogWriter(directory: directory, scenario: scenario, started: ContinuousClock.now)
         let started = ContinuousClock.now
+        let control = DemoControl(routes: DemoControl.initialRoutes)
+        let metrics = DemoMetrics()
+        guard FileManager.default.createFile(atPath: "\(directory)/admin-token", contents: Data(control.adminToken.utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: "\(directory)/admin-token"])
+        }
+        let writer = DemoLogWriter(directory: directory, scenario: scenario, started: started, control: control, metrics: metrics)
         let ports = Mutex<[String: Int]>([:])
         var logger = Logger(label: "lookout.demo")
         logger.logLevel = .error
         let (readyStream, readyContinuation) = AsyncStream<Void>.makeStream()
         let apps = scenario.services.map { spec in
-            Application(router: DemoRoutes.router(for: spec, scenario: scenario, started: started),
+            Application(router: DemoRoutes.router(for: spec, scenario: scenario, started: started, control: control, metrics: metrics),
                         configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "lookout-demo"),
                         onServerRunning: { channel in
                             ports.withLock { $0[spec.name] = channel.localAddress?.port ?? 0 }
@@ -59,7 +72,7 @@ public final class DemoFleet: Sendable {
         }
         let bound = ports.withLock { $0 }
         let endpoints = scenario.services.map { Endpoint(spec: $0, url: "http://127.0.0.1:\(bound[$0.name] ?? 0)") }
-        return DemoFleet(scenario: scenario, endpoints: endpoints, logDirectory: directory, task: task)
+        return DemoFleet(scenario: scenario, endpoints: endpoints, logDirectory: directory, control: control, task: task)
     }
 
     /// Serves until the calling task is cancelled.
@@ -72,7 +85,7 @@ public final class DemoFleet: Sendable {
 
     /// A configuration whose `demo` context points at this fleet.
     public var config: LookoutConfig {
-        LookoutConfig(contexts: [ContextConfig(name: "demo", services: endpoints.map { endpoint in
+        var config = LookoutConfig(contexts: [ContextConfig(name: "demo", services: endpoints.map { endpoint in
             var service = ServiceConfig(name: endpoint.spec.name, platform: endpoint.spec.platform, baseURL: endpoint.url,
                                         interval: .seconds(2), timeout: .seconds(1))
             service.logs = [LogSourceConfig(kind: .file(path: "\(logDirectory)/\(endpoint.spec.name).log"), mapping: "app")]
@@ -80,9 +93,17 @@ public final class DemoFleet: Sendable {
                 // One stream too, to show an HTTP log source (server-sent events) next to the files.
                 service.logs.append(LogSourceConfig(kind: .http(url: "\(endpoint.url)/logs/stream?format=sse")))
             }
+            if let style = endpoint.spec.metrics { service.metrics = SideEndpoint(path: "/metrics", mapping: style.rawValue) }
+            service.routing = SideEndpoint(path: "/admin/routing", headers: [Self.adminHeader])
             return service
         })], currentContext: "demo")
+        config.secrets = ["DEMO_ADMIN_TOKEN": .file(adminTokenFile)]
+        config.prices = ExampleConfig.prices
+        return config
     }
+
+    /// The admin endpoints' credential, as the configuration references it (never the value).
+    static let adminHeader = HTTPHeader(name: "Authorization", value: "Bearer ${secret:DEMO_ADMIN_TOKEN}")
 
     /// The same configuration as YAML, for `--write-config`.
     public var configYAML: String { DemoConfigWriter.yaml(for: config) }

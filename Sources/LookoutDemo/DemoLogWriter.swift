@@ -6,6 +6,8 @@ struct DemoLogWriter: Sendable {
     let directory: String
     let scenario: DemoScenario
     let started: ContinuousClock.Instant
+    let control: DemoControl
+    let metrics: DemoMetrics
 
     var services: [DemoServiceSpec] { scenario.services }
 
@@ -17,7 +19,7 @@ struct DemoLogWriter: Sendable {
         var generator = LLMCallLogGenerator(seed: seed, start: Date())
         var random = SeededRandom(seed: seed &+ 1)
         let handles = services.map { spec -> FileHandle? in
-            FileManager.default.createFile(atPath: path(for: spec.name), contents: nil)
+            _ = FileManager.default.createFile(atPath: path(for: spec.name), contents: nil)
             let handle = FileHandle(forWritingAtPath: path(for: spec.name))
             handle?.seekToEndOfFile()
             return handle
@@ -29,8 +31,11 @@ struct DemoLogWriter: Sendable {
                 for _ in 0..<Int.random(in: 0...2, using: &random) {
                     let time = LLMCallLogGenerator.timestamp(Date())
                     if Double.random(in: 0..<1, using: &random) < 0.8 {
-                        lines += Self.call(&generator, &random, time: time, service: spec.name, scenario: scenario,
-                                           elapsed: ContinuousClock.now - started) + "\n"
+                        let roll = Double.random(in: 0..<1, using: &random)
+                        guard let provider = control.provider(for: spec.name, roll: roll) else { continue }
+                        let call = Self.call(&generator, provider: provider, scenario: scenario, elapsed: ContinuousClock.now - started)
+                        if let style = spec.metrics { metrics.record(call, service: spec.name, style: style) }
+                        lines += LLMCallLogGenerator.line(call, time: time, service: spec.name, nested: false) + "\n"
                     } else {
                         let code = Double.random(in: 0..<1, using: &random) < 0.95 ? 200 : 503
                         lines += "{\"timestamp\":\"\(time)\",\"level\":\"INFO\",\"service\":\"\(spec.name)\","
@@ -45,15 +50,12 @@ struct DemoLogWriter: Sendable {
 }
 
 extension DemoLogWriter {
-    /// One LLM call of the demo, through the scripted provider incident when it is on.
-    static func call(_ generator: inout LLMCallLogGenerator, _ random: inout SeededRandom, time: String, service: String,
-                     scenario: DemoScenario, elapsed: Duration) -> String {
-        let providers = ["openai", "openai", "anthropic", "azure-openai"]
-        let provider = providers[Int.random(in: 0..<providers.count, using: &random)]
+    /// One LLM call of the demo to `provider`, through the scripted provider incident when it is on.
+    static func call(_ generator: inout LLMCallLogGenerator, provider: String, scenario: DemoScenario,
+                     elapsed: Duration) -> SimulatedCall {
         if scenario.providerIncidentActive(for: provider, at: elapsed) {
-            return generator.llmCall(time: time, service: service, nested: false, provider: provider,
-                                     errorRate: 0.6, rateLimitShare: 0.9, latencyFactor: 3)
+            return generator.simulatedCall(provider: provider, errorRate: 0.6, rateLimitShare: 0.9, latencyFactor: 3)
         }
-        return generator.llmCall(time: time, service: service, nested: false, provider: provider)
+        return generator.simulatedCall(provider: provider)
     }
 }

@@ -4,22 +4,36 @@ import NIOCore
 
 /// The HTTP endpoints of one simulated service.
 enum DemoRoutes {
-    static func router(for spec: DemoServiceSpec, scenario: DemoScenario,
-                       started: ContinuousClock.Instant) -> Router<BasicRequestContext> {
+    static func router(for spec: DemoServiceSpec, scenario: DemoScenario, started: ContinuousClock.Instant,
+                       control: DemoControl, metrics: DemoMetrics) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ -> Response in
             try await simulatedWork(spec)
             let timestamp = ISO8601DateFormatter().string(from: Date())
-            return json(.ok, "{\"status\":\"healthy\",\"timestamp\":\"\(timestamp)\"}")
+            return json(.ok, "{\"status\":\"healthy\",\"version\":\"1.4.\(control.revision(of: spec.name))\",\"timestamp\":\"\(timestamp)\"}")
         }
         router.get("/health/ready") { _, _ -> Response in
             try await simulatedWork(spec)
-            let checks = scenario.checks(of: spec, at: ContinuousClock.now - started)
+            var checks = scenario.checks(of: spec, at: ContinuousClock.now - started)
+            if control.isRedeploying(spec.name) {
+                checks.insert(("rollout", "unhealthy: rolling out revision \(control.revision(of: spec.name))"), at: 0)
+            }
             let ready = checks.allSatisfy { $0.value == "healthy" }
             let members = checks.map { "\(quoted($0.name)):\(quoted($0.value))" }.joined(separator: ",")
             let body = "{\"status\":\"\(ready ? "ready" : "not_ready")\",\"checks\":{\(members)}}"
             return json(ready ? .ok : .serviceUnavailable, body)
         }
+        if let style = spec.metrics {
+            router.get("/metrics") { _, _ -> Response in
+                let elapsed = ContinuousClock.now - started
+                let states = Dictionary(uniqueKeysWithValues: control.routes(of: spec.name).map { route in
+                    (route.provider, scenario.providerIncidentActive(for: route.provider, at: elapsed) ? 1 : 0)
+                })
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(service: spec.name, style: style, states: states))))
+            }
+        }
+        DemoAdminRoutes.add(to: router, service: spec.name, control: control)
         router.get("/logs/stream") { request, _ -> Response in
             // The service's LLM-call log, live: NDJSON, or server-sent events with ?format=sse.
             // ?limit=N ends the response after N lines (to exercise reconnection).

@@ -6,12 +6,15 @@ public struct DemoServiceSpec: Sendable, Equatable {
     public var checks: [String]
     /// Typical response time of its endpoints, in milliseconds.
     public var latencyMs: Int
+    /// The vocabulary of its `/metrics`; nil when it exposes none (its LLM calls are read from its logs).
+    public var metrics: DemoMetrics.Style?
 
-    public init(name: String, platform: String, checks: [String], latencyMs: Int) {
+    public init(name: String, platform: String, checks: [String], latencyMs: Int, metrics: DemoMetrics.Style? = nil) {
         self.name = name
         self.platform = platform
         self.checks = checks
         self.latencyMs = latencyMs
+        self.metrics = metrics
     }
 }
 
@@ -46,8 +49,9 @@ public struct DemoScenario: Sendable {
         self.cycle = cycle
         services = [
             DemoServiceSpec(name: "chat-api", platform: "Cloud Run", checks: ["database", "cache", "llm_api"], latencyMs: 18),
-            DemoServiceSpec(name: "rag-search", platform: "ECS", checks: ["database", "vector_store", "cache", "llm_api"], latencyMs: 35),
-            DemoServiceSpec(name: "embed-worker", platform: "Lambda", checks: ["queue", "llm_api"], latencyMs: 8),
+            DemoServiceSpec(name: "rag-search", platform: "ECS", checks: ["database", "vector_store", "cache", "llm_api"], latencyMs: 35,
+                            metrics: .litellm),
+            DemoServiceSpec(name: "embed-worker", platform: "Lambda", checks: ["queue", "llm_api"], latencyMs: 8, metrics: .otelGenAI),
         ]
         incidents = [
             DemoIncident(service: "chat-api", check: "llm_api",

@@ -15,6 +15,20 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 }
 
+/// One simulated LLM call: what the demo writes to its log and counts in its `/metrics`.
+public struct SimulatedCall: Sendable, Equatable {
+    public var provider: String
+    public var model: String
+    public var requestID: String
+    public var latencyMs = 0.0
+    public var statusCode = 200
+    /// Why it failed; nil for a success.
+    public var error: String?
+    public var inputTokens: Int
+    public var outputTokens = 0
+    public var costUSD = 0.0
+}
+
 /// Writes the JSON log lines an AI service emits: LLM calls (provider, model, latency, status, tokens, cost),
 /// access lines, some OpenAI-style nested `usage` objects, and a share of malformed lines.
 /// Used by the demo fleet's log files and by the `stats` benchmark (`lookout demo --generate-logs N`).
@@ -64,30 +78,45 @@ public struct LLMCallLogGenerator: Sendable {
     /// One LLM call line for `provider` (or a random one) as the demo fleet logs it.
     public mutating func llmCall(time: String, service: String, nested: Bool, provider: String? = nil,
                                  errorRate: Double = 0.06, rateLimitShare: Double = 0.5, latencyFactor: Double = 1) -> String {
+        Self.line(simulatedCall(provider: provider, errorRate: errorRate, rateLimitShare: rateLimitShare, latencyFactor: latencyFactor),
+                  time: time, service: service, nested: nested)
+    }
+
+    /// One simulated call to `provider` (or a random one): what the demo logs and counts in its metrics.
+    public mutating func simulatedCall(provider: String? = nil, errorRate: Double = 0.06, rateLimitShare: Double = 0.5,
+                                       latencyFactor: Double = 1) -> SimulatedCall {
         calls += 1
         let candidates = provider.map { p in Self.models.filter { $0.provider == p } } ?? Self.models
         let model = candidates.isEmpty ? Self.models[0] : candidates[Int.random(in: 0..<candidates.count, using: &random)]
-        let input = Int.random(in: 20...1800, using: &random)
+        var call = SimulatedCall(provider: model.provider, model: model.name, requestID: String(format: "req-%08x", calls),
+                                 inputTokens: Int.random(in: 20...1800, using: &random))
         let failed = Double.random(in: 0..<1, using: &random) < errorRate
-        var latency = model.latencyMs * latencyFactor * Double.random(in: 0.35...2.2, using: &random)
-        if Double.random(in: 0..<1, using: &random) < 0.01 { latency *= 6 }
-        let requestID = String(format: "req-%08x", calls)
+        call.latencyMs = model.latencyMs * latencyFactor * Double.random(in: 0.35...2.2, using: &random)
+        if Double.random(in: 0..<1, using: &random) < 0.01 { call.latencyMs *= 6 }
         if failed {
             let kind = Double.random(in: 0..<1, using: &random)
-            let (code, error): (Int, String) = kind < rateLimitShare ? (429, "rate limited by \(model.provider)")
+            (call.statusCode, call.error) = kind < rateLimitShare ? (429, "rate limited by \(model.provider)")
                 : kind < rateLimitShare + 0.3 ? (503, "upstream 503 from \(model.provider)") : (504, "timeout after 30000ms")
-            if code == 429 { latency = Double.random(in: 40...160, using: &random) }
-            return "{\"timestamp\":\"\(time)\",\"level\":\"ERROR\",\"service\":\"\(service)\",\"message\":\"llm call failed: \\\"\(error)\\\"\","
-                + "\"request_id\":\"\(requestID)\",\"provider\":\"\(model.provider)\",\"model\":\"\(model.name)\","
-                + "\"latency_ms\":\(Self.fixed(latency, 1)),\"status\":\"error\",\"status_code\":\(code),\"input_tokens\":\(input),\"output_tokens\":0}"
+            if call.statusCode == 429 { call.latencyMs = Double.random(in: 40...160, using: &random) }
+            return call
         }
-        let output = Int.random(in: 5...700, using: &random)
-        let cost = (Double(input) * model.inputPerMillion + Double(output) * model.outputPerMillion) / 1_000_000
-        let tokens = nested ? "\"usage\":{\"input_tokens\":\(input),\"output_tokens\":\(output)}"
-            : "\"input_tokens\":\(input),\"output_tokens\":\(output)"
+        call.outputTokens = Int.random(in: 5...700, using: &random)
+        call.costUSD = (Double(call.inputTokens) * model.inputPerMillion + Double(call.outputTokens) * model.outputPerMillion) / 1_000_000
+        return call
+    }
+
+    /// The JSON log line of `call`.
+    public static func line(_ call: SimulatedCall, time: String, service: String, nested: Bool) -> String {
+        if let error = call.error {
+            return "{\"timestamp\":\"\(time)\",\"level\":\"ERROR\",\"service\":\"\(service)\",\"message\":\"llm call failed: \\\"\(error)\\\"\","
+                + "\"request_id\":\"\(call.requestID)\",\"provider\":\"\(call.provider)\",\"model\":\"\(call.model)\","
+                + "\"latency_ms\":\(fixed(call.latencyMs, 1)),\"status\":\"error\",\"status_code\":\(call.statusCode),\"input_tokens\":\(call.inputTokens),\"output_tokens\":0}"
+        }
+        let tokens = nested ? "\"usage\":{\"input_tokens\":\(call.inputTokens),\"output_tokens\":\(call.outputTokens)}"
+            : "\"input_tokens\":\(call.inputTokens),\"output_tokens\":\(call.outputTokens)"
         return "{\"timestamp\":\"\(time)\",\"level\":\"INFO\",\"service\":\"\(service)\",\"message\":\"llm call succeeded\","
-            + "\"request_id\":\"\(requestID)\",\"provider\":\"\(model.provider)\",\"model\":\"\(model.name)\","
-            + "\"latency_ms\":\(Self.fixed(latency, 1)),\"status\":\"success\",\"status_code\":200,\(tokens),\"cost_usd\":\(Self.fixed(cost, 8))}"
+            + "\"request_id\":\"\(call.requestID)\",\"provider\":\"\(call.provider)\",\"model\":\"\(call.model)\","
+            + "\"latency_ms\":\(fixed(call.latencyMs, 1)),\"status\":\"success\",\"status_code\":200,\(tokens),\"cost_usd\":\(fixed(call.costUSD, 8))}"
     }
 
     static func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }

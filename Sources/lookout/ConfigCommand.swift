@@ -6,8 +6,16 @@ import LookoutCore
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Validate a configuration.",
-        subcommands: [Validate.self])
+        abstract: "Validate a configuration, or print an example one.",
+        subcommands: [Validate.self, Example.self])
+
+    /// `lookout config example`: a commented configuration with a dated price table.
+    struct Example: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an example configuration (every section, a dated price table, metrics, routing).")
+
+        func run() throws { print(ExampleConfig.yaml, terminator: "") }
+    }
 
     /// `lookout config validate [PATH]`: OK, or every problem with file, line and key; exit 1 when any.
     struct Validate: ParsableCommand {

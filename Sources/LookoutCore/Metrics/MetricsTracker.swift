@@ -108,8 +108,10 @@ public struct MetricsTracker: Sendable, Equatable {
             names.compactMap { byName[$0] }.flatMap { $0.samples.filter { !$0.name.hasSuffix("_created") } }
         }
         func errorClass(_ sample: MetricSample) -> ErrorClass? {
-            guard let text = mapping.errorLabels.lazy.compactMap({ sample.labels[$0] }).first(where: { !$0.isEmpty }) else { return nil }
-            return ErrorClass.classify(httpStatus: Int(text), status: "error", message: text)
+            let values = mapping.errorLabels.compactMap { sample.labels[$0] }.filter { !$0.isEmpty && $0 != "None" }
+            guard !values.isEmpty else { return nil }
+            return ErrorClass.classify(httpStatus: values.lazy.compactMap { Int($0) }.first, status: "error",
+                                       message: values.joined(separator: " "))
         }
 
         let countsFromCounters = !counters(mapping.successCounters + mapping.failureCounters).isEmpty

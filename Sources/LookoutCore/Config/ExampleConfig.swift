@@ -1,0 +1,107 @@
+/// The configuration `lookout config example` prints: every section with its defaults explained, a dated price
+/// table, and ready-made metrics and routing endpoints. It validates as is (a test keeps it so).
+public enum ExampleConfig {
+    /// When the prices below were copied from the providers' public price pages. Check them before relying on them.
+    public static let pricesAsOf = "2025-06-01"
+
+    /// List prices in USD per million input / output tokens, as published on `pricesAsOf`.
+    public static let prices = PriceTable([
+        "openai": ["gpt-4o": .init(inputPerMillion: 2.50, outputPerMillion: 10.00),
+                   "gpt-4o-mini": .init(inputPerMillion: 0.15, outputPerMillion: 0.60),
+                   "gpt-4.1": .init(inputPerMillion: 2.00, outputPerMillion: 8.00),
+                   "gpt-4.1-mini": .init(inputPerMillion: 0.40, outputPerMillion: 1.60)],
+        "azure-openai": ["gpt-4o": .init(inputPerMillion: 2.50, outputPerMillion: 10.00),
+                         "gpt-4o-mini": .init(inputPerMillion: 0.15, outputPerMillion: 0.60)],
+        "anthropic": ["claude-3-5-haiku": .init(inputPerMillion: 0.80, outputPerMillion: 4.00),
+                      "claude-3-5-sonnet": .init(inputPerMillion: 3.00, outputPerMillion: 15.00),
+                      "claude-sonnet-4": .init(inputPerMillion: 3.00, outputPerMillion: 15.00)],
+    ])
+
+    /// A `prices:` section as YAML, with the date of the reference table.
+    public static func pricesYAML(_ prices: PriceTable = prices) -> String {
+        var lines = ["# List prices, USD per million tokens, copied from the providers' price pages on \(pricesAsOf).",
+                     "# Prices change: check them. Used only for calls whose log line or metrics carry no cost.",
+                     "prices:"]
+        for provider in prices.prices.keys.sorted() {
+            lines.append("  \(provider):")
+            for (model, price) in prices.prices[provider]!.sorted(by: { $0.key < $1.key }) {
+                lines.append("    \(model): { input: \(format(price.inputPerMillion)), output: \(format(price.outputPerMillion)) }")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(format: "%.1f", value) : String(format: "%g", value)
+    }
+
+    /// The whole example file.
+    public static var yaml: String {
+        """
+        # lookout example configuration — `lookout config example > lookout.yaml`, then edit.
+        # Lookup order: --config, $LOOKOUT_CONFIG, ./lookout.yaml, $XDG_CONFIG_HOME/lookout/config.yaml.
+        current-context: prod
+        log-buffer: 50000            # records kept for the Logs screen
+
+        # Secrets are referenced as ${secret:NAME}, never written here.
+        secrets:
+          LITELLM_KEY: { env: LITELLM_MASTER_KEY }
+          ADMIN_TOKEN: { file: /run/secrets/chat-admin-token }
+          # OPENAI_ADMIN: { command: [aws, secretsmanager, get-secret-value, --secret-id, openai-admin, --query, SecretString, --output, text] }
+
+        \(pricesYAML())
+        # Metric mappings beyond the presets (litellm, otel-genai): start from one and rename what differs.
+        metric-mappings:
+          my-gateway:
+            base: otel-genai
+            provider-labels: [llm_vendor]
+
+        contexts:
+          prod:
+            services:
+              - name: chat-api
+                platform: Cloud Run
+                url: https://chat.example.com
+                health: /health                  # liveness
+                readiness: /health/ready         # dependency checks: {"status":…,"checks":{…}}
+                interval: 10s
+                timeout: 3s
+                failure-threshold: 3             # probes in a row before the state gets worse
+                success-threshold: 2             # … or better
+                conditions:
+                  - "[STATUS] == 200"
+                  - "[RESPONSE_TIME] < 800"
+                  - "[CERTIFICATE_EXPIRATION] > 168h"
+                routing:                         # failover state: {"providers":{"openai":"primary",…}}
+                  path: /admin/routing
+                  headers:
+                    Authorization: "Bearer ${secret:ADMIN_TOKEN}"
+                logs:
+                  - command: [gcloud, logging, tail, "resource.type=cloud_run_revision AND resource.labels.service_name=chat-api", --format=json]
+                    mapping: gcp
+              - name: litellm
+                platform: Kubernetes
+                url: https://llm-gateway.internal:4000
+                health: /health/liveliness
+                readiness: /health/readiness
+                headers:
+                  Authorization: "Bearer ${secret:LITELLM_KEY}"
+                deep: { path: /health, interval: 15m, timeout: 60s }   # calls every model: costs money
+                metrics:                         # its LLM calls are counted from here, not from its logs
+                  path: /metrics
+                  mapping: litellm
+                  interval: 15s
+                logs:
+                  - command: [kubectl, logs, -f, deployment/litellm, --since=10m]
+                    mapping: litellm
+          staging:
+            services:
+              - name: chat-api
+                url: https://chat.staging.example.com
+                logs:
+                  - file: /var/log/chat-api/*.log
+                    mapping: app
+
+        """
+    }
+}

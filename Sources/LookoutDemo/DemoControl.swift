@@ -1,0 +1,76 @@
+import Foundation
+import LookoutCore
+import Synchronization
+
+/// The demo fleet's mutable side: each service's provider routing (changed by failover through the admin
+/// endpoint), redeploys in progress, and the admin token that protects both.
+public final class DemoControl: Sendable {
+    /// The bearer token the admin endpoints require.
+    public let adminToken: String
+    /// How long a redeploy keeps a service not ready.
+    public let redeployDuration: Duration
+    private struct State {
+        var routes: [String: [ProviderRoute]]
+        var redeployingUntil: [String: ContinuousClock.Instant] = [:]
+        var revisions: [String: Int] = [:]
+    }
+    private let state: Mutex<State>
+
+    public init(routes: [String: [ProviderRoute]], adminToken: String = DemoControl.randomToken(),
+                redeployDuration: Duration = .seconds(6)) {
+        self.adminToken = adminToken
+        self.redeployDuration = redeployDuration
+        state = Mutex(State(routes: routes))
+    }
+
+    /// The demo's starting routes: chat-api spreads over openai and anthropic; rag-search (behind a LiteLLM-style
+    /// gateway) uses anthropic with openai on standby; embed-worker uses azure-openai.
+    public static let initialRoutes: [String: [ProviderRoute]] = [
+        "chat-api": [.init(provider: "openai", role: .primary), .init(provider: "anthropic", role: .primary),
+                     .init(provider: "azure-openai", role: .standby)],
+        "rag-search": [.init(provider: "anthropic", role: .primary), .init(provider: "openai", role: .standby)],
+        "embed-worker": [.init(provider: "azure-openai", role: .primary), .init(provider: "openai", role: .standby)],
+    ]
+
+    public static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
+    }
+
+    public func routes(of service: String) -> [ProviderRoute] { state.withLock { $0.routes[service] ?? [] } }
+
+    /// Sets `provider`'s role for `service`; false when the service does not know the provider.
+    public func setRole(_ role: ProviderRole, provider: String, service: String) -> Bool {
+        state.withLock { state in
+            guard let index = state.routes[service]?.firstIndex(where: { $0.provider == provider }) else { return false }
+            state.routes[service]?[index].role = role
+            return true
+        }
+    }
+
+    /// The provider the next call of `service` goes to: a primary (chosen by `roll` in 0..<1), else a standby;
+    /// nil when every provider is disabled.
+    public func provider(for service: String, roll: Double) -> String? {
+        let routes = routes(of: service)
+        let primaries = routes.filter { $0.role == .primary }
+        let pool = primaries.isEmpty ? routes.filter { $0.role == .standby } : primaries
+        guard !pool.isEmpty else { return nil }
+        return pool[min(pool.count - 1, Int(roll * Double(pool.count)))].provider
+    }
+
+    /// Starts a redeploy: the service is not ready for `redeployDuration`, then ready on a new revision.
+    public func redeploy(_ service: String, now: ContinuousClock.Instant = .now) {
+        state.withLock { state in
+            state.redeployingUntil[service] = now + redeployDuration
+            state.revisions[service, default: 1] += 1
+        }
+    }
+
+    /// Whether a redeploy of `service` is still rolling out.
+    public func isRedeploying(_ service: String, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { ($0.redeployingUntil[service].map { now < $0 }) ?? false }
+    }
+
+    /// The revision `service` runs (1 until its first redeploy).
+    public func revision(of service: String) -> Int { state.withLock { $0.revisions[service] ?? 1 } }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Synchronization
+
+/// The demo services' `/metrics`: counts every simulated call and writes the exposition a real service would —
+/// LiteLLM's metric names for a gateway, OpenTelemetry GenAI's (as the Prometheus exporter writes them) for others.
+public final class DemoMetrics: Sendable {
+    /// Which vocabulary a service's `/metrics` speaks.
+    public enum Style: String, Sendable { case litellm, otelGenAI = "otel-genai" }
+
+    struct Key: Hashable, Comparable {
+        var provider: String, model: String, status: Int
+        static func < (a: Key, b: Key) -> Bool { (a.provider, a.model, a.status) < (b.provider, b.model, b.status) }
+    }
+    struct Series {
+        var calls = 0, inputTokens = 0, outputTokens = 0, cooldowns = 0
+        var spend = 0.0, latencySum = 0.0
+        var buckets: [Int]
+        init(bounds: Int) { buckets = Array(repeating: 0, count: bounds) }
+    }
+
+    /// LiteLLM's and OpenTelemetry's recommended latency buckets (seconds), shortened.
+    static let litellmBounds = [0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5, 10.0, 30.0, 60.0]
+    static let otelBounds = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]
+
+    private let series = Mutex<[String: [Key: Series]]>([:])
+
+    public init() {}
+
+    static func bounds(_ style: Style) -> [Double] { style == .litellm ? litellmBounds : otelBounds }
+
+    /// Counts one call of `service`.
+    public func record(_ call: SimulatedCall, service: String, style: Style) {
+        let bounds = Self.bounds(style)
+        let seconds = call.latencyMs / 1000
+        series.withLock { all in
+            let key = Key(provider: call.provider, model: call.model, status: call.error == nil ? 200 : call.statusCode)
+            var entry = all[service]?[key] ?? Series(bounds: bounds.count)
+            entry.calls += 1
+            entry.inputTokens += call.inputTokens
+            entry.outputTokens += call.outputTokens
+            entry.spend += call.costUSD
+            entry.latencySum += seconds
+            if let index = bounds.firstIndex(where: { seconds <= $0 }) { entry.buckets[index] += 1 }
+            if call.statusCode == 429, call.requestID.hasSuffix("0") { entry.cooldowns += 1 }
+            all[service, default: [:]][key] = entry
+        }
+    }
+
+    /// The exposition text of `service`; `states` gives LiteLLM's deployment state per provider (0/1/2).
+    public func exposition(service: String, style: Style, states: [String: Int] = [:]) -> String {
+        let snapshot = series.withLock { $0[service] ?? [:] }.sorted { $0.key < $1.key }
+        return style == .litellm ? litellm(snapshot, states: states) : otel(snapshot)
+    }
+
+    private func litellm(_ snapshot: [(key: Key, value: Series)], states: [String: Int]) -> String {
+        var out = ""
+        func labels(_ key: Key) -> String { "api_provider=\"\(key.provider)\",litellm_model_name=\"\(key.model)\",model_id=\"\(key.provider)-\(key.model)\"" }
+        out += "# HELP litellm_deployment_success_responses LLM Deployment Analytics - Total number of successful LLM API calls via litellm\n"
+        out += "# TYPE litellm_deployment_success_responses counter\n"
+        for (key, value) in snapshot where key.status == 200 { out += "litellm_deployment_success_responses_total{\(labels(key))} \(value.calls).0\n" }
+        out += "# HELP litellm_deployment_failure_responses LLM Deployment Analytics - Total number of failed LLM API calls for a specific LLM deployment\n"
+        out += "# TYPE litellm_deployment_failure_responses counter\n"
+        for (key, value) in snapshot where key.status != 200 {
+            let exceptionClass = key.status == 429 ? "RateLimitError" : key.status == 504 ? "Timeout" : "ServiceUnavailableError"
+            out += "litellm_deployment_failure_responses_total{\(labels(key)),exception_class=\"\(exceptionClass)\",exception_status=\"\(key.status)\"} \(value.calls).0\n"
+        }
+        out += "# HELP litellm_llm_api_latency_metric Total latency (seconds) for a models LLM API call\n"
+        out += "# TYPE litellm_llm_api_latency_metric histogram\n"
+        for (model, merged) in byModel(snapshot) {
+            var cumulative = 0
+            for (index, bound) in Self.litellmBounds.enumerated() {
+                cumulative += merged.buckets[index]
+                out += "litellm_llm_api_latency_metric_bucket{model=\"\(model)\",le=\"\(bound)\"} \(cumulative).0\n"
+            }
+            out += "litellm_llm_api_latency_metric_bucket{model=\"\(model)\",le=\"+Inf\"} \(merged.calls).0\n"
+            out += "litellm_llm_api_latency_metric_count{model=\"\(model)\"} \(merged.calls).0\n"
+            out += "litellm_llm_api_latency_metric_sum{model=\"\(model)\"} \(merged.latencySum)\n"
+        }
+        for (name, help, value) in [("litellm_input_tokens_metric", "Total number of input tokens from LLM requests", { (s: Series) in Double(s.inputTokens) }),
+                                    ("litellm_output_tokens_metric", "Total number of output tokens from LLM requests", { s in Double(s.outputTokens) }),
+                                    ("litellm_spend_metric", "Total spend on LLM requests", { s in s.spend })] {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
+            for (model, merged) in byModel(snapshot) { out += "\(name)_total{model=\"\(model)\"} \(value(merged))\n" }
+        }
+        let providers = Set(snapshot.map(\.key.provider)).sorted()
+        out += "# HELP litellm_deployment_state LLM Deployment Analytics - The state of the deployment: 0 = healthy, 1 = partial outage, 2 = complete outage\n"
+        out += "# TYPE litellm_deployment_state gauge\n"
+        for provider in providers { out += "litellm_deployment_state{api_provider=\"\(provider)\"} \(states[provider] ?? 0).0\n" }
+        out += "# HELP litellm_deployment_cooled_down LLM Deployment Analytics - Number of times a deployment has been cooled down by LiteLLM load balancing logic\n"
+        out += "# TYPE litellm_deployment_cooled_down counter\n"
+        for (key, value) in snapshot where key.status == 429 {
+            out += "litellm_deployment_cooled_down_total{\(labels(key)),exception_status=\"429\"} \(value.cooldowns).0\n"
+        }
+        out += "# HELP litellm_remaining_requests_metric LLM Deployment Analytics - remaining requests for model, returned from LLM API Provider\n"
+        out += "# TYPE litellm_remaining_requests_metric gauge\n"
+        for provider in providers {
+            out += "litellm_remaining_requests_metric{api_provider=\"\(provider)\"} \((states[provider] ?? 0) > 0 ? 3 : 4800).0\n"
+        }
+        return out
+    }
+
+    private func otel(_ snapshot: [(key: Key, value: Series)]) -> String {
+        var out = "# HELP gen_ai_client_operation_duration_seconds GenAI operation duration.\n"
+        out += "# TYPE gen_ai_client_operation_duration_seconds histogram\n"
+        for (key, value) in snapshot {
+            let errorType = key.status == 200 ? "" : key.status == 504 ? ",error_type=\"timeout\"" : ",error_type=\"\(key.status)\""
+            let labels = "gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"\(key.provider)\",gen_ai_request_model=\"\(key.model)\"\(errorType)"
+            var cumulative = 0
+            for (index, bound) in Self.otelBounds.enumerated() {
+                cumulative += value.buckets[index]
+                out += "gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(value.calls)\n"
+            out += "gen_ai_client_operation_duration_seconds_sum{\(labels)} \(value.latencySum)\n"
+            out += "gen_ai_client_operation_duration_seconds_count{\(labels)} \(value.calls)\n"
+        }
+        out += "# HELP gen_ai_client_token_usage Number of input and output tokens used.\n"
+        out += "# TYPE gen_ai_client_token_usage histogram\n"
+        for (key, value) in snapshot where key.status == 200 {
+            for (type, tokens) in [("input", value.inputTokens), ("output", value.outputTokens)] {
+                let labels = "gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"\(key.provider)\",gen_ai_request_model=\"\(key.model)\",gen_ai_token_type=\"\(type)\""
+                out += "gen_ai_client_token_usage_bucket{\(labels),le=\"+Inf\"} \(value.calls)\n"
+                out += "gen_ai_client_token_usage_sum{\(labels)} \(tokens)\n"
+                out += "gen_ai_client_token_usage_count{\(labels)} \(value.calls)\n"
+            }
+        }
+        return out
+    }
+
+    /// LiteLLM's latency, token and spend metrics are labelled by model only: the series merged per model.
+    private func byModel(_ snapshot: [(key: Key, value: Series)]) -> [(String, Series)] {
+        var merged: [String: Series] = [:]
+        for (key, value) in snapshot {
+            var entry = merged[key.model] ?? Series(bounds: value.buckets.count)
+            entry.calls += value.calls
+            entry.inputTokens += value.inputTokens
+            entry.outputTokens += value.outputTokens
+            entry.spend += value.spend
+            entry.latencySum += value.latencySum
+            for index in value.buckets.indices { entry.buckets[index] += value.buckets[index] }
+            merged[key.model] = entry
+        }
+        return merged.sorted { $0.key < $1.key }
+    }
+}
