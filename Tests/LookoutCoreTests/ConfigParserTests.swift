@@ -120,6 +120,26 @@ struct ConfigParserTests {
           prod:
             services: []
         """, expected: ["f.yaml:1: key `current-context`: names no context in `contexts`"]),
+        BadCase(name: "metrics with an unknown mapping and a relative path", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                metrics: { path: /metrics, mapping: litelm }
+                routing: admin/routing
+        """, expected: ["f.yaml:6: key `contexts.prod.services[0].metrics.mapping`: unknown metric mapping \"litelm\" (one of: litellm, otel-genai)",
+                      "f.yaml:7: key `contexts.prod.services[0].routing`: a path must start with /"]),
+        BadCase(name: "routing header with an undefined secret", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                routing:
+                  path: /admin/routing
+                  headers: { Authorization: "Bearer ${secret:ADMIN}" }
+        """, expected: ["f.yaml:8: key `contexts.prod.services[0].routing.headers.Authorization`: refers to ${secret:ADMIN}, which `secrets:` does not define"]),
         BadCase(name: "services not a list", yaml: """
         contexts:
           prod:
@@ -348,5 +368,43 @@ struct SecretConfigTests {
         #expect(SecretReference.substitute(header.value, values: ["TOKEN": "s3cr3t"]) == .success("Bearer s3cr3t"))
         #expect(SecretReference.substitute(header.value, values: [:]) == .failure(MissingSecret(name: "TOKEN")))
         #expect(SecretReference.redact("401 for Bearer s3cr3t", secrets: ["s3cr3t"]) == "401 for Bearer ••••")
+    }
+
+    @Test func readsMetricsRoutingAndMetricMappings() throws {
+        let config = try ConfigParser.parse("""
+        secrets:
+          ADMIN: { env: ADMIN_TOKEN }
+        metric-mappings:
+          gateway:
+            base: otel-genai
+            provider-labels: [vendor]
+            spend: gateway_spend_usd
+        contexts:
+          prod:
+            services:
+              - name: litellm
+                url: http://gw:4000
+                headers: { Authorization: "Bearer one" }
+                metrics: { path: /metrics, mapping: gateway, interval: 15s }
+                routing:
+                  path: /admin/routing
+                  headers: { authorization: "Bearer ${secret:ADMIN}" }
+        """, file: "f.yaml")
+        let mapping = try #require(config.metricMappings.first)
+        #expect(mapping.name == "gateway" && mapping.providerLabels == ["vendor"] && mapping.spendCounters == ["gateway_spend_usd"])
+        #expect(mapping.latencyHistograms == MetricMapping.otelGenAI.latencyHistograms)
+        let service = try #require(config.contexts.first?.services.first)
+        #expect(service.metrics == SideEndpoint(path: "/metrics", interval: .seconds(15), mapping: "gateway"))
+        #expect(service.url(for: .metrics) == "http://gw:4000/metrics" && service.interval(for: .routing) == service.interval)
+        // The endpoint's own header replaces the service's of the same name (case-insensitively).
+        #expect(service.headers(for: .routing) == [HTTPHeader(name: "authorization", value: "Bearer ${secret:ADMIN}")])
+        #expect(service.headers(for: .liveness) == [HTTPHeader(name: "Authorization", value: "Bearer one")])
+    }
+
+    @Test func theExampleConfigurationValidatesAndDatesItsPrices() throws {
+        let config = try ConfigParser.parse(ExampleConfig.yaml, file: "example.yaml")
+        #expect(config.prices == ExampleConfig.prices)
+        #expect(ExampleConfig.yaml.contains("on \(ExampleConfig.pricesAsOf)."))
+        #expect(config.contexts.flatMap(\.services).contains { $0.metrics?.mapping == "litellm" })
     }
 }

@@ -21,6 +21,13 @@ struct ProvidersScreenTests {
             _ = Reducer.reduce(&state, .logs(LogBatch(service: "chat-api", source: "/x", records: lines.map { decoder.decode($0) })))
         }
         _ = Reducer.reduce(&state, .tick(Self.now))
+        // Roles from a routing endpoint, LiteLLM gauges, and prices for the what-if line.
+        let routing = #"{"providers":{"anthropic":"primary","openai":"standby"}}"#
+        _ = Reducer.reduce(&state, .probe(ProbeResult(service: "chat-api", kind: .routing, startedAt: Self.now, httpStatus: 200,
+                                                      body: Array(routing.utf8))))
+        state.providers.setGauges(ProviderGauges(deploymentState: 1, remainingRequests: 3), for: "anthropic")
+        state.providers.prices = PriceTable(["openai": ["gpt-4o-mini": .init(inputPerMillion: 0.15, outputPerMillion: 0.60)],
+                                             "anthropic": ["claude-3-5-haiku": .init(inputPerMillion: 0.80, outputPerMillion: 4.00)]])
         return state
     }
 
@@ -50,6 +57,17 @@ struct ProvidersScreenTests {
         azure.provider = "azure-openai"
         #expect(!(try LogFilter("provider=openai")).matches(azure))
         #expect(try LogFilter("provider:openai").matches(azure))
+    }
+
+    @Test func theSelectedProviderPanelShowsRolesGaugesSparklinesAndWhatIf() {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("3")))
+        for _ in 0..<2 { _ = Reducer.reduce(&s, .key(.char("j"))) }
+        let text = DashboardView.render(s, width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(text.contains("anthropic  primary for chat-api"))
+        #expect(text.contains("LiteLLM partial outage   headroom 3 requests"))
+        #expect(text.contains("what-if → openai gpt-4o-mini: $"))
+        #expect(text.contains("p95 ") && text.contains("errors ") && text.contains("$/h "))
     }
 
     @Test func windowsCycleAndRateLimitsShow() {
@@ -84,6 +102,10 @@ struct SnapshotReportTests {
             #expect(anthropic[key] != nil, "stats contract field \(key)")
         }
         #expect((object["services"] as? [Any])?.count == 3)
+        #expect(anthropic["role"] as? String == "primary" && (providers["openai"] as? [String: Any])?["role"] as? String == "standby")
+        let alerts = try #require(object["alerts"] as? [[String: String]])
+        #expect(alerts.first == ["severity": "critical", "subject": "anthropic", "message": "100% errors over 1m (12 of 12), mostly 429 rate limits"])
+        #expect(alerts.map { $0["message"] ?? "" }.contains("LiteLLM: partial outage"))
     }
 
     @Test func markdownIsATableToPaste() {

@@ -18,6 +18,12 @@ public struct MetricDelta: Sendable, Equatable {
         public var lower: Double
         public var upper: Double
         public var count: Int
+
+        public init(lower: Double, upper: Double, count: Int) {
+            self.lower = lower
+            self.upper = upper
+            self.count = count
+        }
     }
 
     public init(provider: String, model: String? = nil) {

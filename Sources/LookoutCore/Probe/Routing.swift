@@ -48,4 +48,6 @@ public enum RoutingReport {
 /// Why a routing body could not be read.
 public struct RoutingProblem: Error, Sendable, Equatable {
     public var message: String
+
+    public init(message: String) { self.message = message }
 }

@@ -16,7 +16,7 @@ public struct SnapshotReport: Sendable {
     var check: CheckReport { CheckReport(services: state.services) }
 
     /// `{"generated_at","context","status","window","services":[…as check…],"providers":{"<name>":{…stats fields…,
-    /// "models":{"<model>":{…}}}},"alerts":[]}`.
+    /// "role", "models":{"<model>":{…}}}},"alerts":[{"severity","subject","message"}]}`.
     public func json() -> String {
         let providers = state.providers.providers.compactMap { provider -> String? in
             guard let summary = state.providers.summary(provider: provider, window: window, now: state.now) else { return nil }
@@ -24,11 +24,20 @@ public struct SnapshotReport: Sendable {
                 state.providers.summary(provider: provider, model: model, window: window, now: state.now)
                     .map { "\(CallStatistics.jsonString(model)):{\(Self.fields($0))}" }
             }
-            return "\(CallStatistics.jsonString(provider)):{\(Self.fields(summary)),\"models\":{\(models.joined(separator: ","))}}"
+            let role = state.roles(of: provider).map { ",\"role\":\"\($0.strongest.rawValue)\"" } ?? ""
+            return "\(CallStatistics.jsonString(provider)):{\(Self.fields(summary))\(role),\"models\":{\(models.joined(separator: ","))}}"
         }
         return "{\"generated_at\":\"\(ISO8601DateFormatter().string(from: generatedAt))\",\"context\":\(CallStatistics.jsonString(state.contextName)),"
             + "\"status\":\"\(check.status.rawValue)\",\"window\":\"\(window)\",\"services\":[\(check.servicesJSON().joined(separator: ","))],"
-            + "\"providers\":{\(providers.joined(separator: ","))},\"alerts\":[]}"
+            + "\"providers\":{\(providers.joined(separator: ","))},\"alerts\":[\(alertsJSON)]}"
+    }
+
+    var alerts: [Alert] { AlertRules.evaluate(state) }
+
+    /// `{"severity","subject","message"}` per firing alert, criticals first.
+    var alertsJSON: String {
+        alerts.map { "{\"severity\":\"\($0.severity.rawValue)\",\"subject\":\(CallStatistics.jsonString($0.subject)),"
+            + "\"message\":\(CallStatistics.jsonString($0.message))}" }.joined(separator: ",")
     }
 
     /// The fields of the `stats` JSON contract for one window summary.
@@ -49,6 +58,9 @@ public struct SnapshotReport: Sendable {
             let latency = service.lastLiveness.map { String(format: "%.0f ms", $0.timings.totalMillis) } ?? "–"
             lines.append("| \(Self.escape(service.name)) | \((service.observedState ?? .down).rawValue) | "
                          + "\(service.readiness?.state.rawValue ?? "unknown") | \(latency) | \(Self.escape(service.reason ?? "")) |")
+        }
+        if !alerts.isEmpty {
+            lines += ["", "**Alerts**"] + alerts.map { "- \($0.severity == .critical ? "🔴" : "🟠") **\(Self.escape($0.subject))**: \(Self.escape($0.message))" }
         }
         if !state.providers.providers.isEmpty {
             lines += ["", "| provider (\(window)) | req/min | p95 | errors | 429 | 5xx | timeout | $/hour |", "|---|---|---|---|---|---|---|---|"]

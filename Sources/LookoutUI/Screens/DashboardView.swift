@@ -55,6 +55,11 @@ struct HeaderBar {
         x += canvas.write("\(ok)/\(state.services.count) ok", x: x, y: area.y, style: .ok)
         if notReady > 0 { x += canvas.write(" · \(notReady) not ready", x: x, y: area.y, style: .bad) }
         if down > 0 { x += canvas.write(" · \(down) down", x: x, y: area.y, style: .bad) }
+        let alerts = AlertRules.evaluate(state)
+        if !alerts.isEmpty {
+            let critical = alerts.contains { $0.severity == .critical }
+            x += canvas.write(" │ \(alerts.count) alert\(alerts.count == 1 ? "" : "s")", x: x, y: area.y, style: critical ? .bad : .warn)
+        }
         if state.readOnly { x += canvas.write(" │ read-only", x: x, y: area.y, style: .warn) }
         let clock = Format.clock(state.now) + " "
         let clockX = area.maxX - DisplayWidth.of(clock)

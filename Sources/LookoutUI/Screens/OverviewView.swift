@@ -2,8 +2,8 @@ import LookoutCore
 
 /// The start screen: one row per service with health, readiness, latency, age and the reason when not ready.
 public struct OverviewView {
-    /// Header bar, section title, table header and hint bar.
-    static let chromeRows = 4
+    /// Header bar, section title, table header, alert strip and hint bar.
+    static let chromeRows = 5
 
     let state: AppState
 
@@ -20,7 +20,9 @@ public struct OverviewView {
         TableColumn("REASON", width: 14, flex: 4),
     ]
 
-    public func render(in area: Rect, canvas: inout Canvas) {
+    public func render(in whole: Rect, canvas: inout Canvas) {
+        let area = Rect(x: whole.x, y: whole.y, width: whole.width, height: whole.height - 1)
+        renderAlertStrip(in: whole.rows(whole.height - 1, 1), canvas: &canvas)
         canvas.write(" Services", x: area.x, y: area.y, style: .title)
         // Services first; the providers table takes what is left, when there is room and something to show.
         let providerRows = state.providers.providers.count
@@ -33,12 +35,27 @@ public struct OverviewView {
             let top = area.maxY - providersHeight
             canvas.write(" Providers", x: area.x, y: top, style: .title)
             canvas.write("  \(state.window) window", x: area.x + 10, y: top, style: .dim)
-            ProvidersTable(board: state.providers, window: state.window, now: state.now, withModels: false)
+            ProvidersTable(state: state, withModels: false)
                 .render(in: Rect(x: area.x + 1, y: top + 1, width: area.width - 2, height: providersHeight - 1), canvas: &canvas)
         }
         if state.services.isEmpty {
             canvas.write("No services in context \(SafeText.escape(state.contextName)).", x: area.x + 2, y: area.y + 3, style: .dim)
         }
+    }
+
+    /// The most severe firing alert, and how many more.
+    func renderAlertStrip(in area: Rect, canvas: inout Canvas) {
+        let alerts = AlertRules.evaluate(state)
+        guard let first = alerts.first else {
+            canvas.write(" no alerts firing", x: area.x, y: area.y, style: .dim)
+            return
+        }
+        var x = area.x
+        x += canvas.write(first.severity == .critical ? " ▲ CRIT " : " △ WARN ", x: x, y: area.y, style: first.severity == .critical ? .bad : .warn)
+        x += canvas.write(SafeText.escape(first.subject) + ": ", x: x, y: area.y, style: .title)
+        let more = alerts.count > 1 ? "  (+\(alerts.count - 1) more)" : ""
+        x += canvas.write(SafeText.escape(first.message), x: x, y: area.y, style: .normal, maxWidth: max(0, area.maxX - x - more.count))
+        canvas.write(more, x: x, y: area.y, style: .dim)
     }
 
     func row(_ service: ServiceState) -> [TableCell] {

@@ -1,9 +1,12 @@
 import Foundation
 import LookoutCore
 
-/// The Providers screen: every provider and its models over the chosen window (`w` cycles 1m / 5m / 1h).
+/// The Providers screen: every provider and its models over the chosen window (`w` cycles 1m / 5m / 1h), and
+/// below, the selected provider: roles per service, LiteLLM state, sparklines and the what-if cost of moving it.
 public struct ProvidersView {
     let state: AppState
+    /// Rows of the selected provider's panel.
+    static let panelRows = 8
 
     public init(state: AppState) { self.state = state }
 
@@ -11,13 +14,82 @@ public struct ProvidersView {
         var x = area.x
         x += canvas.write(" Providers", x: x, y: area.y, style: .title)
         x += canvas.write("  window \(state.window)", x: x, y: area.y, style: .key)
-        x += canvas.write("  from the LLM calls in the logs", x: x, y: area.y, style: .dim)
+        x += canvas.write("  " + sources, x: x, y: area.y, style: .dim, maxWidth: max(0, area.maxX - x))
         if state.providers.folded > 0 {
             canvas.write("  \(state.providers.folded) calls folded into \"other\" (label cap)", x: x, y: area.y, style: .warn,
                          maxWidth: area.maxX - x)
         }
-        ProvidersTable(board: state.providers, window: state.window, now: state.now, withModels: true)
-            .render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1), canvas: &canvas,
-                    selected: state.providers.rows.isEmpty ? nil : state.providerSelection)
+        let rows = state.providers.rows
+        // The selected provider's panel sits at the bottom when the screen has room for it and the table.
+        let panel = rows.isEmpty || area.height < 14 ? 0 : Self.panelRows
+        ProvidersTable(state: state, withModels: true)
+            .render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1 - (panel > 0 ? panel + 1 : 0)),
+                    canvas: &canvas, selected: rows.isEmpty ? nil : state.providerSelection)
+        guard panel > 0, rows.indices.contains(state.providerSelection) else { return }
+        renderPanel(provider: rows[state.providerSelection].provider,
+                    in: Rect(x: area.x + 1, y: area.maxY - panel, width: area.width - 2, height: panel), canvas: &canvas)
+    }
+
+    /// Where the numbers come from: log lines, and which services' metrics.
+    var sources: String {
+        let scraped = state.services.filter { $0.config.metrics != nil }.map(\.name)
+        return scraped.isEmpty ? "from the LLM calls in the logs" : "from the logs, and the metrics of \(scraped.joined(separator: ", "))"
+    }
+
+    func renderPanel(provider: String, in area: Rect, canvas: inout Canvas) {
+        var y = area.y
+        var x = area.x
+        x += canvas.write(SafeText.escape(provider), x: x, y: y, style: .title)
+        if let roles = state.roles(of: provider) {
+            let text = roles.byService.map { "\($0.role.rawValue) for \(SafeText.escape($0.service))" }.joined(separator: " · ")
+            x += canvas.write("  " + text, x: x, y: y, style: roles.strongest == .primary ? .ok : .warn, maxWidth: area.maxX - x)
+        } else {
+            x += canvas.write("  role unknown (no service reports routing)", x: x, y: y, style: .dim, maxWidth: area.maxX - x)
+        }
+        y += 1
+        let summary = state.providers.summary(provider: provider, window: .fiveMinutes, now: state.now)
+        var facts: [(String, StyleSlot)] = []
+        if let gauges = state.providers.gauges[provider] {
+            if let deployment = gauges.deploymentState {
+                facts.append(("LiteLLM " + ["healthy", "partial outage", "complete outage"][min(2, max(0, deployment))],
+                              deployment == 0 ? .ok : .bad))
+            }
+            if let remaining = gauges.remainingRequests { facts.append((String(format: "headroom %.0f requests", remaining), remaining < AlertRules.headroomWarning ? .bad : .normal)) }
+            if let remaining = gauges.remainingTokens { facts.append((String(format: "%.0f tokens", remaining), .normal)) }
+        }
+        if let cooldowns = summary?.cooldowns, cooldowns > 0 { facts.append(("\(cooldowns) cooldowns in 5m", .warn)) }
+        x = area.x
+        for (text, style) in facts { x += canvas.write(text + "   ", x: x, y: y, style: style, maxWidth: max(0, area.maxX - x)) }
+        if facts.isEmpty { canvas.write("no gauges (LiteLLM metrics give deployment state and rate-limit headroom)", x: x, y: y, style: .dim) }
+        y += 1
+        let width = max(8, min(30, (area.width - 48) / 3))
+        x = area.x
+        for (label, metric, latest) in [("p95", SeriesMetric.p95Latency, summary?.p95Ms.map(Format.millis) ?? "–"),
+                                        ("errors", .errorRate, summary.map { String(format: "%.0f%%", $0.errorRate * 100) } ?? "–"),
+                                        ("$/h", .cost, summary.map { String(format: "%.2f", $0.costPerHour) } ?? "–")] {
+            x += canvas.write(label + " ", x: x, y: y, style: .dim)
+            x += canvas.write(Sparkline.text(state.providers.series(metric, provider: provider, now: state.now), width: width),
+                              x: x, y: y, style: metric == .errorRate && (summary?.errorRate ?? 0) >= 0.05 ? .bad : .normal)
+            x += canvas.write(" \(latest)   ", x: x, y: y, style: .normal)
+        }
+        canvas.write("(5m, 10 s per bar)", x: x, y: y, style: .dim, maxWidth: max(0, area.maxX - x))
+        y += 1
+        let estimates = WhatIf.estimates(board: state.providers, provider: provider, window: state.window, now: state.now)
+        if estimates.isEmpty {
+            canvas.write("what-if: needs traffic in the window and prices for another provider (prices: in the config)",
+                         x: area.x, y: y, style: .dim, maxWidth: area.width)
+        }
+        for estimate in estimates.prefix(area.maxY - y) {
+            let change = estimate.movedPerHour - estimate.currentPerHour
+            var x = area.x
+            x += canvas.write("what-if → ", x: x, y: y, style: .key)
+            x += canvas.write(String(format: "%@ %@: $%.2f/h ", SafeText.escape(estimate.to), SafeText.escape(estimate.model), estimate.movedPerHour),
+                              x: x, y: y, style: .normal, maxWidth: area.maxX - x)
+            x += canvas.write(String(format: "(%@$%.2f/h", change <= 0 ? "−" : "+", abs(change)), x: x, y: y, style: change <= 0 ? .ok : .warn,
+                              maxWidth: max(0, area.maxX - x))
+            canvas.write(String(format: " vs $%.2f/h now on %@)", estimate.currentPerHour, SafeText.escape(provider)), x: x, y: y,
+                         style: .dim, maxWidth: max(0, area.maxX - x))
+            y += 1
+        }
     }
 }

@@ -8,16 +8,27 @@ public struct ProvidersTable {
     let window: StatsWindow
     let now: Date
     let withModels: Bool
+    /// Each provider's strongest role across the services that report routing.
+    let roles: [String: ProviderRole]
 
-    public init(board: ProviderBoard, window: StatsWindow, now: Date, withModels: Bool) {
+    public init(board: ProviderBoard, window: StatsWindow, now: Date, withModels: Bool, roles: [String: ProviderRole] = [:]) {
         self.board = board
         self.window = window
         self.now = now
         self.withModels = withModels
+        self.roles = roles
+    }
+
+    /// The table for `state`: its board, window, clock and the roles its services report.
+    public init(state: AppState, withModels: Bool) {
+        var roles: [String: ProviderRole] = [:]
+        for provider in state.providers.providers { roles[provider] = state.roles(of: provider)?.strongest }
+        self.init(board: state.providers, window: state.window, now: state.now, withModels: withModels, roles: roles)
     }
 
     static let columns = [
         TableColumn("PROVIDER", width: 12, flex: 1),
+        TableColumn("ROLE", width: 8, dropPriority: 6),
         TableColumn("REQ/MIN", width: 7, alignRight: true),
         TableColumn("P50", width: 6, alignRight: true, dropPriority: 2),
         TableColumn("P95", width: 6, alignRight: true),
@@ -35,11 +46,12 @@ public struct ProvidersTable {
     public var rows: [[TableCell]] {
         board.providers.flatMap { provider -> [[TableCell]] in
             guard let summary = board.summary(provider: provider, window: window, now: now) else { return [] }
-            var rows = [row(SafeText.escape(provider), summary, series: board.requestSeries(provider: provider, now: now))]
+            var rows = [row(SafeText.escape(provider), summary, series: board.requestSeries(provider: provider, now: now),
+                            role: roles[provider])]
             if withModels {
                 for model in board.models[provider] ?? [] {
                     if let modelSummary = board.summary(provider: provider, model: model, window: window, now: now) {
-                        rows.append(row("  " + SafeText.escape(model), modelSummary, series: nil))
+                        rows.append(row("  " + SafeText.escape(model), modelSummary, series: nil, role: nil))
                     }
                 }
             }
@@ -47,13 +59,14 @@ public struct ProvidersTable {
         }
     }
 
-    func row(_ name: String, _ s: WindowSummary, series: [Double]?) -> [TableCell] {
+    func row(_ name: String, _ s: WindowSummary, series: [Double]?, role: ProviderRole?) -> [TableCell] {
         func percent(_ value: Double, warnAt: Double) -> TableCell {
             TableCell(s.requests == 0 ? "–" : String(format: "%.1f", value * 100), value >= warnAt ? .bad : value > 0 ? .warn : .dim)
         }
         func ms(_ value: Double?) -> TableCell { value.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim) }
         return [
             TableCell(name, s.errorRate >= 0.05 ? .bad : .normal),
+            TableCell(role?.rawValue ?? "", role == .primary ? .ok : role == .disabled ? .warn : .dim),
             TableCell(String(format: "%.1f", s.requestsPerMinute)),
             ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms),
             percent(s.errorRate, warnAt: 0.05),

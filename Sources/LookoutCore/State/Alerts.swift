@@ -1,0 +1,61 @@
+import Foundation
+
+/// A condition worth the on-call's attention, derived from the state (never stored: it fires while it holds).
+public struct Alert: Sendable, Equatable {
+    public enum Severity: String, Sendable, Comparable {
+        case warning, critical
+        public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .critical }
+    }
+
+    public var severity: Severity
+    /// What it is about: a service or provider name.
+    public var subject: String
+    public var message: String
+
+    public init(_ severity: Severity, _ subject: String, _ message: String) {
+        self.severity = severity
+        self.subject = subject
+        self.message = message
+    }
+}
+
+/// The built-in alert rules: service health, provider error rate over the last minute, LiteLLM deployment state,
+/// rate-limit headroom. Criticals first, then in service and provider order.
+public enum AlertRules {
+    /// Provider error rate over the last minute that warns, and that is critical (with at least `minimumRequests`).
+    public static let errorRateWarning = 0.05
+    public static let errorRateCritical = 0.25
+    public static let minimumRequests = 5
+    /// Remaining requests (or tokens / 100) below which a provider is about to be rate-limited.
+    public static let headroomWarning = 10.0
+
+    public static func evaluate(_ state: AppState) -> [Alert] {
+        var alerts: [Alert] = []
+        for service in state.services {
+            switch service.health.state {
+            case .down: alerts.append(Alert(.critical, service.name, "down" + (service.reason.map { ": \($0)" } ?? "")))
+            case .degraded: alerts.append(Alert(.warning, service.name, "degraded" + (service.reason.map { ": \($0)" } ?? "")))
+            default: break
+            }
+        }
+        for provider in state.providers.providers {
+            if let s = state.providers.summary(provider: provider, window: .oneMinute, now: state.now),
+               s.requests >= minimumRequests, s.errorRate >= errorRateWarning {
+                let worst = ErrorClass.allCases.max { (s.errorsByClass[$0] ?? 0) < (s.errorsByClass[$1] ?? 0) } ?? .other
+                let detail = String(format: "%.0f%% errors over 1m (%d of %d), mostly %@", s.errorRate * 100, s.errors, s.requests,
+                                    worst == .rateLimit ? "429 rate limits" : worst == .server ? "5xx" : worst.rawValue)
+                alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, provider, detail))
+            }
+            if let gauges = state.providers.gauges[provider] {
+                if let deployment = gauges.deploymentState, deployment > 0 {
+                    alerts.append(Alert(deployment >= 2 ? .critical : .warning, provider,
+                                        deployment >= 2 ? "LiteLLM: complete outage" : "LiteLLM: partial outage"))
+                }
+                if let remaining = gauges.remainingRequests, remaining < headroomWarning {
+                    alerts.append(Alert(.warning, provider, String(format: "rate-limit headroom: %.0f requests left", remaining)))
+                }
+            }
+        }
+        return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
+    }
+}
