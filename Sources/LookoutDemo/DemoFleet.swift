@@ -35,7 +35,8 @@ public final class DemoFleet: Sendable {
 
     /// Binds one server per service on 127.0.0.1 (ephemeral ports) and returns once all listen.
     public static func start(scenario: DemoScenario = DemoScenario(), logDirectory: String? = nil) async throws -> DemoFleet {
-        let directory = logDirectory ?? NSTemporaryDirectory() + "lookout-demo-\(getpid())"
+        // One directory per fleet: two fleets in one process (tests) must not share log files or admin tokens.
+        let directory = logDirectory ?? NSTemporaryDirectory() + "lookout-demo-\(getpid())-\(DemoControl.randomToken().prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let started = ContinuousClock.now
         let control = DemoControl(routes: DemoControl.initialRoutes)

@@ -3,6 +3,7 @@ import Glibc
 import LookoutCore
 import LookoutDemo
 import LookoutHTTP
+import LookoutSources
 import Synchronization
 import Testing
 
@@ -80,6 +81,8 @@ struct CurlPollerTests {
             var relaxed = service
             relaxed.interval = .seconds(30)
             relaxed.timeout = .seconds(10)
+            relaxed.metrics = nil   // health only here; metrics and routing have their own test
+            relaxed.routing = nil
             return relaxed
         }
         let sink = ResultSink()
@@ -159,6 +162,7 @@ struct CurlPollerTests {
         service.interval = .seconds(60)
         service.timeout = .seconds(10)
         service.readinessPath = nil
+        service.routing = nil
         let sink = ResultSink()
         let poller = CurlPoller(services: [service]) { sink.add($0) }
         poller.start()
@@ -190,5 +194,48 @@ struct DemoScenarioTests {
         defer { fleet.stop() }
         let parsed = try ConfigParser.parse(fleet.configYAML, file: "demo.yaml")
         #expect(parsed == fleet.config)
+    }
+
+    @Test func scrapesMetricsAndReadsRoutingWithTheAdminTokenFromItsSecret() async throws {
+        let fleet = try await DemoFleet.start()
+        defer { fleet.stop() }
+        let config = fleet.config
+        let context = try #require(config.context(named: nil))
+        let rag = try #require(context.services.first { $0.name == "rag-search" })
+        // The token is read from the file the secret names; the configuration itself holds only the reference.
+        #expect(rag.headers(for: .routing).first?.value == "Bearer ${secret:DEMO_ADMIN_TOKEN}")
+        var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [rag]), to: [rag])[0]
+        resolved.interval = .seconds(1)
+        resolved.timeout = .seconds(10)
+        resolved.readinessPath = nil
+        let sink = ResultSink()
+        let poller = CurlPoller(services: [resolved]) { sink.add($0) }
+        poller.start()
+        let results = await sink.wait(seconds: 20) { results in
+            results.filter { $0.kind == .metrics }.count >= 3 && results.contains { $0.kind == .routing }
+        }
+        poller.stop()
+        let routing = try #require(results.first { $0.kind == .routing })
+        #expect(routing.httpStatus == 200)
+        #expect(try RoutingReport.parse(routing.body).get() == DemoControl.initialRoutes["rag-search"]?.sorted { $0.provider < $1.provider })
+
+        var state = ServiceState(config: resolved)
+        var calls = 0
+        for scrape in results.filter({ $0.kind == .metrics }) {
+            #expect(scrape.httpStatus == 200)
+            calls += state.recordMetrics(scrape)?.deltas.reduce(0) { $0 + $1.requests } ?? 0
+        }
+        #expect(state.metricsStatus?.hasPrefix("metrics: litellm · ") == true, "\(state.metricsStatus ?? "")")
+        #expect(calls > 0, "rag-search made LLM calls between the scrapes")
+
+        // Without the token, the admin endpoint refuses.
+        var anonymous = rag
+        anonymous.routing?.headers = []
+        let refused = ResultSink()
+        let second = CurlPoller(services: [anonymous]) { refused.add($0) }
+        second.start()
+        let denied = await refused.wait(seconds: 15) { $0.contains { $0.kind == .routing } }
+        second.stop()
+        #expect(denied.first { $0.kind == .routing }?.httpStatus == 401)
     }
 }

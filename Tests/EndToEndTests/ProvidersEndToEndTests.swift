@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// The demo's scripted provider incident, seen through the real binary in tmux.
+@Suite("End to end: providers in tmux", .serialized)
+struct ProvidersEndToEndTests {
+    /// The ERR% cell of `provider`'s row in the Providers table, read under the header's column.
+    static func errorPercent(_ provider: String, in screen: String) -> Double? {
+        let lines = screen.split(separator: "\n").map(String.init)
+        guard let header = lines.first(where: { $0.contains("PROVIDER") && $0.contains("ERR%") }),
+              let row = lines.first(where: { $0.hasPrefix(" \(provider) ") }),
+              let end = header.range(of: "ERR%")?.upperBound else { return nil }
+        let column = header.distance(from: header.startIndex, to: end)
+        let cells = Array(row)
+        guard cells.count >= column else { return nil }
+        return Double(String(cells[(column - 6)..<column]).trimmingCharacters(in: .whitespaces))
+    }
+
+    @Test func theAnthropicIncidentShowsAsARisingErrorRateOnAnthropicOnly() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // Incident from 45% to 75% of a 40 s cycle: 18 s to 30 s after start, then again 40 s later.
+        let tmux = try TmuxSession(command: "\(binary) demo --cycle 40s --log-file \(scratch.path("lookout.log"))", width: 160, height: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor(text: "embed-worker", seconds: 40)
+        try tmux.send("3")
+        try tmux.send("w")
+        try tmux.send("w")
+        try tmux.waitFor(text: "window 1m")
+
+        var lowest: Double?
+        var high: (anthropic: Double, openai: Double, screen: String)?
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, high == nil {
+            let screen = tmux.screen()
+            if let anthropic = Self.errorPercent("anthropic", in: screen) {
+                if lowest == nil || anthropic < lowest! { lowest = anthropic }
+                if anthropic >= 20, let low = lowest, low < 15, let openai = Self.errorPercent("openai", in: screen) {
+                    high = (anthropic, openai, screen)
+                }
+            }
+            usleep(500_000)
+        }
+        let seen = try #require(high, "anthropic's 1m error rate never rose from below 15% to 20% or more (lowest \(lowest ?? -1)):\n\(tmux.screen())")
+        #expect(seen.openai < 15, "openai stays low while anthropic fails: \(seen.openai)%\n\(seen.screen)")
+        #expect(seen.screen.contains("anthropic") && seen.screen.contains("alert"), "the header counts the alert")
+        try tmux.send("q")
+    }
+}
