@@ -191,6 +191,15 @@ struct LogsStateTests {
     func filterTerms(_ text: String, _ expected: [String]) throws {
         let records = [record("openai", id: "1"), record("anthropic", level: .warn, id: "2"), record("openai", level: .error, id: "3")]
         let filter = try LogFilter(text)
-        #expect(records.filter(filter.matches).compactMap(\.requestID) == expected)
+        #expect(records.filter { filter.matches($0) }.compactMap(\.requestID) == expected)
+    }
+
+    @Test func afterKeepsTheLinesThatArrivedSinceAndRejectsABadTime() throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let filter = try LogFilter("provider=openai " + LogFilter.afterTerm(start))
+        #expect(filter.matches(record("openai", id: "1"), arrived: start))
+        #expect(!filter.matches(record("openai", id: "1"), arrived: start.addingTimeInterval(-1)))
+        #expect(!filter.matches(record("anthropic", id: "2"), arrived: start.addingTimeInterval(5)))
+        #expect(throws: LogFilterError("bad time in \"after:yesterday\": use after:2026-11-30T03:40:00Z")) { try LogFilter("after:yesterday") }
     }
 }

@@ -49,7 +49,8 @@ struct ProvidersScreenTests {
         for _ in 0..<2 { _ = Reducer.reduce(&s, .key(.char("j"))) }
         _ = Reducer.reduce(&s, .key(.enter))
         #expect(s.screen == .logs)
-        #expect(s.logs.filter?.source == "provider=anthropic")
+        // The provider, and the window's start (5m before now): the lines behind the numbers.
+        #expect(s.logs.filter?.source == "provider=anthropic after:2027-01-15T07:55:00Z")
         #expect(s.logs.visible.count == 60)
         #expect(s.logs.visible.allSatisfy { s.logs.line($0)?.record.provider == "anthropic" })
         // Exact, not substring: provider=openai leaves azure-openai out.

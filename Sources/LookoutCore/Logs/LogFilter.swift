@@ -3,7 +3,8 @@ import Foundation
 /// A Logs-screen filter: space-separated terms, all of which must match.
 /// `field:value` (substring, case-insensitive; fields: service provider model status level mapping request_id),
 /// `field=value` (the whole field),
-/// `level>=warn` (also `>`, `<=`, `<`, `=`), `/regex/`, or plain text (searched in the raw line).
+/// `level>=warn` (also `>`, `<=`, `<`, `=`), `/regex/`, `after:2026-11-30T03:40:00Z` (lines that arrived from
+/// then on), or plain text (searched in the raw line).
 public struct LogFilter: Sendable, Equatable {
     public enum Term: Sendable, Equatable {
         case text(String)
@@ -12,6 +13,8 @@ public struct LogFilter: Sendable, Equatable {
         case exact(name: String, value: String)
         case level(op: String, level: LogLevel)
         case regex(String)
+        /// Lines that arrived at or after this instant (the Providers screen's window start).
+        case after(Date)
     }
 
     public let source: String
@@ -35,6 +38,11 @@ public struct LogFilter: Sendable, Equatable {
                     throw LogFilterError("bad level term \"\(word)\": use level>=warn, level=error…")
                 }
                 terms.append(.level(op: op, level: level))
+            } else if word.lowercased().hasPrefix("after:") {
+                guard let date = ISO8601DateFormatter().date(from: String(word.dropFirst(6))) else {
+                    throw LogFilterError("bad time in \"\(word)\": use after:2026-11-30T03:40:00Z")
+                }
+                terms.append(.after(date))
             } else if let equals = word.firstIndex(of: "="), equals != word.startIndex, !word.contains(":"),
                       LogFilter.fields.contains(word[..<equals].lowercased()) {
                 terms.append(.exact(name: word[..<equals].lowercased(), value: String(word[word.index(after: equals)...]).lowercased()))
@@ -66,9 +74,15 @@ public struct LogFilter: Sendable, Equatable {
 
     static let fields: Set<String> = ["service", "provider", "model", "status", "level", "mapping", "request_id", "message"]
 
-    public func matches(_ record: LogRecord) -> Bool {
+    /// The term that keeps the lines arrived since `date`, as typed.
+    public static func afterTerm(_ date: Date) -> String { "after:" + ISO8601DateFormatter().string(from: date) }
+
+    /// Whether `record`, which arrived at `arrived` (nil: unknown, which `after:` does not hold against it), matches.
+    public func matches(_ record: LogRecord, arrived: Date? = nil) -> Bool {
         terms.allSatisfy { term in
             switch term {
+            case let .after(date):
+                return arrived.map { $0 >= date } ?? true
             case let .text(needle):
                 return record.raw.lowercased().containsBytes(needle) || (record.message?.lowercased().containsBytes(needle) ?? false)
             case let .field(name, value):

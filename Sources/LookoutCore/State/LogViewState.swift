@@ -1,3 +1,4 @@
+import Foundation
 import DequeModule
 
 /// One record on the Logs screen, with where it came from and its place in arrival order.
@@ -5,6 +6,8 @@ public struct LogLine: Sendable, Equatable {
     public var sequence: Int
     public var service: String
     public var record: LogRecord
+    /// When lookout received it (the state's clock).
+    public var arrived: Date
 }
 
 /// Records that arrived together from one source, and how the source is doing.
@@ -65,14 +68,14 @@ public struct LogViewState: Sendable, Equatable {
         return index < lines.count ? lines[index] : nil
     }
 
-    public mutating func append(_ batch: LogBatch) {
+    public mutating func append(_ batch: LogBatch, at now: Date) {
         if let status = batch.status { sourceStatus["\(batch.service): \(batch.source)"] = status }
         for record in batch.records {
             if record.isMalformed { malformed += 1 }
-            let line = LogLine(sequence: nextSequence, service: batch.service, record: record)
+            let line = LogLine(sequence: nextSequence, service: batch.service, record: record, arrived: now)
             nextSequence += 1
             lines.append(line)
-            if filter?.matches(line.record) ?? true { matching.append(line.sequence) }
+            if filter?.matches(line.record, arrived: now) ?? true { matching.append(line.sequence) }
         }
         while lines.count > capacity, let dropped = lines.popFirst() {
             if matching.first == dropped.sequence { matching.removeFirst() }
@@ -83,7 +86,7 @@ public struct LogViewState: Sendable, Equatable {
 
     public mutating func setFilter(_ filter: LogFilter?) {
         self.filter = filter
-        matching = Deque(lines.filter { filter?.matches($0.record) ?? true }.map(\.sequence))
+        matching = Deque(lines.filter { filter?.matches($0.record, arrived: $0.arrived) ?? true }.map(\.sequence))
         selected = nil
     }
 

@@ -17,7 +17,7 @@ public enum Reducer {
             }
             return []
         case let .logs(batch):
-            state.logs.append(batch)
+            state.logs.append(batch, at: state.now)
             // A service whose metrics are scraped is counted from them; its log lines are still shown.
             let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
             guard !countedFromMetrics else { return [] }
@@ -95,8 +95,10 @@ public enum Reducer {
             guard rows.indices.contains(state.providerSelection) else { return [] }
             let row = rows[state.providerSelection]
             // Labels are single words in practice; one with a space cannot be a filter term and is skipped.
-            let terms = ["provider=\(row.provider)"] + (row.model.map { ["model=\($0)"] } ?? [])
-            if let filter = try? LogFilter(terms.joined(separator: " ")), !terms.joined().contains(" ") {
+            // The window's start keeps the lines behind the numbers on screen.
+            let labels = ["provider=\(row.provider)"] + (row.model.map { ["model=\($0)"] } ?? [])
+            let since = LogFilter.afterTerm(state.now.addingTimeInterval(-Double(state.window.rawValue)))
+            if !labels.joined().contains(" "), let filter = try? LogFilter((labels + [since]).joined(separator: " ")) {
                 state.logs.setFilter(filter)
             }
             state.screen = .logs
