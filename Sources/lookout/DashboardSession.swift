@@ -24,14 +24,14 @@ struct DashboardSession {
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
         let services = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: context.services), to: context.services)
-        let poller = CurlPoller(services: services) { inbox.post(.probe($0)) }
+        let forwarder = ProbeForwarder(services: services, mappings: config.metricMappings, inbox: inbox)
+        let poller = CurlPoller(services: services) { forwarder.deliver($0) }
         let collectors = LogCollectors(services: services, mapping: mapping) { inbox.post(.logs($0)) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme)
-        var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,
-                             metricMappings: config.metricMappings)
+        var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
         var size = terminal.size
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))

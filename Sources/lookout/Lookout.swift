@@ -16,7 +16,7 @@ struct Lookout: ParsableCommand {
         else $XDG_CONFIG_HOME/lookout/config.yaml.
         """,
         version: LookoutVersion.current,
-        subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, Stats.self, ConfigCommand.self],
+        subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, Stats.self, Metrics.self, ConfigCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

@@ -32,6 +32,7 @@ struct Snapshot: ParsableCommand {
         let inbox = EventInbox()
         // Cheap probes once; metrics twice or more within --wait, since calls are counter increases between scrapes.
         let scrapeEvery = Duration.milliseconds(max(1000, duration.milliseconds / 2))
+        let forwarder = ProbeForwarder(services: services, mappings: loaded.metricMappings, inbox: inbox)
         let poller = CurlPoller(services: services.map { service in
             var s = service
             s.interval = .seconds(3600)
@@ -40,16 +41,14 @@ struct Snapshot: ParsableCommand {
             s.metrics?.interval = min(scrapeEvery, configured)
             s.routing?.interval = .seconds(3600)
             return s
-        }) {
-            inbox.post(.probe($0))
-        }
+        }) { forwarder.deliver($0) }
         let collectors = LogCollectors(services: services, mapping: { $0.flatMap(loaded.mapping(named:)) }, filesFromStart: true) {
             inbox.post(.logs($0))
         }
 
         poller.start()
         collectors.start()
-        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer, metricMappings: loaded.metricMappings)
+        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
         state.providers.prices = loaded.prices
         let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }
         var probes = 0

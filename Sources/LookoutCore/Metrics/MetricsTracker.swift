@@ -51,6 +51,10 @@ public struct ProviderGauges: Sendable, Equatable {
 
 /// What one scrape taught: the calls since the previous scrape, the gauges, and how the text read.
 public struct MetricsScrape: Sendable, Equatable {
+    /// The service scraped (set by `MetricsReader`).
+    public var service = ""
+    /// Why the scrape failed (transport error, HTTP status); nil when it was read.
+    public var problem: String?
     public var deltas: [MetricDelta] = []
     public var gauges: [String: ProviderGauges] = [:]
     /// The mapping used, nil when the exposition has no known LLM metrics.
@@ -59,6 +63,45 @@ public struct MetricsScrape: Sendable, Equatable {
     public var badLines = 0
     /// The first scrape only sets the baseline of the counters.
     public var baseline = false
+
+    public init() {}
+
+    /// One line for the service's detail screen.
+    public var status: String {
+        if let problem { return "metrics: " + problem }
+        var text = "metrics: \(mapping ?? "no known LLM metrics") · \(series) series"
+        if badLines > 0 { text += " · \(badLines) bad lines" }
+        return text
+    }
+}
+
+/// The metrics trackers of a context's services, keyed by service: turns each `/metrics` probe result into a
+/// `MetricsScrape`. Pure; the dashboard runs it on the poller thread so a large exposition never stalls the screen.
+public struct MetricsReader: Sendable {
+    private var trackers: [String: MetricsTracker] = [:]
+
+    /// - Parameter mappings: metric mappings defined in the configuration, besides the presets.
+    public init(services: [ServiceConfig], mappings: [MetricMapping]) {
+        for service in services where service.metrics != nil {
+            let mapping = service.metrics?.mapping.flatMap { name in mappings.first { $0.name == name } ?? MetricMapping.preset(named: name) }
+            trackers[service.name] = MetricsTracker(mapping: mapping)
+        }
+    }
+
+    public mutating func read(_ result: ProbeResult) -> MetricsScrape {
+        var scrape = MetricsScrape()
+        if let error = result.transportError {
+            scrape.problem = SafeText.escape(error.message)
+        } else if result.httpStatus != 200 {
+            scrape.problem = "HTTP \(result.httpStatus ?? 0)"
+        } else if trackers[result.service] != nil {
+            scrape = trackers[result.service]!.read(String(decoding: result.body, as: UTF8.self))
+        } else {
+            scrape.problem = "no metrics endpoint configured"
+        }
+        scrape.service = result.service
+        return scrape
+    }
 }
 
 /// Turns successive scrapes of one `/metrics` endpoint into call deltas: remembers each counter series' last
@@ -66,10 +109,15 @@ public struct MetricsScrape: Sendable, Equatable {
 /// bucket increases into calls per latency bucket. Memory is bounded by the parser's sample cap.
 public struct MetricsTracker: Sendable, Equatable {
     public let configuredMapping: MetricMapping?
+    /// Counts the first scrape whole (totals since the counters started) instead of taking it as the baseline.
+    public let firstScrapeCountsWhole: Bool
     private var previous: [String: Double] = [:]
     private var scrapes = 0
 
-    public init(mapping: MetricMapping? = nil) { configuredMapping = mapping }
+    public init(mapping: MetricMapping? = nil, firstScrapeCountsWhole: Bool = false) {
+        configuredMapping = mapping
+        self.firstScrapeCountsWhole = firstScrapeCountsWhole
+    }
 
     public mutating func read(_ text: String) -> MetricsScrape {
         let (families, issues) = PrometheusText.parse(text)
@@ -78,8 +126,8 @@ public struct MetricsTracker: Sendable, Equatable {
         scrape.series = families.reduce(0) { $0 + $1.samples.count }
         guard let mapping = configuredMapping ?? MetricMapping.detect(in: families) else { return scrape }
         scrape.mapping = mapping.name
-        scrape.baseline = scrapes == 0
-        let first = scrapes == 0
+        let first = scrapes == 0 && !firstScrapeCountsWhole
+        scrape.baseline = first
         scrapes += 1
         var current: [String: Double] = [:]
         let byName = Dictionary(families.map { (Self.base($0.name), $0) }, uniquingKeysWith: { a, _ in a })

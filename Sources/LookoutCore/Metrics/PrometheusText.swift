@@ -41,6 +41,13 @@ public enum PrometheusText {
     public static let maxLineBytes = 64 * 1024
 
     public static func parse(_ text: String) -> (families: [MetricFamily], issues: [MetricParseIssue]) {
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// Parses UTF-8 bytes: samples are read as bytes (names and labels are ASCII by the format's grammar, label
+    /// values are decoded), comments as text.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (families: [MetricFamily], issues: [MetricParseIssue]) {
         var families: [MetricFamily] = []
         var index: [String: Int] = [:]
         var issues: [MetricParseIssue] = []
@@ -53,15 +60,24 @@ public enum PrometheusText {
             return families.count - 1
         }
 
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let number = offset + 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty { continue }
-            guard line.utf8.count <= maxLineBytes else {
+        var familyOf: [String: String] = [:]   // sample name → family name, worked out once per name
+        var number = 0
+        var start = 0
+        while start < bytes.count {
+            number += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 10 { end += 1 }
+            var lineEnd = end
+            if lineEnd > start && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+            let lineBytes = bytes[start..<lineEnd]
+            start = end + 1
+            if lineBytes.isEmpty { continue }
+            guard lineBytes.count <= maxLineBytes else {
                 issues.append(MetricParseIssue(line: number, message: "line longer than \(maxLineBytes) bytes"))
                 continue
             }
-            if line.hasPrefix("#") {
+            if lineBytes.first == UInt8(ascii: "#") {
+                let line = Substring(String(decoding: lineBytes, as: UTF8.self))
                 let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
                 if parts.count >= 2 && parts[1] == "EOF" { break }
                 guard parts.count >= 3 else { continue }   // a plain comment
@@ -85,9 +101,14 @@ public enum PrometheusText {
                 issues.append(MetricParseIssue(line: number, message: "more than \(maxSamples) samples: the rest is ignored"))
                 break
             }
-            switch sample(line) {
+            switch sample(lineBytes) {
             case let .success(parsed):
-                families[family(familyName(of: parsed.name, known: index, families: families))].samples.append(parsed)
+                let name: String
+                if let known = familyOf[parsed.name] { name = known } else {
+                    name = familyName(of: parsed.name, known: index, families: families)
+                    familyOf[parsed.name] = name
+                }
+                families[family(name)].samples.append(parsed)
                 samples += 1
             case let .failure(issue):
                 issues.append(MetricParseIssue(line: number, message: issue.message))
@@ -110,55 +131,74 @@ public enum PrometheusText {
 
     struct Issue: Error { let message: String }
 
-    /// `name{a="b",c="d"} value [timestamp] [# exemplar]`.
-    static func sample(_ line: Substring) -> Result<MetricSample, Issue> {
-        var rest = line[...]
-        let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" }
-        guard !name.isEmpty, !(name.first?.isNumber ?? true) else { return .failure(Issue(message: "expected a metric name")) }
-        rest = rest.dropFirst(name.count)
+    /// `name{a="b",c="d"} value [timestamp] [# exemplar]`, read from the line's bytes.
+    static func sample(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Result<MetricSample, Issue> {
+        func isNameByte(_ b: UInt8) -> Bool {
+            (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 58
+        }
+        func text(_ range: Range<Int>) -> String { String(decoding: line.base[range], as: UTF8.self) }
+        var i = line.startIndex
+        let end = line.endIndex
+        while i < end && isNameByte(line.base[i]) { i += 1 }
+        guard i > line.startIndex, !(line.base[line.startIndex] >= 48 && line.base[line.startIndex] <= 57) else {
+            return .failure(Issue(message: "expected a metric name"))
+        }
+        let name = text(line.startIndex..<i)
         var labels: [String: String] = [:]
-        if rest.first == "{" {
-            rest = rest.dropFirst()
+        if i < end && line.base[i] == UInt8(ascii: "{") {
+            i += 1
             while true {
-                rest = rest.drop { $0 == " " }
-                if rest.first == "}" { rest = rest.dropFirst(); break }
-                let label = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-                guard !label.isEmpty else { return .failure(Issue(message: "expected a label name in \(SafeText.escape(String(name)))")) }
-                rest = rest.dropFirst(label.count)
-                guard rest.hasPrefix("=\"") else { return .failure(Issue(message: "expected =\" after label \(SafeText.escape(String(label)))")) }
-                rest = rest.dropFirst(2)
-                var value = ""
+                while i < end && line.base[i] == 32 { i += 1 }
+                if i < end && line.base[i] == UInt8(ascii: "}") { i += 1; break }
+                let labelStart = i
+                while i < end && isNameByte(line.base[i]) && line.base[i] != 58 { i += 1 }
+                guard i > labelStart else { return .failure(Issue(message: "expected a label name in \(SafeText.escape(name))")) }
+                let label = text(labelStart..<i)
+                guard i + 1 < end, line.base[i] == UInt8(ascii: "="), line.base[i + 1] == UInt8(ascii: "\"") else {
+                    return .failure(Issue(message: "expected =\" after label \(SafeText.escape(label))"))
+                }
+                i += 2
+                var value: [UInt8] = []
                 var closed = false
-                while let c = rest.first {
-                    rest = rest.dropFirst()
-                    if c == "\\" {
-                        guard let next = rest.first else { break }
-                        rest = rest.dropFirst()
-                        value.append(next == "n" ? "\n" : next)
-                    } else if c == "\"" {
+                while i < end {
+                    let b = line.base[i]
+                    i += 1
+                    if b == UInt8(ascii: "\\") {
+                        guard i < end else { break }
+                        let next = line.base[i]
+                        i += 1
+                        value.append(next == UInt8(ascii: "n") ? 10 : next)
+                    } else if b == UInt8(ascii: "\"") {
                         closed = true
                         break
                     } else {
-                        value.append(c)
+                        value.append(b)
                     }
                 }
                 guard closed else { return .failure(Issue(message: "unterminated label value")) }
-                labels[String(label)] = value
-                rest = rest.drop { $0 == " " }
-                if rest.first == "," { rest = rest.dropFirst(); continue }
-                guard rest.first == "}" else { return .failure(Issue(message: "expected , or } in the labels")) }
+                labels[label] = String(decoding: value, as: UTF8.self)
+                while i < end && line.base[i] == 32 { i += 1 }
+                if i < end && line.base[i] == UInt8(ascii: ",") { i += 1; continue }
+                guard i < end && line.base[i] == UInt8(ascii: "}") else { return .failure(Issue(message: "expected , or } in the labels")) }
             }
         }
-        let fields = rest.split(separator: "#", maxSplits: 1)[...].first?.split(separator: " ") ?? []
-        guard let valueText = fields.first, let value = number(valueText) else {
-            return .failure(Issue(message: "expected a value after \(SafeText.escape(String(name)))"))
+        // The value and an optional timestamp, up to an exemplar (`# …`).
+        var fields: [Range<Int>] = []
+        while i < end && line.base[i] != UInt8(ascii: "#") {
+            while i < end && line.base[i] == 32 { i += 1 }
+            let fieldStart = i
+            while i < end && line.base[i] != 32 && line.base[i] != UInt8(ascii: "#") { i += 1 }
+            if i > fieldStart { fields.append(fieldStart..<i) }
+        }
+        guard let valueRange = fields.first, let value = number(Substring(text(valueRange))) else {
+            return .failure(Issue(message: "expected a value after \(SafeText.escape(name))"))
         }
         var timestamp: Double?
         if fields.count >= 2 {
-            guard let stamp = Double(fields[1]) else { return .failure(Issue(message: "bad timestamp")) }
+            guard let stamp = Double(text(fields[1])) else { return .failure(Issue(message: "bad timestamp")) }
             timestamp = stamp
         }
-        return .success(MetricSample(name: String(name), labels: labels, value: value, timestamp: timestamp))
+        return .success(MetricSample(name: name, labels: labels, value: value, timestamp: timestamp))
     }
 
     /// A sample value or `le` bound: a float, `NaN`, `+Inf` or `-Inf`.

@@ -43,10 +43,10 @@ public struct AppState: Sendable, Equatable {
     public var providerSelection = 0
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
-                logCapacity: Int = 50_000, metricMappings: [MetricMapping] = []) {
+                logCapacity: Int = 50_000) {
         self.logs = LogViewState(capacity: logCapacity)
         self.contextName = context.name
-        self.services = context.services.map { ServiceState(config: $0, metricMappings: metricMappings) }
+        self.services = context.services.map { ServiceState(config: $0) }
         self.keyMap = readOnly ? keyMap.readOnly() : keyMap
         self.now = now
         self.readOnly = readOnly
@@ -77,6 +77,8 @@ public struct AppState: Sendable, Equatable {
 public enum Event: Sendable, Equatable {
     case key(Key)
     case probe(ProbeResult)
+    /// What a service's `/metrics` scrape taught (read off the main thread by a `MetricsReader`).
+    case scraped(MetricsScrape)
     /// Records (and a status change) from one log source.
     case logs(LogBatch)
     case tick(Date)

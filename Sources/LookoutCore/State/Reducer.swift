@@ -8,13 +8,13 @@ public enum Reducer {
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
             guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
-            if result.kind == .metrics {
-                guard let scrape = state.services[index].recordMetrics(result) else { return [] }
-                for delta in scrape.deltas { state.providers.add(delta, at: state.now) }
-                for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) { state.providers.setGauges(gauges, for: provider) }
-            } else {
-                state.services[index].record(result)
-            }
+            state.services[index].record(result)
+            return []
+        case let .scraped(scrape):
+            guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return [] }
+            state.services[index].metricsStatus = scrape.status
+            for delta in scrape.deltas { state.providers.add(delta, at: state.now) }
+            for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) { state.providers.setGauges(gauges, for: provider) }
             return []
         case let .logs(batch):
             state.logs.append(batch, at: state.now)

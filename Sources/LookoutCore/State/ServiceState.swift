@@ -13,40 +13,16 @@ public struct ServiceState: Sendable, Equatable {
     /// The judged state, with hysteresis and flap detection.
     public var health: HealthTracker
 
-    /// Reads the service's `/metrics` scrapes (counter increases need the previous scrape).
-    public var metrics: MetricsTracker
-    /// What the last scrape said: "litellm · 412 series", or why it failed.
+    /// What the last `/metrics` scrape said: "metrics: litellm · 412 series", or why it failed.
     public var metricsStatus: String?
     /// The service's provider routing, as its routing endpoint last reported it.
     public var routes: [ProviderRoute] = []
     /// Why the routing endpoint could not be read, if it could not.
     public var routingProblem: String?
 
-    /// - Parameter metricMappings: mappings defined in the configuration, besides the presets.
-    public init(config: ServiceConfig, metricMappings: [MetricMapping] = []) {
+    public init(config: ServiceConfig) {
         self.config = config
         health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
-        let mapping = config.metrics?.mapping.flatMap { name in
-            metricMappings.first { $0.name == name } ?? MetricMapping.preset(named: name)
-        }
-        metrics = MetricsTracker(mapping: mapping)
-    }
-
-    /// Reads a `/metrics` result; the scrape's calls are for the provider board. Nil when it failed.
-    public mutating func recordMetrics(_ result: ProbeResult) -> MetricsScrape? {
-        if let error = result.transportError {
-            metricsStatus = "metrics: " + SafeText.escape(error.message)
-            return nil
-        }
-        guard result.httpStatus == 200 else {
-            metricsStatus = "metrics: HTTP \(result.httpStatus ?? 0)"
-            return nil
-        }
-        let scrape = metrics.read(String(decoding: result.body, as: UTF8.self))
-        var status = "metrics: \(scrape.mapping ?? "no known LLM metrics") · \(scrape.series) series"
-        if scrape.badLines > 0 { status += " · \(scrape.badLines) bad lines" }
-        metricsStatus = status
-        return scrape
     }
 
     /// Reads a routing result: the providers' roles, or why they are unknown.
@@ -108,8 +84,7 @@ public struct ServiceState: Sendable, Equatable {
     public mutating func record(_ result: ProbeResult) {
         switch result.kind {
         case .metrics:
-            _ = recordMetrics(result)
-            return
+            return   // read by a `MetricsReader` into a `.scraped` event
         case .routing:
             recordRouting(result)
             return

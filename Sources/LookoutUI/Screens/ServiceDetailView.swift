@@ -54,6 +54,9 @@ public struct ServiceDetailView {
                 : "\(failing.count) failing: \(failing.joined(separator: ", "))"
             y = endpointLine("Deep     ", verdict: verdict, result: service.lastDeep, reason: reason, x: x, y: y, area: area, canvas: &canvas)
         }
+        if service.config.routing != nil || service.config.metrics != nil {
+            y = providersLine(x: x, y: y, area: area, canvas: &canvas)
+        }
         y += 1
 
         let checks = service.readiness?.checks ?? []
@@ -183,5 +186,27 @@ struct TimingPanel {
                              x: x, y: y, style: phase.0 == "total" ? .dim : .border)
             }
         }
+    }
+}
+
+extension ServiceDetailView {
+    /// `Providers  anthropic primary · openai standby   metrics: litellm · 412 series`.
+    func providersLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        var cx = x
+        cx += canvas.write("Providers  ", x: cx, y: y, style: .dim)
+        if let problem = service.routingProblem {
+            cx += canvas.write("routing unknown: " + problem + "  ", x: cx, y: y, style: .warn, maxWidth: max(0, area.maxX - cx))
+        } else if service.config.routing != nil && service.routes.isEmpty {
+            cx += canvas.write("routing …  ", x: cx, y: y, style: .unknown)
+        }
+        for route in service.routes {
+            cx += canvas.write(SafeText.escape(route.provider) + " ", x: cx, y: y, style: .normal, maxWidth: max(0, area.maxX - cx))
+            cx += canvas.write(route.role.rawValue + "  ", x: cx, y: y, style: route.role == .primary ? .ok : route.role == .disabled ? .warn : .dim,
+                               maxWidth: max(0, area.maxX - cx))
+        }
+        if let status = service.metricsStatus {
+            canvas.write(" " + status, x: cx, y: y, style: status.contains("·") ? .dim : .warn, maxWidth: max(0, area.maxX - cx))
+        }
+        return y + 1
     }
 }
