@@ -58,8 +58,8 @@ public final class CurlPoller: Sendable {
         finished.wait()
     }
 
-    /// A `/metrics` exposition with many label sets runs to megabytes: it gets 8 MiB at least.
-    private func limit(for kind: ProbeKind) -> Int { kind == .metrics ? max(bodyLimit, 8 << 20) : bodyLimit }
+    /// A `/metrics` exposition with many label sets runs to megabytes: it gets 32 MiB at least.
+    private func limit(for kind: ProbeKind) -> Int { kind == .metrics ? max(bodyLimit, 32 << 20) : bodyLimit }
 
     private struct Endpoint: Hashable {
         let service: Int

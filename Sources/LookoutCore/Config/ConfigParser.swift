@@ -3,11 +3,11 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
-    static let contextKeys: Set<String> = ["services"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
-                                           "metrics", "routing"]
+                                           "metrics", "routing", "actions"]
     static let tlsKeys: Set<String> = ["ca-file", "insecure"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
@@ -86,7 +86,12 @@ public enum ConfigParser {
         let path = "contexts.\(name)"
         var context = ContextConfig(name: name, services: [])
         var sawServices = false
-        for (_, _, value) in reader.pairs(node, at: path, allowed: contextKeys) ?? [] {
+        for (key, _, value) in reader.pairs(node, at: path, allowed: contextKeys) ?? [] {
+            if key == "readonly" || key == "protected" {
+                guard let flag = value.bool else { reader.fail(value, "\(path).\(key)", "expected true or false"); continue }
+                if key == "readonly" { context.readonly = flag } else { context.protected = flag }
+                continue
+            }
             sawServices = true
             for (index, serviceNode) in (reader.sequence(value, at: "\(path).services") ?? []).enumerated() {
                 let servicePath = "\(path).services[\(index)]"
@@ -150,6 +155,7 @@ public enum ConfigParser {
         if let value = values["headers"] { service.headers = readHeaders(value, at: "\(path).headers", &reader) }
         if let value = values["metrics"] { service.metrics = readSideEndpoint(value, at: "\(path).metrics", withMapping: true, &reader) }
         if let value = values["routing"] { service.routing = readSideEndpoint(value, at: "\(path).routing", withMapping: false, &reader) }
+        if let value = values["actions"] { service.actions = readActions(value, at: "\(path).actions", &reader) }
         for key in ["failure-threshold", "success-threshold"] {
             guard let value = values[key], let text = reader.string(value, at: "\(path).\(key)") else { continue }
             guard let number = Int(text), (1...100).contains(number) else {

@@ -39,6 +39,10 @@ public struct LookoutConfig: Sendable, Equatable {
 public struct ContextConfig: Sendable, Equatable {
     public var name: String
     public var services: [ServiceConfig]
+    /// No dangerous action runs in this context (as with `--readonly`).
+    public var readonly = false
+    /// Dangerous actions need the service's name typed to confirm, whatever the action says.
+    public var protected = false
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name
@@ -80,6 +84,11 @@ public struct ServiceConfig: Sendable, Equatable {
     public var metrics: SideEndpoint?
     /// A JSON endpoint reporting which provider the service routes to: its failover state.
     public var routing: SideEndpoint?
+    /// What the engineer can do to it (failover, redeploy…), in file order.
+    public var actions: [ActionConfig] = []
+
+    /// The action called `name`, if the service has one.
+    public func action(named name: String) -> ActionConfig? { actions.first { $0.name == name } }
 
     public init(name: String, platform: String = "", baseURL: String, healthPath: String = "/health",
                 readinessPath: String? = "/health/ready", interval: Duration = .seconds(10),
@@ -125,7 +134,7 @@ public struct ServiceConfig: Sendable, Equatable {
         return headers.filter { !names.contains($0.name.lowercased()) } + own
     }
 
-    /// Every header value, the endpoints' included (for secret resolution).
+    /// Every header value, the endpoints' included (for secret resolution). Actions resolve theirs when they run.
     public var allHeaders: [HTTPHeader] { headers + (metrics?.headers ?? []) + (routing?.headers ?? []) }
 }
 

@@ -1,0 +1,57 @@
+import Foundation
+
+/// An action the engineer can run on a service: a request to an admin endpoint or a command (argv, never a
+/// shell), with its guard rails. Templates take `{{service}}`, `{{provider}}`, `{{role}}`, `{{context}}`,
+/// `{{url}}` (the service's base URL) and `${secret:NAME}`.
+public struct ActionConfig: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case http(method: String, url: String, headers: [HTTPHeader], body: String?)
+        case command(argv: [String])
+    }
+
+    /// How the engineer confirms: a key, or typing the service's name.
+    public enum Confirmation: String, Sendable, Equatable {
+        case yes
+        case typeName = "type-name"
+    }
+
+    /// What to watch once the action succeeded.
+    public struct FollowUp: Sendable, Equatable {
+        /// Watch readiness until ready, for at most this long.
+        public var timeout: Duration
+
+        public init(timeout: Duration) { self.timeout = timeout }
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Changes something outside lookout: removed in read-only mode, and confirmed.
+    public var dangerous: Bool
+    public var confirm: Confirmation
+    public var timeout: Duration
+    /// The HTTP status (http) or exit code (command) that means success; nil: any 2xx, or exit 0.
+    public var expect: Int?
+    public var followUp: FollowUp?
+
+    public init(name: String, kind: Kind, dangerous: Bool = true, confirm: Confirmation = .yes,
+                timeout: Duration = .seconds(30), expect: Int? = nil, followUp: FollowUp? = nil) {
+        self.name = name
+        self.kind = kind
+        self.dangerous = dangerous
+        self.confirm = confirm
+        self.timeout = timeout
+        self.expect = expect
+        self.followUp = followUp
+    }
+
+    /// Whether the templates use `{{provider}}` (the action is about one provider, such as a failover).
+    public var takesProvider: Bool { templates.contains { $0.contains("{{provider}}") } }
+
+    /// Every template text of the action.
+    public var templates: [String] {
+        switch kind {
+        case let .http(method, url, headers, body): return [method, url] + headers.map(\.value) + (body.map { [$0] } ?? [])
+        case let .command(argv): return argv
+        }
+    }
+}
