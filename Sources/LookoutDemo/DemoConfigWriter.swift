@@ -41,6 +41,10 @@ public enum DemoConfigWriter {
                         for header in endpoint.headers { lines.append("            \(header.name): \"\(header.value)\"") }
                     }
                 }
+                if !service.actions.isEmpty {
+                    lines.append("        actions:")
+                    for action in service.actions { lines += actionLines(action) }
+                }
                 if !service.logs.isEmpty {
                     lines.append("        logs:")
                     for source in service.logs {
@@ -56,5 +60,33 @@ public enum DemoConfigWriter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// One action under `actions:`, indented for a service.
+    static func actionLines(_ action: ActionConfig) -> [String] {
+        var lines = ["          \(action.name):"]
+        switch action.kind {
+        case let .http(method, url, headers, body):
+            lines += ["            kind: http", "            method: \(method)", "            url: \(quoted(url))"]
+            if !headers.isEmpty {
+                lines.append("            headers:")
+                lines += headers.map { "              \($0.name): \(quoted($0.value))" }
+            }
+            if let body { lines.append("            body: \(quoted(body))") }
+        case let .command(argv):
+            lines += ["            kind: command", "            argv: [\(argv.map(quoted).joined(separator: ", "))]"]
+        }
+        lines.append("            dangerous: \(action.dangerous)")
+        lines.append("            confirm: \(action.confirm.rawValue)")
+        lines.append("            timeout: \(DurationText.format(action.timeout))")
+        if let expect = action.expect { lines.append("            expect: \(expect)") }
+        if let followUp = action.followUp {
+            lines.append("            follow-up: { watch: readiness, timeout: \(DurationText.format(followUp.timeout)) }")
+        }
+        return lines
     }
 }

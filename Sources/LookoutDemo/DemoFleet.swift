@@ -96,12 +96,22 @@ public final class DemoFleet: Sendable {
             }
             if let style = endpoint.spec.metrics { service.metrics = SideEndpoint(path: "/metrics", mapping: style.rawValue) }
             service.routing = SideEndpoint(path: "/admin/routing", headers: [Self.adminHeader])
+            service.actions = Self.actions
             return service
         })], currentContext: "demo")
         config.secrets = ["DEMO_ADMIN_TOKEN": .file(adminTokenFile)]
         config.prices = ExampleConfig.prices
         return config
     }
+
+    /// `failover` (takes a provider and a role) and `redeploy` (followed until ready), through the admin API.
+    static let actions = [
+        ActionConfig(name: "failover", kind: .http(method: "POST", url: "{{url}}/admin/failover", headers: [adminHeader],
+                                                   body: #"{"provider":"{{provider}}","role":"{{role}}"}"#),
+                     confirm: .yes, timeout: .seconds(5), expect: 200),
+        ActionConfig(name: "redeploy", kind: .http(method: "POST", url: "{{url}}/admin/redeploy", headers: [adminHeader], body: nil),
+                     confirm: .typeName, timeout: .seconds(5), expect: 202, followUp: .init(timeout: .seconds(60))),
+    ]
 
     /// The admin endpoints' credential, as the configuration references it (never the value).
     static let adminHeader = HTTPHeader(name: "Authorization", value: "Bearer ${secret:DEMO_ADMIN_TOKEN}")

@@ -17,6 +17,17 @@ public enum SecretResolver {
         return values
     }
 
+    /// The values of the named secrets (an action's, resolved only when it runs).
+    public static func resolve(names: [String], sources: [String: SecretSource],
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(MissingSecret) -> [String: String] {
+        var values: [String: String] = [:]
+        for name in Set(names).sorted() {
+            guard let source = sources[name] else { throw MissingSecret(name: name) }
+            values[name] = try value(of: name, from: source, environment: environment)
+        }
+        return values
+    }
+
     /// The services with `${secret:NAME}` in their headers replaced by the values.
     public static func apply(_ values: [String: String], to services: [ServiceConfig]) throws(MissingSecret) -> [ServiceConfig] {
         var resolved: [ServiceConfig] = []

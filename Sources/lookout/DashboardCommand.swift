@@ -33,6 +33,9 @@ struct DisplayOptions: ParsableArguments {
 
     @Option(name: .long, help: "Diagnostics log (default: $XDG_STATE_HOME/lookout/lookout.log).")
     var logFile: String?
+
+    @Option(name: .long, help: "Audit log of actions (default: $LOOKOUT_AUDIT_LOG, else $XDG_STATE_HOME/lookout/audit.jsonl).")
+    var auditLog: String?
 }
 
 /// Reads and parses a configuration file, turning I/O errors into messages that name the file.

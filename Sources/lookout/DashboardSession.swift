@@ -27,6 +27,8 @@ struct DashboardSession {
         let forwarder = ProbeForwarder(services: services, mappings: config.metricMappings, inbox: inbox)
         let poller = CurlPoller(services: services) { forwarder.deliver($0) }
         let collectors = LogCollectors(services: services, mapping: mapping) { inbox.post(.logs($0)) }
+        let audit = AuditLog(path: display.auditLog ?? AuditLog.defaultPath())
+        let runner = ActionRunner(audit: audit, secrets: config.secrets, origin: "dashboard") { inbox.post($0) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
@@ -35,6 +37,7 @@ struct DashboardSession {
         state.providers.prices = config.prices
         var size = terminal.size
         _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: size.height)))
+        if let history = try? audit.read() { _ = Reducer.reduce(&state, .audited(Array(history.records.suffix(500)))) }
         poller.start()
         collectors.start()
 
@@ -88,6 +91,10 @@ struct DashboardSession {
                     switch effect {
                     case .quit: break loop
                     case let .probeNow(names): poller.probeNow(names)
+                    case let .runAction(plan):
+                        log.write("action \(plan.action) on \(plan.service)\(plan.dryRun ? " (dry run)" : ""): \(plan.maskedSummary)")
+                        runner.start(plan)
+                    case let .cancelAction(id): runner.cancel(id: id)
                     }
                 }
             }

@@ -16,15 +16,23 @@ struct Lookout: ParsableCommand {
         else $XDG_CONFIG_HOME/lookout/config.yaml.
         """,
         version: LookoutVersion.current,
-        subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, Stats.self, Metrics.self, ConfigCommand.self],
+        subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, Stats.self, Metrics.self, ActionCommand.self,
+                      AuditCommand.self, ConfigCommand.self],
         defaultSubcommand: Dashboard.self
     )
+
+    /// `lookout --readonly action …` reads as `lookout action --readonly …`: the flag is global in the docs,
+    /// and each command that acts takes it.
+    static func movingGlobalFlags(_ arguments: [String]) -> [String] {
+        guard arguments.first == "--readonly", arguments.count > 1, !arguments[1].hasPrefix("-") else { return arguments }
+        return [arguments[1], "--readonly"] + arguments.dropFirst(2)
+    }
 
     static func main() {
         SignalTrap.unblockTerminationSignals()
         BacktraceSetup.ensureNonInteractive()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.movingGlobalFlags(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             exit(withError: error)

@@ -60,6 +60,15 @@ public struct ActionPlan: Sendable, Equatable {
         }
     }
 
+    /// The secrets the plan refers to.
+    public var secretNames: [String] {
+        switch kind {
+        case let .http(method, url, headers, body):
+            return ([method, url] + headers.map(\.value) + (body.map { [$0] } ?? [])).flatMap(SecretReference.names(in:))
+        case let .command(argv): return argv.flatMap(SecretReference.names(in:))
+        }
+    }
+
     /// One line for the audit log and result lines.
     public var maskedSummary: String { maskedLines.filter { !$0.isEmpty }.joined(separator: " ") }
 

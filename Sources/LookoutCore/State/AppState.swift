@@ -6,6 +6,7 @@ public enum Screen: Sendable, Equatable {
     case serviceDetail(name: String)
     case providers
     case logs
+    case actions
 
     public var kind: ScreenKind {
         switch self {
@@ -13,6 +14,7 @@ public enum Screen: Sendable, Equatable {
         case .serviceDetail: return .serviceDetail
         case .providers: return .providers
         case .logs: return .logs
+        case .actions: return .actions
         }
     }
 }
@@ -41,15 +43,30 @@ public struct AppState: Sendable, Equatable {
     public var window = StatsWindow.fiveMinutes
     /// The selected row of the Providers screen.
     public var providerSelection = 0
+    /// The action dialog / pane, while one is being confirmed, runs, or shows its result.
+    public var action: ActionState?
+    /// Numbers the action plans, so late events of an earlier run are recognised.
+    public var nextActionID = 1
+    /// Readiness watches after actions (redeploys).
+    public var followUps: [FollowUpWatch] = []
+    /// The audit log's recent records (this session's and what the file held), oldest first, at most 500.
+    public var audit: [AuditRecord] = []
+    /// Dangerous actions need the service's name typed.
+    public var protectedContext: Bool
+    /// A one-line message for the engineer (why an action cannot start…); cleared by the next key.
+    public var notice: String?
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
                 logCapacity: Int = 50_000) {
         self.logs = LogViewState(capacity: logCapacity)
         self.contextName = context.name
         self.services = context.services.map { ServiceState(config: $0) }
+        // A read-only context is as read-only as the flag: dangerous keys are not even in the map.
+        let readOnly = readOnly || context.readonly
         self.keyMap = readOnly ? keyMap.readOnly() : keyMap
         self.now = now
         self.readOnly = readOnly
+        protectedContext = context.protected
     }
 
     /// The service highlighted on the overview, if any.
@@ -85,6 +102,12 @@ public enum Event: Sendable, Equatable {
     /// The terminal now has this many rows for the services table.
     case resize(tableRows: Int)
     case signal(TerminationSignal)
+    /// A line of a running action's output.
+    case actionOutput(id: Int, line: String)
+    /// How an action run ended.
+    case actionFinished(id: Int, outcome: ActionOutcome)
+    /// Records the audit log received (this session's, or the history read at start).
+    case audited([AuditRecord])
 }
 
 /// Why the process is asked to end from outside.
@@ -100,4 +123,8 @@ public enum Effect: Sendable, Equatable {
     case probeNow(services: [String])
     /// Restore the terminal and exit.
     case quit
+    /// Run this plan (or show it, when a dry run): audit intent, run, audit result, report events.
+    case runAction(ActionPlan)
+    /// Stop the run of plan `id` (SIGTERM, then SIGKILL, to a command's process group; abort a request).
+    case cancelAction(id: Int)
 }

@@ -4,6 +4,7 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
     case open, back, refresh, help, quit
     case showOverview, showLogs, showProviders, cycleWindow
     case togglePause, startFilter, nextError, previousError
+    case showActions, failoverDisable, failoverStandby, failoverPrimary, redeploy
 }
 
 /// The screens a binding applies to.
@@ -12,6 +13,7 @@ public enum ScreenKind: String, Sendable, Equatable, CaseIterable {
     case serviceDetail
     case providers
     case logs
+    case actions
 }
 
 /// One binding: keys, the command they run, where, and how help describes it.
@@ -77,7 +79,14 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char("4"), .char("L")], .showLogs, "logs screen", hint: "logs"),
         KeyBinding([.char("w")], .cycleWindow, "window: 1m, 5m, 1h", screens: [.overview, .providers], hint: "window"),
         KeyBinding([.enter], .open, "its log lines (the Logs screen, filtered)", screens: [.providers], hint: "logs of it"),
-        KeyBinding([.escape], .back, "back to the overview", screens: [.providers]),
+        KeyBinding([.escape], .back, "back to the overview", screens: [.providers, .actions]),
+        KeyBinding([.char("x")], .failoverDisable, "fail over: disable the provider on the services routing to it",
+                   screens: [.providers], hint: "disable", dangerous: true),
+        KeyBinding([.char("s")], .failoverStandby, "fail over: make the provider standby", screens: [.providers], dangerous: true),
+        KeyBinding([.char("p")], .failoverPrimary, "make the provider primary again", screens: [.providers], hint: "primary", dangerous: true),
+        KeyBinding([.char("R")], .redeploy, "redeploy the service (its `redeploy` action)", screens: [.overview, .serviceDetail],
+                   hint: "redeploy", dangerous: true),
+        KeyBinding([.char("6"), .char("A")], .showActions, "actions screen: the last action and the audit log"),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),

@@ -4,11 +4,13 @@ public enum Reducer {
         switch event {
         case let .tick(now):
             state.now = max(state.now, now)
+            updateFollowUps(&state)
             return []
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
             guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
             state.services[index].record(result)
+            updateFollowUps(&state)
             return []
         case let .scraped(scrape):
             guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return [] }
@@ -29,7 +31,11 @@ public enum Reducer {
             return []
         case .signal:
             return [.quit]
+        case .actionOutput, .actionFinished, .audited:
+            return actionEvent(event, &state)
         case let .key(key):
+            state.notice = nil
+            if let effects = actionKey(key, &state) { return effects }
             if state.logs.filterInput != nil { return typeFilter(key, &state) }
             if state.showingHelp, key != .char("q") {
                 state.showingHelp = false
@@ -73,6 +79,10 @@ public enum Reducer {
             state.window = all[(all.firstIndex(of: state.window)! + 1) % all.count]
         case .togglePause, .startFilter, .nextError, .previousError:
             break
+        case .showActions:
+            state.screen = .actions
+        case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
+            return startAction(command, &state)
         }
         if case .serviceDetail = state.screen, [.moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown].contains(command),
            let service = state.selectedService {
@@ -103,6 +113,7 @@ public enum Reducer {
             }
             state.screen = .logs
         case .back: state.screen = .overview
+        case .failoverDisable, .failoverStandby, .failoverPrimary: return startAction(command, &state)
         default: return nil
         }
         return []
@@ -127,7 +138,8 @@ public enum Reducer {
         case .previousError: state.logs.jumpToError(forward: false)
         case .showOverview: state.screen = .overview
         case .showProviders: state.screen = .providers
-        case .showLogs, .cycleWindow: break
+        case .showActions: state.screen = .actions
+        case .showLogs, .cycleWindow, .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy: break
         case .refresh: return [.probeNow(services: state.services.map(\.name))]
         case .help: state.showingHelp.toggle()
         case .quit: return [.quit]

@@ -29,9 +29,19 @@ public enum DashboardView {
             LogsView(logs: state.logs).render(in: body, canvas: &canvas)
         case .providers:
             ProvidersView(state: state).render(in: body, canvas: &canvas)
+        case .actions:
+            ActionsView(state: state).render(in: body, canvas: &canvas)
         }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)
+        if let notice = state.notice {
+            let line = bounds.rows(bounds.height - 1, 1)
+            canvas.fill(line, with: Cell(" ", .hintBar))
+            canvas.write(" " + SafeText.escape(notice), x: 0, y: line.y, style: .warn, maxWidth: bounds.width)
+        }
+        if let pane = state.action {
+            ActionPaneView(pane: pane, followUps: state.followUps).render(in: body, canvas: &canvas)
+        }
         if state.showingHelp {
             HelpView(keyMap: state.keyMap, screen: state.screen.kind).render(in: body, canvas: &canvas)
         }

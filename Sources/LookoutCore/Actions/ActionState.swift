@@ -1,0 +1,67 @@
+import DequeModule
+import Foundation
+
+/// The action pane: a confirmation dialog, then the run (live output), then the result. One at a time: while
+/// one runs, nothing else starts, and a second Enter does nothing (no double fire).
+public struct ActionState: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        case confirming
+        case running
+        case finished
+    }
+
+    /// One plan, or several (a failover applies to every service routing to the provider), run in order.
+    public var plans: [ActionPlan]
+    public var phase = Phase.confirming
+    /// The service name typed so far, when the context is protected or the action asks for it.
+    public var typed = ""
+    public var requiresTypedName: Bool
+    public var dryRun = false
+    /// Index of the plan running (or last run).
+    public var current = 0
+    public var outcomes: [ActionOutcome] = []
+    /// A command's output lines (escaped), the last `maxOutputLines`.
+    public private(set) var output: Deque<String> = []
+    public static let maxOutputLines = 200
+
+    public init(plans: [ActionPlan], requiresTypedName: Bool) {
+        self.plans = plans
+        self.requiresTypedName = requiresTypedName
+    }
+
+    /// What must be typed to confirm: the service name (every plan's, when they share it; else the first).
+    public var confirmationWord: String { plans.first?.confirmationWord ?? "" }
+
+    public var canConfirm: Bool { phase == .confirming && (!requiresTypedName || typed == confirmationWord) }
+
+    public mutating func appendOutput(_ line: String) {
+        output.append(SafeText.escape(line))
+        while output.count > Self.maxOutputLines { output.removeFirst() }
+    }
+
+    /// The one-line result: `succeeded: HTTP 200 (120 ms)`, or how many of several did.
+    public var resultLine: String? {
+        guard phase == .finished, let last = outcomes.last else { return nil }
+        if plans.count == 1 { return "\(last.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(last.detail) (\(last.durationMs) ms)" }
+        let good = outcomes.filter { $0.status == .succeeded || $0.status == .dryRun }.count
+        return "\(good) of \(plans.count) \(last.status == .dryRun ? "dry runs shown" : "succeeded"); last: \(last.detail)"
+    }
+}
+
+/// After a successful action with a follow-up: watch the service's readiness until it is ready again.
+public struct FollowUpWatch: Sendable, Equatable {
+    public var service: String
+    public var action: String
+    public var started: Date
+    public var deadline: Date
+    public var sawNotReady = false
+    /// nil while watching; then what happened.
+    public var verdict: String?
+
+    public init(service: String, action: String, started: Date, deadline: Date) {
+        self.service = service
+        self.action = action
+        self.started = started
+        self.deadline = deadline
+    }
+}

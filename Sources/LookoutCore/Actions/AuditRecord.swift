@@ -1,0 +1,77 @@
+import Foundation
+
+/// One line of the audit log (`audit.jsonl`): an *intent* written and flushed before an action starts, and a
+/// *result* after. Requests are masked (`••••`); no secret value is ever in a record.
+public struct AuditRecord: Sendable, Equatable, Codable {
+    public enum Phase: String, Sendable, Codable { case intent, result }
+
+    public var phase: Phase
+    /// ISO 8601, UTC, milliseconds.
+    public var time: String
+    /// Shared by an action's intent and result.
+    public var id: String
+    public var user: String
+    /// The SSH client's address when lookout runs in an SSH session.
+    public var sshClient: String?
+    public var context: String
+    public var service: String
+    public var provider: String?
+    public var role: String?
+    public var action: String
+    public var dryRun: Bool
+    /// The exact request or argv, secrets masked.
+    public var request: String
+    /// Result records only: succeeded, failed, cancelled, timed_out, dry_run, refused; and the detail (HTTP 200, exit 1…).
+    public var result: String?
+    public var detail: String?
+    public var durationMs: Int?
+    /// Where it ran from: `dashboard` or `headless`.
+    public var origin: String
+
+    enum CodingKeys: String, CodingKey {
+        case phase, time, id, user, sshClient = "ssh_client", context, service, provider, role, action
+        case dryRun = "dry_run", request, result, detail, durationMs = "duration_ms", origin
+    }
+
+    public init(phase: Phase, time: Date, id: String, user: String, sshClient: String?, plan: ActionPlan, origin: String,
+                outcome: ActionOutcome? = nil) {
+        self.phase = phase
+        self.time = Self.format(time)
+        self.id = id
+        self.user = user
+        self.sshClient = sshClient
+        context = plan.context
+        service = plan.service
+        provider = plan.provider
+        role = plan.role?.rawValue
+        action = plan.action
+        dryRun = plan.dryRun
+        request = plan.maskedSummary
+        result = outcome?.status.rawValue
+        detail = outcome?.detail
+        durationMs = outcome?.durationMs
+        self.origin = origin
+    }
+
+    /// One JSON line, keys sorted (stable for `grep` and diffs).
+    public var jsonLine: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    /// Reads one line; nil for anything that is not a record.
+    public static func parse(_ line: some StringProtocol) -> AuditRecord? {
+        try? JSONDecoder().decode(AuditRecord.self, from: Data(line.utf8))
+    }
+
+    public var date: Date? { Self.formatter.date(from: time) }
+
+    nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }()
+
+    static func format(_ date: Date) -> String { formatter.string(from: date) }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Actions as reducer steps: opening a confirmation, keys inside the dialog, the run's events, follow-ups.
+/// Every step that would change something outside lookout is an `Effect`, so tests read what would happen.
+extension Reducer {
+    /// The failover and redeploy keys: a confirmation dialog, or a notice saying why not.
+    static func startAction(_ command: Command, _ state: inout AppState) -> [Effect] {
+        guard !state.readOnly else {
+            state.notice = "read-only: actions are disabled"
+            return []
+        }
+        if let pane = state.action, pane.phase == .running {
+            state.notice = "an action is running: wait for it, or Esc to cancel it"
+            return []
+        }
+        var plans: [ActionPlan] = []
+        do {
+            switch command {
+            case .failoverDisable, .failoverStandby, .failoverPrimary:
+                let rows = state.providers.rows
+                guard state.screen == .providers, rows.indices.contains(state.providerSelection) else { return [] }
+                let provider = rows[state.providerSelection].provider
+                let role: ProviderRole = command == .failoverDisable ? .disabled : command == .failoverStandby ? .standby : .primary
+                // Every service routing to the provider (all with a failover action when none reports routing).
+                let candidates = state.services.filter { $0.config.action(named: "failover")?.takesProvider == true }
+                let routed = candidates.filter { $0.routes.contains { $0.provider == provider } }
+                for service in routed.isEmpty ? candidates : routed {
+                    plans.append(try ActionPlan(service.config.action(named: "failover")!, service: service.config,
+                                                context: state.contextName, provider: provider, role: role))
+                }
+                if plans.isEmpty { state.notice = "no service has a `failover` action taking {{provider}}" }
+            case .redeploy:
+                guard let service = state.detailService ?? (state.screen == .overview ? state.selectedService : nil) else { return [] }
+                guard let action = service.config.action(named: "redeploy") else {
+                    state.notice = "\(service.name) has no `redeploy` action"
+                    return []
+                }
+                plans.append(try ActionPlan(action, service: service.config, context: state.contextName))
+            default:
+                return []
+            }
+        } catch {
+            state.notice = "cannot plan the action: \(error.description)"
+            return []
+        }
+        guard !plans.isEmpty else { return [] }
+        for index in plans.indices {
+            plans[index].id = state.nextActionID
+            state.nextActionID += 1
+        }
+        let typed = state.protectedContext || plans.contains { $0.confirm == .typeName }
+        state.action = ActionState(plans: plans, requiresTypedName: typed)
+        return []
+    }
+
+    /// Keys while the action pane is up. Returns nil to let the key through (the pane is finished and the key is
+    /// not one that closes it).
+    static func actionKey(_ key: Key, _ state: inout AppState) -> [Effect]? {
+        guard var pane = state.action else { return nil }
+        var close = false
+        defer { state.action = close ? nil : pane }
+        switch pane.phase {
+        case .confirming:
+            switch key {
+            case .escape:
+                state.notice = "cancelled: nothing was sent"
+                close = true
+                return []
+            case .tab:
+                pane.dryRun.toggle()
+            case .enter:
+                guard pane.canConfirm else {
+                    state.notice = "type \(pane.confirmationWord) to confirm"
+                    return []
+                }
+                pane.phase = .running
+                pane.current = 0
+                var plan = pane.plans[0]
+                plan.dryRun = pane.dryRun
+                return [.runAction(plan)]
+            case .backspace where pane.requiresTypedName:
+                if !pane.typed.isEmpty { pane.typed.removeLast() }
+            case let .char(c) where pane.requiresTypedName && pane.typed.count < 128:
+                pane.typed.append(c)
+            default:
+                break
+            }
+            return []
+        case .running:
+            // No double fire: Enter and the action keys do nothing while it runs; Esc asks the runner to stop.
+            if key == .escape { return [.cancelAction(id: pane.plans[pane.current].id)] }
+            return []
+        case .finished:
+            if key == .escape || key == .enter {
+                close = true
+                return []
+            }
+            return nil
+        }
+    }
+
+    static func actionEvent(_ event: Event, _ state: inout AppState) -> [Effect] {
+        switch event {
+        case let .actionOutput(id, line):
+            guard var pane = state.action, pane.plans.indices.contains(pane.current), pane.plans[pane.current].id == id else { return [] }
+            pane.appendOutput(line)
+            state.action = pane
+            return []
+        case let .actionFinished(id, outcome):
+            guard var pane = state.action, pane.phase == .running, pane.plans[pane.current].id == id else { return [] }
+            pane.outcomes.append(outcome)
+            let plan = pane.plans[pane.current]
+            var effects: [Effect] = []
+            if outcome.status == .succeeded {
+                effects.append(.probeNow(services: [plan.service]))
+                if let followUp = plan.followUp {
+                    state.followUps.removeAll { $0.service == plan.service }
+                    state.followUps.append(FollowUpWatch(service: plan.service, action: plan.action, started: state.now,
+                                                         deadline: state.now.addingTimeInterval(Double(followUp.timeout.milliseconds) / 1000)))
+                }
+            }
+            let goOn = outcome.status == .succeeded || outcome.status == .dryRun
+            if goOn && pane.current + 1 < pane.plans.count {
+                pane.current += 1
+                var next = pane.plans[pane.current]
+                next.dryRun = pane.dryRun
+                effects.append(.runAction(next))
+            } else {
+                pane.phase = .finished
+            }
+            state.action = pane
+            return effects
+        case let .audited(records):
+            state.audit.append(contentsOf: records)
+            if state.audit.count > 500 { state.audit.removeFirst(state.audit.count - 500) }
+            return []
+        default:
+            return []
+        }
+    }
+
+    /// Moves the readiness watches on: a probe of a watched service, or the clock passing a deadline.
+    static func updateFollowUps(_ state: inout AppState) {
+        for index in state.followUps.indices where state.followUps[index].verdict == nil {
+            let watch = state.followUps[index]
+            guard let service = state.services.first(where: { $0.name == watch.service }) else { continue }
+            let seconds = Int(state.now.timeIntervalSince(watch.started).rounded())
+            let ready = service.readiness?.state == .ready && service.liveness.state == .up
+            if !ready, service.lastReadiness.map({ $0.startedAt >= watch.started }) ?? false {
+                state.followUps[index].sawNotReady = true
+            }
+            if ready && state.followUps[index].sawNotReady {
+                state.followUps[index].verdict = "\(watch.service) ready again \(seconds) s after \(watch.action)"
+            } else if state.now >= watch.deadline {
+                state.followUps[index].verdict = ready
+                    ? "\(watch.service) ready (never seen not ready) after \(seconds) s"
+                    : "\(watch.service) still not ready \(seconds) s after \(watch.action): timed out"
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Glibc
+import LookoutCore
+import Synchronization
+
+/// The audit trail: JSON lines appended to one file (mode 0600), each written and fsync'ed before `append`
+/// returns — an intent is on disk before its action starts, whatever happens to lookout next.
+public final class AuditLog: Sendable {
+    public let path: String
+    private let lock = Mutex(())
+
+    public init(path: String) { self.path = path }
+
+    /// `$LOOKOUT_AUDIT_LOG`, else `$XDG_STATE_HOME/lookout/audit.jsonl`, else `~/.local/state/lookout/audit.jsonl`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["LOOKOUT_AUDIT_LOG"], !path.isEmpty { return path }
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        return state + "/lookout/audit.jsonl"
+    }
+
+    /// Appends one record and flushes it to the disk; throws a message naming the file when it cannot.
+    public func append(_ record: AuditRecord) throws(AuditLogError) {
+        let line = Array((record.jsonLine + "\n").utf8)
+        try lock.withLock { _ throws(AuditLogError) in
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw AuditLogError(message: "\(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var written = 0
+            while written < line.count {
+                let n = line[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw AuditLogError(message: "\(path): \(String(cString: strerror(errno)))") }
+                written += n
+            }
+            guard fsync(fd) == 0 else { throw AuditLogError(message: "\(path): fsync: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    /// The records since `since` (all when nil), oldest first, and how many lines were not records.
+    public func read(since: Date? = nil) throws(AuditLogError) -> (records: [AuditRecord], badLines: Int) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], 0) }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw AuditLogError(message: "\(path): \(error.localizedDescription)")
+        }
+        var records: [AuditRecord] = []
+        var bad = 0
+        for line in text.split(separator: "\n") where !line.isEmpty {
+            guard let record = AuditRecord.parse(line) else { bad += 1; continue }
+            if let since, let date = record.date, date < since { continue }
+            records.append(record)
+        }
+        return (records, bad)
+    }
+}
+
+/// The audit log could not be written or read.
+public struct AuditLogError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { "audit log \(message)" }
+}
+
+/// Who runs lookout, for audit records: the local user and, in an SSH session, the client's address.
+public enum Operator {
+    public static func user(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return environment["USER"] ?? "uid \(getuid())"
+    }
+
+    /// The first field of `$SSH_CLIENT` (or `$SSH_CONNECTION`): the address the session came from.
+    public static func sshClient(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        (environment["SSH_CLIENT"] ?? environment["SSH_CONNECTION"])?.split(separator: " ").first.map(String.init)
+    }
+}

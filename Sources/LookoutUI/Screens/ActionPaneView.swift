@@ -1,0 +1,108 @@
+import LookoutCore
+
+/// The action dialog: what will be sent or run (secrets masked), how to confirm, then the live output and
+/// the result line. Drawn over the current screen.
+public struct ActionPaneView {
+    let pane: ActionState
+    let followUps: [FollowUpWatch]
+
+    public init(pane: ActionState, followUps: [FollowUpWatch]) {
+        self.pane = pane
+        self.followUps = followUps
+    }
+
+    /// The pane's text lines with their styles, top to bottom.
+    var lines: [(String, StyleSlot)] {
+        var lines: [(String, StyleSlot)] = []
+        for (index, plan) in pane.plans.enumerated() {
+            let marker: String
+            if pane.phase == .confirming { marker = "•" }
+            else if index < pane.outcomes.count { marker = pane.outcomes[index].status == .succeeded || pane.outcomes[index].status == .dryRun ? "✓" : "✗" }
+            else if index == pane.current && pane.phase == .running { marker = "…" }
+            else { marker = " " }
+            lines.append(("\(marker) \(SafeText.escape(plan.title))", .title))
+            for line in plan.maskedLines { lines.append(("    " + SafeText.escape(line), .dialog)) }
+            if index < pane.outcomes.count {
+                let outcome = pane.outcomes[index]
+                lines.append(("    → \(outcome.status.rawValue): \(SafeText.escape(outcome.detail)) (\(outcome.durationMs) ms)",
+                              outcome.status == .succeeded || outcome.status == .dryRun ? .ok : .bad))
+            }
+        }
+        lines.append(("", .dialog))
+        switch pane.phase {
+        case .confirming:
+            if pane.dryRun { lines.append(("DRY RUN: shown and audited, not sent", .warn)) }
+            if pane.requiresTypedName {
+                lines.append(("Type \(pane.confirmationWord) to confirm: \(SafeText.escape(pane.typed))▏", pane.canConfirm ? .ok : .warn))
+            }
+            lines.append(("Enter \(pane.dryRun ? "dry-run" : "run")   Tab \(pane.dryRun ? "real run" : "dry run")   Esc cancel", .key))
+        case .running:
+            for line in pane.output.suffix(8) { lines.append(("  " + line, .dim)) }
+            lines.append(("running…   Esc cancel", .key))
+        case .finished:
+            for line in pane.output.suffix(6) { lines.append(("  " + line, .dim)) }
+            if let result = pane.resultLine { lines.append((result, pane.outcomes.last?.status == .succeeded || pane.outcomes.last?.status == .dryRun ? .ok : .bad)) }
+            for watch in followUps where pane.plans.contains(where: { $0.service == watch.service }) {
+                lines.append((watch.verdict ?? "watching \(watch.service) readiness\(watch.sawNotReady ? ": not ready, waiting" : "…")",
+                              watch.verdict == nil ? .warn : watch.verdict!.contains("timed out") ? .bad : .ok))
+            }
+            lines.append(("Enter/Esc close", .key))
+        }
+        return lines
+    }
+
+    public func render(in area: Rect, canvas: inout Canvas) {
+        let lines = self.lines
+        let width = min(area.width, max(50, (lines.map { DisplayWidth.of($0.0) }.max() ?? 0) + 4))
+        let height = min(area.height, lines.count + 3)
+        let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width, height: height)
+        canvas.fill(box, with: Cell(" ", .dialog))
+        let title = pane.plans.contains { $0.dangerous } ? "Action — changes production" : "Action"
+        Frame.draw(box, title: title, canvas: &canvas)
+        // When the box is too short, the bottom lines (how to confirm, the result) matter most.
+        let visible = lines.suffix(max(0, box.height - 3))
+        for (offset, line) in visible.enumerated() {
+            canvas.write(line.0, x: box.x + 2, y: box.y + 2 + offset, style: line.1, maxWidth: box.width - 4)
+        }
+    }
+}
+
+/// The Actions screen (`6`): the audit log, newest first — intents and results, who, where, what, how it ended.
+public struct ActionsView {
+    let state: AppState
+
+    public init(state: AppState) { self.state = state }
+
+    public func render(in area: Rect, canvas: inout Canvas) {
+        var x = area.x
+        x += canvas.write(" Actions", x: x, y: area.y, style: .title)
+        x += canvas.write(state.readOnly ? "  read-only: no action can run" : "  audit log, newest first", x: x, y: area.y,
+                          style: state.readOnly ? .warn : .dim)
+        let columns = [
+            TableColumn("TIME", width: 8),
+            TableColumn("PHASE", width: 6),
+            TableColumn("USER", width: 8, dropPriority: 2),
+            TableColumn("SERVICE", width: 10, flex: 1),
+            TableColumn("ACTION", width: 14, flex: 1),
+            TableColumn("RESULT", width: 10),
+            TableColumn("REQUEST", width: 20, flex: 4, dropPriority: 1),
+        ]
+        let rows = state.audit.reversed().map { record -> [TableCell] in
+            let clock = record.time.count >= 19 ? String(record.time.dropFirst(11).prefix(8)) : record.time
+            var action = record.action
+            if let provider = record.provider { action += " \(provider)" }
+            if let role = record.role { action += "→\(role)" }
+            if record.dryRun { action += " (dry)" }
+            let result = record.result.map { "\($0)\(record.durationMs.map { " \($0)ms" } ?? "")" } ?? "…"
+            let good = record.result == "succeeded" || record.result == "dry_run"
+            return [TableCell(clock, .dim), TableCell(record.phase.rawValue, .dim), TableCell(SafeText.escape(record.user)),
+                    TableCell(SafeText.escape(record.service)), TableCell(SafeText.escape(action)),
+                    TableCell(result, record.result == nil ? .unknown : good ? .ok : .bad),
+                    TableCell(SafeText.escape(record.request), .dim)]
+        }
+        Table(columns: columns, rows: rows).render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1), canvas: &canvas)
+        if rows.isEmpty {
+            canvas.write("no actions yet: x / s / p on the Providers screen fail over, R redeploys", x: area.x + 2, y: area.y + 3, style: .dim)
+        }
+    }
+}
