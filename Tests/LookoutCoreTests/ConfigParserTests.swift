@@ -140,6 +140,23 @@ struct ConfigParserTests {
                   path: /admin/routing
                   headers: { Authorization: "Bearer ${secret:ADMIN}" }
         """, expected: ["f.yaml:8: key `contexts.prod.services[0].routing.headers.Authorization`: refers to ${secret:ADMIN}, which `secrets:` does not define"]),
+        BadCase(name: "actions with an unknown variable, a templated program and a bad confirm", yaml: """
+        contexts:
+          prod:
+            protected: yes-please
+            services:
+              - name: a
+                url: http://a
+                actions:
+                  failover:
+                    url: "{{url}}/admin/{{prov}}"
+                  redeploy:
+                    argv: ["{{service}}-deploy"]
+                    confirm: maybe
+        """, expected: ["f.yaml:3: key `contexts.prod.protected`: expected true or false",
+                      "f.yaml:9: key `contexts.prod.services[0].actions.failover.url`: unknown template variable {{prov}} (known: context, provider, role, service, url)",
+                      "f.yaml:11: key `contexts.prod.services[0].actions.redeploy.argv[0]`: the program itself cannot be a template",
+                      "f.yaml:12: key `contexts.prod.services[0].actions.redeploy.confirm`: expected yes or type-name"]),
         BadCase(name: "services not a list", yaml: """
         contexts:
           prod:
@@ -399,6 +416,44 @@ struct SecretConfigTests {
         // The endpoint's own header replaces the service's of the same name (case-insensitively).
         #expect(service.headers(for: .routing) == [HTTPHeader(name: "authorization", value: "Bearer ${secret:ADMIN}")])
         #expect(service.headers(for: .liveness) == [HTTPHeader(name: "Authorization", value: "Bearer one")])
+    }
+
+    @Test func readsActionsAndContextGuards() throws {
+        let config = try ConfigParser.parse("""
+        secrets:
+          ADMIN: { env: ADMIN_TOKEN }
+        contexts:
+          prod:
+            protected: true
+            readonly: false
+            services:
+              - name: chat-api
+                url: https://chat.example.com
+                actions:
+                  failover:
+                    kind: http
+                    url: "{{url}}/admin/failover"
+                    headers: { Authorization: "Bearer ${secret:ADMIN}" }
+                    body: '{"provider":"{{provider}}","role":"{{role}}"}'
+                    expect: 200
+                  redeploy:
+                    kind: command
+                    argv: [kubectl, rollout, restart, "deployment/{{service}}", "--context={{context}}"]
+                    confirm: type-name
+                    timeout: 2m
+                    follow-up: { watch: readiness, timeout: 5m }
+        """, file: "f.yaml")
+        let context = try #require(config.contexts.first)
+        #expect(context.protected && !context.readonly)
+        let service = try #require(context.services.first)
+        let failover = try #require(service.action(named: "failover"))
+        #expect(failover.takesProvider && failover.dangerous && failover.confirm == .yes && failover.expect == 200)
+        #expect(failover.kind == .http(method: "POST", url: "{{url}}/admin/failover",
+                                       headers: [HTTPHeader(name: "Authorization", value: "Bearer ${secret:ADMIN}")],
+                                       body: #"{"provider":"{{provider}}","role":"{{role}}"}"#))
+        let redeploy = try #require(service.action(named: "redeploy"))
+        #expect(redeploy.confirm == .typeName && redeploy.timeout == .seconds(120) && redeploy.followUp?.timeout == .seconds(300))
+        #expect(!redeploy.takesProvider)
     }
 
     @Test func theExampleConfigurationValidatesAndDatesItsPrices() throws {

@@ -112,7 +112,14 @@ struct KeyMapTests {
         let map = KeyMap(bindings: KeyMap.standard.bindings + [KeyBinding([.char("F")], .refresh, "fail over", dangerous: true)])
         #expect(map.command(for: .char("F"), on: .overview) == .refresh)
         #expect(map.readOnly().command(for: .char("F"), on: .overview) == nil)
-        #expect(map.readOnly().bindings.count == KeyMap.standard.bindings.count)
+        #expect(map.readOnly().bindings.count == KeyMap.standard.readOnly().bindings.count)
+        // The standard map's actions are all dangerous: read-only removes every one of their keys.
+        let readOnly = KeyMap.standard.readOnly()
+        for (key, screen) in [(Key.char("x"), ScreenKind.providers), (.char("s"), .providers), (.char("p"), .providers),
+                              (.char("R"), .overview), (.char("R"), .serviceDetail)] {
+            #expect(KeyMap.standard.command(for: key, on: screen) != nil)
+            #expect(readOnly.command(for: key, on: screen) == nil, "\(key) on \(screen)")
+        }
     }
 }
 

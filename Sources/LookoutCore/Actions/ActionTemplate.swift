@@ -59,5 +59,10 @@ public struct ActionTemplateError: Error, Sendable, Equatable, CustomStringConve
     public var variable: String
     public var problem: String
 
+    public init(variable: String, problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
+
     public var description: String { "{{\(variable)}} \(problem)" }
 }

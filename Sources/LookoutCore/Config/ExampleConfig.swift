@@ -47,6 +47,7 @@ public enum ExampleConfig {
         secrets:
           LITELLM_KEY: { env: LITELLM_MASTER_KEY }
           ADMIN_TOKEN: { file: /run/secrets/chat-admin-token }
+          GITHUB_TOKEN: { env: GITHUB_DISPATCH_TOKEN }
           # OPENAI_ADMIN: { command: [aws, secretsmanager, get-secret-value, --secret-id, openai-admin, --query, SecretString, --output, text] }
 
         \(pricesYAML())
@@ -58,6 +59,7 @@ public enum ExampleConfig {
 
         contexts:
           prod:
+            protected: true                      # dangerous actions need the service's name typed
             services:
               - name: chat-api
                 platform: Cloud Run
@@ -79,6 +81,31 @@ public enum ExampleConfig {
                 logs:
                   - command: [gcloud, logging, tail, "resource.type=cloud_run_revision AND resource.labels.service_name=chat-api", --format=json]
                     mapping: gcp
+                actions:                         # templates: {{service}} {{provider}} {{role}} {{context}} {{url}}
+                  failover:                      # x / s / p on the Providers screen; takes {{provider}} and {{role}}
+                    kind: http
+                    method: POST
+                    url: "{{url}}/admin/failover"
+                    headers: { Authorization: "Bearer ${secret:ADMIN_TOKEN}" }
+                    body: '{"provider":"{{provider}}","role":"{{role}}"}'
+                    confirm: yes                 # or type-name
+                    timeout: 10s
+                    expect: 200
+                  redeploy:                      # R on the service; Cloud Run: a new revision of the same image
+                    kind: command                # argv, never a shell
+                    argv: [gcloud, run, deploy, "{{service}}", --region=europe-west1, --image=europe-docker.pkg.dev/acme/ai/chat-api:stable, --quiet]
+                    confirm: type-name
+                    timeout: 10m
+                    expect: 0
+                    follow-up: { watch: readiness, timeout: 5m }
+                  ship-workflow:                 # a GitHub Actions workflow_dispatch webhook
+                    kind: http
+                    url: https://api.github.com/repos/acme/chat-api/actions/workflows/deploy.yml/dispatches
+                    headers:
+                      Authorization: "Bearer ${secret:GITHUB_TOKEN}"
+                      Accept: application/vnd.github+json
+                    body: '{"ref":"main","inputs":{"environment":"{{context}}"}}'
+                    expect: 204
               - name: litellm
                 platform: Kubernetes
                 url: https://llm-gateway.internal:4000
@@ -94,6 +121,14 @@ public enum ExampleConfig {
                 logs:
                   - command: [kubectl, logs, -f, deployment/litellm, --since=10m]
                     mapping: litellm
+                actions:
+                  redeploy:                      # Kubernetes
+                    argv: [kubectl, --context, "{{context}}", rollout, restart, "deployment/{{service}}"]
+                    confirm: type-name
+                    timeout: 1m
+                    follow-up: { watch: readiness, timeout: 5m }
+                  # ECS:  argv: [aws, ecs, update-service, --cluster, ai-prod, --service, "{{service}}", --force-new-deployment]
+                  # Azure Container Apps:  argv: [az, containerapp, update, --name, "{{service}}", --resource-group, ai-prod, --revision-suffix, redeploy]
           staging:
             services:
               - name: chat-api

@@ -4,7 +4,7 @@ import Foundation
 /// Every step that would change something outside lookout is an `Effect`, so tests read what would happen.
 extension Reducer {
     /// The failover and redeploy keys: a confirmation dialog, or a notice saying why not.
-    static func startAction(_ command: Command, _ state: inout AppState) -> [Effect] {
+    public static func startAction(_ command: Command, _ state: inout AppState) -> [Effect] {
         guard !state.readOnly else {
             state.notice = "read-only: actions are disabled"
             return []
