@@ -37,6 +37,28 @@ public struct ProviderBoard: Sendable, Equatable {
         if let model = keys.model { timelines[model]?.add(delta, at: time, cost: cost) }
     }
 
+    /// The LLM calls of each configured service (names come from the configuration, not from the calls).
+    private var serviceTimelines: [String: CallTimeline] = [:]
+
+    /// Counts a call made by `service` (one of the configuration's services).
+    public mutating func add(_ record: LogRecord, service: String, at time: Date) {
+        let cost = record.costUSD ?? prices.cost(provider: record.provider, model: record.model,
+                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+        serviceTimelines[service, default: CallTimeline()].add(record, at: time, cost: cost)
+    }
+
+    /// Counts the calls a scrape of `service` found.
+    public mutating func add(_ delta: MetricDelta, service: String, at time: Date) {
+        let cost = delta.costUSD ?? prices.cost(provider: delta.provider, model: delta.model,
+                                                inputTokens: delta.inputTokens, outputTokens: delta.outputTokens)
+        serviceTimelines[service, default: CallTimeline()].add(delta, at: time, cost: cost)
+    }
+
+    /// The LLM calls `service` made in the window, if any were seen.
+    public func summary(service: String, window: StatsWindow, now: Date) -> WindowSummary? {
+        serviceTimelines[service]?.summary(window, now: now)
+    }
+
     /// Latest gauges per provider from metrics (LiteLLM deployment state, rate-limit headroom).
     public private(set) var gauges: [String: ProviderGauges] = [:]
 

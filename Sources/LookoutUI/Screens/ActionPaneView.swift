@@ -83,8 +83,8 @@ public struct ActionsView {
             TableColumn("PHASE", width: 6),
             TableColumn("USER", width: 8, dropPriority: 2),
             TableColumn("SERVICE", width: 10, flex: 1),
-            TableColumn("ACTION", width: 14, flex: 1),
-            TableColumn("RESULT", width: 10),
+            TableColumn("ACTION", width: 28, flex: 1),
+            TableColumn("RESULT", width: 17),
             TableColumn("REQUEST", width: 20, flex: 4, dropPriority: 1),
         ]
         let rows = state.audit.reversed().map { record -> [TableCell] in

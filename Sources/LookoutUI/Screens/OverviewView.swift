@@ -17,6 +17,7 @@ public struct OverviewView {
         TableColumn("READY", width: 9),
         TableColumn("LATENCY", width: 7, alignRight: true),
         TableColumn("CHECKED", width: 7, alignRight: true, dropPriority: 1),
+        TableColumn("LLM ERR", width: 7, alignRight: true, dropPriority: 4),
         TableColumn("REASON", width: 14, flex: 4),
     ]
 
@@ -58,6 +59,15 @@ public struct OverviewView {
         canvas.write(more, x: x, y: area.y, style: .dim)
     }
 
+    /// The error rate of the LLM calls the service made in the window (its logs or its metrics).
+    func llmErrors(_ service: String) -> TableCell {
+        guard let summary = state.providers.summary(service: service, window: state.window, now: state.now), summary.requests > 0 else {
+            return TableCell("–", .dim)
+        }
+        let rate = summary.errorRate
+        return TableCell(String(format: "%.1f%%", rate * 100), rate >= AlertRules.errorRateWarning ? .bad : rate > 0 ? .warn : .dim)
+    }
+
     func row(_ service: ServiceState) -> [TableCell] {
         let latency = service.lastLiveness.flatMap { $0.transportError == nil ? $0.timings.totalMillis : nil }
         return [
@@ -68,6 +78,7 @@ public struct OverviewView {
             Format.readiness(service.readiness),
             latency.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim),
             TableCell(Format.age(service.lastCheckedAt, now: state.now), .dim),
+            llmErrors(service.name),
             service.reason.map { TableCell($0, .bad) } ?? TableCell(""),
         ]
     }

@@ -1,0 +1,152 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Failover and redeploy through the real binary in tmux, against the demo fleet's admin API; read-only; and a
+/// headless action killed mid-run.
+@Suite("End to end: actions", .serialized)
+struct ActionsEndToEndTests {
+    static func row(_ name: String, in screen: String) -> String {
+        screen.split(separator: "\n").first { $0.hasPrefix(" \(name) ") }.map(String.init) ?? ""
+    }
+
+    /// A percentage cell (`12.5` or `12.5%`) in `name`'s row, read under `column` of the header line.
+    static func percent(_ name: String, column: String, in screen: String) -> Double? {
+        let lines = screen.split(separator: "\n").map(String.init)
+        guard let header = lines.first(where: { $0.contains(column) && ($0.contains("PROVIDER") || $0.contains("SERVICE")) }),
+              let end = header.range(of: column)?.upperBound else { return nil }
+        let column = header.distance(from: header.startIndex, to: end)
+        let cells = Array(row(name, in: screen))
+        guard cells.count >= column, let token = String(cells[..<column]).split(separator: " ").last else { return nil }
+        return Double(token.replacingOccurrences(of: "%", with: ""))
+    }
+
+    @Test func failOverDuringTheIncidentThenRedeployAndReadTheAudit() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let audit = scratch.path("audit.jsonl")
+        // An 80 s cycle: anthropic fails from 36 s to 60 s, so a failover during it can be told from its end.
+        let script = try scratch.wrapper(running: "\(binary) demo --cycle 80s --audit-log \(audit) --log-file \(scratch.path("lookout.log"))")
+        let launched = Date()
+        let tmux = try TmuxSession(command: script, width: 160, height: 45)
+        defer { tmux.kill() }
+        try tmux.waitFor(text: "embed-worker", seconds: 40)
+        try tmux.send("w")
+        try tmux.send("w")   // 5m → 1h → 1m
+        try tmux.send("3")
+        try tmux.waitFor("anthropic as primary", seconds: 30) { Self.row("anthropic", in: $0).contains("primary") }
+
+        // Well into the incident (36 s to 60 s after start), move the traffic off anthropic.
+        while Date().timeIntervalSince(launched) < 50 { usleep(200_000) }
+        let during = tmux.screen()
+        #expect((Self.percent("anthropic", column: "ERR%", in: during) ?? 0) >= 15, "the incident shows: \(during)")
+        let table = try tmux.waitFor(text: "PROVIDER")
+        let rows = table.split(separator: "\n").drop { !$0.contains("PROVIDER") }.dropFirst().prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let index = try #require(rows.firstIndex { $0.hasPrefix(" anthropic ") }.map { rows.distance(from: rows.startIndex, to: $0) })
+        try tmux.send("g")
+        for _ in 0..<index { try tmux.send("j") }
+        try tmux.send("x")
+        let dialog = try tmux.waitFor(text: "failover anthropic → disabled on", seconds: 5)
+        #expect(dialog.contains("Authorization: Bearer ••••") && dialog.contains("Enter run"))
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "of 2 succeeded", seconds: 10)
+        try tmux.send("Escape")
+        let disabled = try tmux.waitFor("anthropic disabled", seconds: 10) { Self.row("anthropic", in: $0).contains("disabled") }
+        // No new calls reach anthropic: its 1m request rate drains away (calls leave the window, none come),
+        // and rag-search's error rate falls.
+        let anthropicRate = try #require(Self.percent("anthropic", column: "REQ/MIN", in: disabled))
+        try tmux.waitFor("anthropic's request rate draining", seconds: 40) { screen in
+            (Self.percent("anthropic", column: "REQ/MIN", in: screen) ?? .infinity) < anthropicRate * 0.85
+        }
+        try tmux.send("1")
+        let before = try tmux.waitFor("the overview again", seconds: 5) { Self.percent("rag-search", column: "LLM ERR", in: $0) != nil }
+        let atFailover = try #require(Self.percent("rag-search", column: "LLM ERR", in: before))
+        try tmux.waitFor("rag-search's LLM error rate falling after the failover", seconds: 30) { screen in
+            (Self.percent("rag-search", column: "LLM ERR", in: screen) ?? 100) < atFailover - 1
+        }
+
+        // Redeploy rag-search: the name must be typed; it goes not ready (rollout), then ready again.
+        try tmux.send("g")
+        try tmux.send("j")
+        try tmux.send("R")
+        try tmux.waitFor(text: "Type rag-search to confirm", seconds: 5)
+        try tmux.send("-l", "rag-search")
+        try tmux.send("Enter")
+        try tmux.waitFor("rag-search rolling out", seconds: 15) { Self.row("rag-search", in: $0).contains("rollout") }
+        try tmux.waitFor(text: "rag-search ready again", seconds: 30)
+        try tmux.send("Escape")
+        try tmux.send("6")
+        let actions = try tmux.waitFor(text: "audit log, newest first", seconds: 5)
+        #expect(actions.contains("failover anthropic→disabled"), "\(actions)")
+        try tmux.send("q")
+        try tmux.waitFor(text: "lookout exited 0", seconds: 10)
+
+        let records = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let phases = records.map { "\($0["action"] ?? "") \($0["service"] ?? "") \($0["phase"] ?? "") \($0["result"] ?? "-")" }
+        #expect(phases.sorted() == ["failover chat-api intent -", "failover chat-api result succeeded",
+                                    "failover rag-search intent -", "failover rag-search result succeeded",
+                                    "redeploy rag-search intent -", "redeploy rag-search result succeeded"], "\(phases)")
+        let text = try String(contentsOfFile: audit, encoding: .utf8)
+        #expect(text.contains("Bearer ••••"))
+        #expect(text.range(of: "Bearer [0-9a-f]{8,}", options: .regularExpression) == nil, "no token in the audit log")
+    }
+
+    @Test func readOnlyRefusesTheSameKeys() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let audit = scratch.path("audit.jsonl")
+        let tmux = try TmuxSession(command: "\(binary) demo --readonly --audit-log \(audit) --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 35)
+        defer { tmux.kill() }
+        let overview = try tmux.waitFor(text: "embed-worker", seconds: 40)
+        #expect(overview.contains("read-only") && !overview.contains("R redeploy"))
+        try tmux.send("R")
+        try tmux.send("3")
+        let providers = try tmux.waitFor("providers", seconds: 20) { Self.row("anthropic", in: $0).contains("primary") }
+        #expect(!providers.contains("x disable"))
+        try tmux.send("x")
+        try tmux.send("Enter")
+        usleep(500_000)
+        #expect(!tmux.screen().contains("Action"), "no dialog opens in read-only mode")
+        #expect(!FileManager.default.fileExists(atPath: audit), "nothing was attempted")
+        try tmux.send("q")
+    }
+
+    @Test func killingLookoutMidCommandLeavesTheIntentOnDisk() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let audit = scratch.path("audit.jsonl")
+        let marker = "31.\(Int.random(in: 100...999))"   // a sleep we can find and clean up
+        try """
+        contexts:
+          prod:
+            services:
+              - name: chat-api
+                url: http://127.0.0.1:9
+                actions:
+                  redeploy:
+                    argv: [sleep, "\(marker)"]
+                    timeout: 2m
+        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        defer { _ = try? Spawn.run(["pkill", "-f", "sleep \(marker)"], captureOutput: false) }
+        let pid = try Spawn.start([binary, "action", "redeploy", "--config", scratch.path("lookout.yaml"), "--service", "chat-api",
+                                   "--yes", "--audit-log", audit], stdout: scratch.path("out"), stderr: scratch.path("err"))
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? String(contentsOfFile: audit, encoding: .utf8))?.contains("\"intent\"") != true { usleep(20_000) }
+        usleep(300_000)   // the command is running
+        kill(pid, SIGKILL)
+        #expect(Spawn.wait(pid) == 128 + SIGKILL)
+        let lines = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1, "the intent only: lookout died before any result")
+        let intent = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(intent["phase"] as? String == "intent" && intent["action"] as? String == "redeploy")
+        #expect(intent["request"] as? String == "sleep \(marker)" && intent["origin"] as? String == "headless")
+        let listed = try Spawn.capture([binary, "audit", "--audit-log", audit])
+        #expect(listed.status == 0 && listed.stdout.contains("intent") && listed.stdout.contains("started"))
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import LookoutCore
+import LookoutUI
+import Testing
+
+@Suite("Actions as text")
+struct ActionScreenTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func state() throws -> AppState {
+        var state = ProvidersScreenTests().state()
+        for index in state.services.indices {
+            state.services[index].config.actions = [
+                ActionConfig(name: "failover", kind: .http(method: "POST", url: "{{url}}/admin/failover",
+                                                           headers: [HTTPHeader(name: "Authorization", value: "Bearer ${secret:ADMIN}")],
+                                                           body: #"{"provider":"{{provider}}","role":"{{role}}"}"#), expect: 200),
+                ActionConfig(name: "redeploy", kind: .command(argv: ["kubectl", "rollout", "restart", "deployment/{{service}}"]),
+                             confirm: .typeName, followUp: .init(timeout: .seconds(300))),
+            ]
+        }
+        return state
+    }
+
+    @Test func theConfirmationDialogShowsTheMaskedRequest() throws {
+        var s = try state()
+        _ = Reducer.reduce(&s, .key(.char("3")))
+        for _ in 0..<2 { _ = Reducer.reduce(&s, .key(.char("j"))) }
+        _ = Reducer.reduce(&s, .key(.char("x")))
+        Snapshot.assert(DashboardView.render(s, width: 80, height: 24), named: "action-confirm-80x24")
+    }
+
+    @Test func aRedeployRunningThenTheActionsScreen() throws {
+        var s = try state()
+        _ = Reducer.reduce(&s, .key(.char("R")))
+        for c in "chat-api" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        let effects = Reducer.reduce(&s, .key(.enter))
+        guard case let .runAction(plan) = effects.first else { Issue.record("no run: \(effects)"); return }
+        _ = Reducer.reduce(&s, .actionOutput(id: plan.id, line: "deployment.apps/chat-api restarted"))
+        Snapshot.assert(DashboardView.render(s, width: 80, height: 24), named: "action-running-80x24")
+        let intent = AuditRecord(phase: .intent, time: Self.now, id: "a1", user: "oncall", sshClient: "10.0.0.7", plan: plan, origin: "dashboard")
+        let outcome = ActionOutcome(status: .succeeded, detail: "exit 0", durationMs: 1830)
+        let result = AuditRecord(phase: .result, time: Self.now.addingTimeInterval(1.83), id: "a1", user: "oncall", sshClient: "10.0.0.7",
+                                 plan: plan, origin: "dashboard", outcome: outcome)
+        _ = Reducer.reduce(&s, .audited([intent, result]))
+        _ = Reducer.reduce(&s, .actionFinished(id: plan.id, outcome: outcome))
+        _ = Reducer.reduce(&s, .key(.escape))
+        _ = Reducer.reduce(&s, .key(.char("6")))
+        Snapshot.assert(DashboardView.render(s, width: 120, height: 24), named: "actions-120x24")
+    }
+}
