@@ -21,6 +21,16 @@ struct ActionScreenTests {
         return state
     }
 
+    @Test func theServiceScreenListsRoutesAndActions() throws {
+        var s = try state()
+        s.services[0].config.routing = SideEndpoint(path: "/admin/routing")
+        _ = Reducer.reduce(&s, .key(.enter))
+        let text = DashboardView.render(s, width: 100, height: 30).lines.joined(separator: "\n")
+        #expect(text.contains("Providers  anthropic primary  openai standby"))
+        #expect(text.contains("Actions    x/s/p on Providers: failover   R redeploy"))
+        Snapshot.assert(DashboardView.render(s, width: 100, height: 30), named: "detail-actions-100x30")
+    }
+
     @Test func theConfirmationDialogShowsTheMaskedRequest() throws {
         var s = try state()
         _ = Reducer.reduce(&s, .key(.char("3")))

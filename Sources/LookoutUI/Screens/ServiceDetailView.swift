@@ -57,6 +57,16 @@ public struct ServiceDetailView {
         if service.config.routing != nil || service.config.metrics != nil {
             y = providersLine(x: x, y: y, area: area, canvas: &canvas)
         }
+        if !service.config.actions.isEmpty {
+            var cx = x + canvas.write("Actions    ", x: x, y: y, style: .dim)
+            for action in service.config.actions {
+                let how = action.name == "redeploy" ? "R " : action.name == "failover" ? "x/s/p on Providers: " : ""
+                cx += canvas.write(how, x: cx, y: y, style: .key, maxWidth: max(0, area.maxX - cx))
+                cx += canvas.write(action.name + (action.dangerous ? "" : " (safe)") + "   ", x: cx, y: y, style: .normal,
+                                   maxWidth: max(0, area.maxX - cx))
+            }
+            y += 1
+        }
         y += 1
 
         let checks = service.readiness?.checks ?? []
