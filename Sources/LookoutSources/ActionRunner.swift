@@ -148,6 +148,8 @@ public final class ActionRunner: Sendable {
         }
         var status: Int32 = 0
         while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+        // A cancel whose signal ended the child before the loop looked again is still a cancel.
+        if stopReason == nil && isCancelled(plan.id) { stopReason = .cancelled }
         let exited = status & 0x7f == 0
         let code = Int((status >> 8) & 0xff)
         if let stopReason {

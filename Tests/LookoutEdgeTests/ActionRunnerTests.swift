@@ -58,9 +58,9 @@ struct ActionRunnerTests {
         let audit = AuditLog(path: directory + "/audit.jsonl")
         let sink = EventSink()
         let runner = ActionRunner(audit: audit, secrets: [:], origin: "dashboard") { sink.add($0) }
-        let started = Date()
         runner.start(try plan(["/bin/sh", "-c", "echo started; sleep 30"]))
-        await sink.wait(seconds: 10) { _ in sink.output.contains("started") }
+        await sink.wait(seconds: 20) { _ in sink.output.contains("started") }
+        let started = Date()
         runner.cancel(id: 7)
         await sink.wait(seconds: 10) { _ in sink.outcome != nil }
         #expect(sink.outcome?.status == .cancelled)
@@ -87,9 +87,15 @@ struct ActionRunnerTests {
         let plan = try ActionPlan(try #require(service.action(named: "failover")), service: service, context: "demo",
                                   provider: "anthropic", role: .disabled)
         let audit = AuditLog(path: fleet.logDirectory + "/audit.jsonl")
-        let runner = ActionRunner(audit: audit, secrets: config.secrets, origin: "headless") { _ in }
-        let outcome = runner.run(plan)
-        #expect(outcome.status == .succeeded && outcome.detail == "HTTP 200")
+        // The fleet serves from this process's concurrency pool: run off it (start, then wait without blocking).
+        func run(_ plan: ActionPlan) async -> ActionOutcome? {
+            let sink = EventSink()
+            ActionRunner(audit: audit, secrets: config.secrets, origin: "headless") { sink.add($0) }.start(plan)
+            await sink.wait(seconds: 20) { _ in sink.outcome != nil }
+            return sink.outcome
+        }
+        let outcome = try #require(await run(plan))
+        #expect(outcome.status == .succeeded && outcome.detail == "HTTP 200", "\(outcome)")
         #expect(fleet.control.routes(of: "rag-search").first { $0.provider == "anthropic" }?.role == .disabled)
         // Only openai (standby) is left: it takes the traffic.
         #expect(fleet.control.provider(for: "rag-search", roll: 0.3) == "openai")
@@ -100,7 +106,7 @@ struct ActionRunnerTests {
         var anonymous = plan
         anonymous.kind = .http(method: "POST", url: "\(service.baseURL)/admin/failover", headers: [],
                                body: #"{"provider":"anthropic","role":"primary"}"#)
-        let refused = runner.run(anonymous)
-        #expect(refused.status == .failed && refused.detail == "HTTP 401")
+        let refused = try #require(await run(anonymous))
+        #expect(refused.status == .failed && refused.detail == "HTTP 401", "\(refused)")
     }
 }
