@@ -16,31 +16,16 @@ public enum CurlRequest {
 
     public static func perform(method: String, url: String, headers: [HTTPHeader], body: String?, timeout: Duration,
                                shouldStop: @escaping () -> Bool) -> Response {
-        CurlGlobal.ensureInitialized()
-        guard let easy = curl_easy_init() else {
+        var lines = headers.map { "\($0.name): \($0.value)" }
+        if body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) { lines.append("Content-Type: application/json") }
+        guard let transfer = BlockingEasy(url: url, headerLines: lines) else {
             return Response(httpStatus: nil, body: [], error: TransportError(code: -1, message: "curl_easy_init failed"), stopped: false)
         }
-        defer { curl_easy_cleanup(easy) }
+        let easy = transfer.handle
         let context = RequestContext(shouldStop: shouldStop)
         let opaque = Unmanaged.passUnretained(context).toOpaque()
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        for header in headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
-        if body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
-            headerList = curl_slist_append(headerList, "Content-Type: application/json")
-        }
-        defer { curl_slist_free_all(headerList) }
-        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(lo_error_size()))
-        errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
-        defer { errorBuffer.deallocate() }
-
-        _ = lo_easy_setopt_string(easy, CURLOPT_URL, url)
-        _ = lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds)))
         _ = lo_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method)
-        _ = lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)")
-        _ = lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         if let body { _ = lo_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, body) }
         else if method == "POST" || method == "PUT" || method == "PATCH" { _ = lo_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "") }
         _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, requestWrite)
@@ -49,16 +34,11 @@ public enum CurlRequest {
         _ = lo_easy_setopt_xferinfo(easy, requestProgress)
         _ = lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque)
 
-        let code = curl_easy_perform(easy)
-        var status = 0
-        _ = lo_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let (code, status) = transfer.perform()
         let stopped = code == CURLE_ABORTED_BY_CALLBACK
         var error: TransportError?
-        if code != CURLE_OK && !stopped && !(code == CURLE_WRITE_ERROR && context.body.count >= bodyLimit) {
-            let detail = String(cString: errorBuffer)
-            error = TransportError(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
-        }
-        return Response(httpStatus: status > 0 ? status : nil, body: context.body, error: error, stopped: stopped)
+        if code != CURLE_OK && !stopped && !(code == CURLE_WRITE_ERROR && context.body.count >= bodyLimit) { error = transfer.error(code) }
+        return Response(httpStatus: status, body: context.body, error: error, stopped: stopped)
     }
 }
 

@@ -17,45 +17,25 @@ public enum CurlStream {
     public static func run(url: String, headers: [HTTPHeader], connectTimeout: Duration = .seconds(10),
                            onBytes: @escaping (UnsafeBufferPointer<UInt8>, String?) -> Void,
                            shouldStop: @escaping () -> Bool) -> Outcome {
-        CurlGlobal.ensureInitialized()
-        guard let easy = curl_easy_init() else {
+        let lines = headers.map { "\($0.name): \($0.value)" } + ["Accept: application/x-ndjson, text/event-stream"]
+        guard let transfer = BlockingEasy(url: url, headerLines: lines) else {
             return Outcome(httpStatus: nil, error: TransportError(code: -1, message: "curl_easy_init failed"), stopped: false)
         }
-        defer { curl_easy_cleanup(easy) }
+        let easy = transfer.handle
         let context = StreamContext(easy: easy, onBytes: onBytes, shouldStop: shouldStop)
         let opaque = Unmanaged.passUnretained(context).toOpaque()
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        for header in headers { headerList = curl_slist_append(headerList, "\(header.name): \(header.value)") }
-        headerList = curl_slist_append(headerList, "Accept: application/x-ndjson, text/event-stream")
-        defer { curl_slist_free_all(headerList) }
-        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(lo_error_size()))
-        errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
-        defer { errorBuffer.deallocate() }
-
-        _ = lo_easy_setopt_string(easy, CURLOPT_URL, url)
-        _ = lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.milliseconds)))
         _ = lo_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)")
-        _ = lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, streamWrite)
         _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque)
         _ = lo_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
         _ = lo_easy_setopt_xferinfo(easy, streamProgress)
         _ = lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque)
 
-        let code = curl_easy_perform(easy)
-        var status = 0
-        _ = lo_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let (code, status) = withExtendedLifetime(context) { transfer.perform() }
         let stopped = code == CURLE_ABORTED_BY_CALLBACK
-        var error: TransportError?
-        if code != CURLE_OK && !stopped {
-            let detail = String(cString: errorBuffer)
-            error = TransportError(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
-        }
-        return Outcome(httpStatus: status > 0 ? status : nil, error: error, stopped: stopped)
+        let error = code != CURLE_OK && !stopped ? transfer.error(code) : nil
+        return Outcome(httpStatus: status, error: error, stopped: stopped)
     }
 }
 

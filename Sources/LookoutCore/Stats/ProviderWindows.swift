@@ -108,22 +108,19 @@ public struct CallTimeline: Sendable, Equatable {
 
     /// Counts `call` at `time` (the record's time, or when it arrived); `cost` from the line or the price table.
     public mutating func add(_ call: LogRecord, at time: Date, cost: Double?) {
-        let t = time.timeIntervalSince1970
-        let fineIndex = Self.index(&fine, width: 10, at: t)
-        fine[fineIndex].add(call, cost: cost)
-        let coarseIndex = Self.index(&coarse, width: 60, at: t)
-        coarse[coarseIndex].add(call, cost: cost)
-        Self.trim(&fine, before: t - 300)
-        Self.trim(&coarse, before: t - 3600)
+        update(at: time) { $0.add(call, cost: cost) }
     }
 
     /// Counts the calls a scrape found at `time`.
     public mutating func add(_ delta: MetricDelta, at time: Date, cost: Double?) {
+        update(at: time) { $0.add(delta, cost: cost) }
+    }
+
+    /// Applies `change` to the 10-second and the 1-minute bucket of `time`, then drops what left the windows.
+    private mutating func update(at time: Date, _ change: (inout Bucket) -> Void) {
         let t = time.timeIntervalSince1970
-        let fineIndex = Self.index(&fine, width: 10, at: t)
-        fine[fineIndex].add(delta, cost: cost)
-        let coarseIndex = Self.index(&coarse, width: 60, at: t)
-        coarse[coarseIndex].add(delta, cost: cost)
+        change(&fine[Self.index(&fine, width: 10, at: t)])
+        change(&coarse[Self.index(&coarse, width: 60, at: t)])
         Self.trim(&fine, before: t - 300)
         Self.trim(&coarse, before: t - 3600)
     }
