@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lookout needs, only those that are missing.
-# Usage: scripts/ensure-deps.sh [--tests]   (--tests also installs tmux for the end-to-end tests)
+# Usage: scripts/ensure-deps.sh [--tests]   (--tests also installs tmux for the end-to-end tests, openssl for the
+# TLS tests and Debian's prometheus, against which the exposition parser is checked)
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libncurses-dev pkg-config)
-[ "${1:-}" = "--tests" ] && packages+=(tmux openssl)
+[ "${1:-}" = "--tests" ] && packages+=(tmux openssl prometheus)
 
 missing=()
 for p in "${packages[@]}"; do
