@@ -73,7 +73,12 @@ struct ActionsEndToEndTests {
         try tmux.waitFor(text: "Type rag-search to confirm", seconds: 5)
         try tmux.send("-l", "rag-search")
         try tmux.send("Enter")
-        try tmux.waitFor("rag-search rolling out", seconds: 15) { Self.row("rag-search", in: $0).contains("rollout") }
+        // Not ready (its row, or the pane's watch — the row's reason may name another failing check first),
+        // then ready again: the pane's verdict only comes after lookout saw it not ready.
+        try tmux.waitFor("rag-search not ready", seconds: 15) { screen in
+            Self.row("rag-search", in: screen).contains("NOT READY") || screen.contains("rag-search readiness: not ready")
+                || screen.contains("rag-search ready again")
+        }
         try tmux.waitFor(text: "rag-search ready again", seconds: 30)
         try tmux.send("Escape")
         try tmux.send("6")
