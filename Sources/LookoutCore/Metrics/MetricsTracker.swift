@@ -111,7 +111,7 @@ public struct MetricsTracker: Sendable, Equatable {
     public let configuredMapping: MetricMapping?
     /// Counts the first scrape whole (totals since the counters started) instead of taking it as the baseline.
     public let firstScrapeCountsWhole: Bool
-    private var previous: [String: Double] = [:]
+    private var previous: [SeriesKey: Double] = [:]
     private var scrapes = 0
 
     public init(mapping: MetricMapping? = nil, firstScrapeCountsWhole: Bool = false) {
@@ -129,7 +129,7 @@ public struct MetricsTracker: Sendable, Equatable {
         let first = scrapes == 0 && !firstScrapeCountsWhole
         scrape.baseline = first
         scrapes += 1
-        var current: [String: Double] = [:]
+        var current: [SeriesKey: Double] = [:]
         let byName = Dictionary(families.map { (Self.base($0.name), $0) }, uniquingKeysWith: { a, _ in a })
         let modelProvider = Self.modelProviders(families, mapping)
         var deltas: [String: MetricDelta] = [:]
@@ -145,7 +145,7 @@ public struct MetricsTracker: Sendable, Equatable {
         }
         /// The increase of a counter-like sample since the previous scrape; a series new since then counts whole.
         func increase(_ sample: MetricSample) -> Double {
-            let key = Self.key(sample)
+            let key = SeriesKey(sample)
             let value = sample.value.isFinite ? max(0, sample.value) : 0
             current[key] = value
             if let before = previous[key] { return MetricMath.increase(from: before, to: value) }
@@ -178,12 +178,12 @@ public struct MetricsTracker: Sendable, Equatable {
             if n > 0 { update(sample) { $0.requests += n; $0.errorsByClass[errorClass(sample) ?? .other, default: 0] += n } }
         }
         if let latency = mapping.latencyHistograms.lazy.compactMap({ byName[$0] }).first {
-            var buckets: [String: [(le: Double, increase: Double, sample: MetricSample)]] = [:]
+            var buckets: [SeriesKey: [(le: Double, increase: Double, sample: MetricSample)]] = [:]
             for sample in latency.samples {
                 if sample.name.hasSuffix("_bucket"), let le = sample.labels["le"].flatMap({ PrometheusText.number(Substring($0)) }) {
                     var series = sample
                     series.labels["le"] = nil
-                    buckets[Self.key(series), default: []].append((le, increase(sample), series))
+                    buckets[SeriesKey(series), default: []].append((le, increase(sample), series))
                 } else if sample.name.hasSuffix("_count"), !countsFromCounters {
                     let n = Int(increase(sample).rounded())
                     if n > 0 {
@@ -259,8 +259,14 @@ public struct MetricsTracker: Sendable, Equatable {
     /// A family name without the counter suffix, as mappings name them.
     static func base(_ name: String) -> String { name.hasSuffix("_total") ? String(name.dropLast(6)) : name }
 
-    /// A series' identity: its name and its labels in order.
-    static func key(_ sample: MetricSample) -> String {
-        sample.name + "{" + sample.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
+    /// A series' identity: its name and its labels (hashed whatever their order, without building a string).
+    struct SeriesKey: Hashable, Sendable {
+        let name: String
+        let labels: [String: String]
+
+        init(_ sample: MetricSample) {
+            name = sample.name
+            labels = sample.labels
+        }
     }
 }
