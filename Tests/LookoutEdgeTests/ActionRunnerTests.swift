@@ -24,7 +24,7 @@ final class EventSink: Sendable {
 struct ActionRunnerTests {
     let directory = NSTemporaryDirectory() + "lookout-actions-\(UUID().uuidString.prefix(8))"
 
-    func plan(_ argv: [String], timeout: Duration = .seconds(10)) throws -> ActionPlan {
+    func plan(_ argv: [String], timeout: Duration = .seconds(60)) throws -> ActionPlan {
         var service = ServiceConfig(name: "chat-api", baseURL: "http://127.0.0.1:9")
         service.actions = [ActionConfig(name: "redeploy", kind: .command(argv: argv), timeout: timeout)]
         var plan = try ActionPlan(service.actions[0], service: service, context: "test")
@@ -58,7 +58,7 @@ struct ActionRunnerTests {
         let audit = AuditLog(path: directory + "/audit.jsonl")
         let sink = EventSink()
         let runner = ActionRunner(audit: audit, secrets: [:], origin: "dashboard") { sink.add($0) }
-        runner.start(try plan(["/bin/sh", "-c", "echo started; sleep 30"]))
+        runner.start(try plan(["/bin/sh", "-c", "echo started; sleep 30"], timeout: .seconds(120)))
         await sink.wait(seconds: 20) { _ in sink.output.contains("started") }
         let started = Date()
         runner.cancel(id: 7)
