@@ -62,23 +62,19 @@ public enum DemoConfigWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
     /// One action under `actions:`, indented for a service.
     static func actionLines(_ action: ActionConfig) -> [String] {
         var lines = ["          \(action.name):"]
         switch action.kind {
         case let .http(method, url, headers, body):
-            lines += ["            kind: http", "            method: \(method)", "            url: \(quoted(url))"]
+            lines += ["            kind: http", "            method: \(method)", "            url: \(DemoRoutes.quoted(url))"]
             if !headers.isEmpty {
                 lines.append("            headers:")
-                lines += headers.map { "              \($0.name): \(quoted($0.value))" }
+                lines += headers.map { "              \($0.name): \(DemoRoutes.quoted($0.value))" }
             }
-            if let body { lines.append("            body: \(quoted(body))") }
+            if let body { lines.append("            body: \(DemoRoutes.quoted(body))") }
         case let .command(argv):
-            lines += ["            kind: command", "            argv: [\(argv.map(quoted).joined(separator: ", "))]"]
+            lines += ["            kind: command", "            argv: [\(argv.map(DemoRoutes.quoted).joined(separator: ", "))]"]
         }
         lines.append("            dangerous: \(action.dangerous)")
         lines.append("            confirm: \(action.confirm.rawValue)")

@@ -22,7 +22,9 @@ public final class DemoFleet: Sendable {
     private let task: Task<Void, any Error>
 
     /// The file holding the admin token (mode 0600), which the demo configuration reads as a secret.
-    public var adminTokenFile: String { "\(logDirectory)/admin-token" }
+    public var adminTokenFile: String { Self.adminTokenFile(in: logDirectory) }
+
+    static func adminTokenFile(in directory: String) -> String { "\(directory)/admin-token" }
 
     private init(scenario: DemoScenario, endpoints: [Endpoint], logDirectory: String, control: DemoControl,
                  task: Task<Void, any Error>) {
@@ -41,9 +43,10 @@ public final class DemoFleet: Sendable {
         let started = ContinuousClock.now
         let control = DemoControl(routes: DemoControl.initialRoutes)
         let metrics = DemoMetrics()
-        guard FileManager.default.createFile(atPath: "\(directory)/admin-token", contents: Data(control.adminToken.utf8),
+        let tokenFile = adminTokenFile(in: directory)
+        guard FileManager.default.createFile(atPath: tokenFile, contents: Data(control.adminToken.utf8),
                                              attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: "\(directory)/admin-token"])
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: tokenFile])
         }
         let writer = DemoLogWriter(directory: directory, scenario: scenario, started: started, control: control, metrics: metrics)
         let ports = Mutex<[String: Int]>([:])

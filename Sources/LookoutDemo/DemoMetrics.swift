@@ -67,14 +67,7 @@ public final class DemoMetrics: Sendable {
         out += "# HELP litellm_llm_api_latency_metric Total latency (seconds) for a models LLM API call\n"
         out += "# TYPE litellm_llm_api_latency_metric histogram\n"
         for (model, merged) in byModel(snapshot) {
-            var cumulative = 0
-            for (index, bound) in Self.litellmBounds.enumerated() {
-                cumulative += merged.buckets[index]
-                out += "litellm_llm_api_latency_metric_bucket{model=\"\(model)\",le=\"\(bound)\"} \(cumulative).0\n"
-            }
-            out += "litellm_llm_api_latency_metric_bucket{model=\"\(model)\",le=\"+Inf\"} \(merged.calls).0\n"
-            out += "litellm_llm_api_latency_metric_count{model=\"\(model)\"} \(merged.calls).0\n"
-            out += "litellm_llm_api_latency_metric_sum{model=\"\(model)\"} \(merged.latencySum)\n"
+            out += Self.latency("litellm_llm_api_latency_metric", labels: "model=\"\(model)\"", merged, bounds: Self.litellmBounds, countSuffix: ".0")
         }
         for (name, help, value) in [("litellm_input_tokens_metric", "Total number of input tokens from LLM requests", { (s: Series) in Double(s.inputTokens) }),
                                     ("litellm_output_tokens_metric", "Total number of output tokens from LLM requests", { s in Double(s.outputTokens) }),
@@ -105,14 +98,7 @@ public final class DemoMetrics: Sendable {
         for (key, value) in snapshot {
             let errorType = key.status == 200 ? "" : key.status == 504 ? ",error_type=\"timeout\"" : ",error_type=\"\(key.status)\""
             let labels = "gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"\(key.provider)\",gen_ai_request_model=\"\(key.model)\"\(errorType)"
-            var cumulative = 0
-            for (index, bound) in Self.otelBounds.enumerated() {
-                cumulative += value.buckets[index]
-                out += "gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(cumulative)\n"
-            }
-            out += "gen_ai_client_operation_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(value.calls)\n"
-            out += "gen_ai_client_operation_duration_seconds_sum{\(labels)} \(value.latencySum)\n"
-            out += "gen_ai_client_operation_duration_seconds_count{\(labels)} \(value.calls)\n"
+            out += Self.latency("gen_ai_client_operation_duration_seconds", labels: labels, value, bounds: Self.otelBounds, countSuffix: "")
         }
         out += "# HELP gen_ai_client_token_usage Number of input and output tokens used.\n"
         out += "# TYPE gen_ai_client_token_usage histogram\n"
@@ -125,6 +111,19 @@ public final class DemoMetrics: Sendable {
             }
         }
         return out
+    }
+
+    /// One latency histogram's samples: cumulative buckets, `+Inf`, count and sum (LiteLLM writes counts as floats).
+    static func latency(_ name: String, labels: String, _ series: Series, bounds: [Double], countSuffix: String) -> String {
+        var out = ""
+        var cumulative = 0
+        for (index, bound) in bounds.enumerated() {
+            cumulative += series.buckets[index]
+            out += "\(name)_bucket{\(labels),le=\"\(bound)\"} \(cumulative)\(countSuffix)\n"
+        }
+        out += "\(name)_bucket{\(labels),le=\"+Inf\"} \(series.calls)\(countSuffix)\n"
+        out += "\(name)_count{\(labels)} \(series.calls)\(countSuffix)\n"
+        return out + "\(name)_sum{\(labels)} \(series.latencySum)\n"
     }
 
     /// LiteLLM's latency, token and spend metrics are labelled by model only: the series merged per model.

@@ -66,7 +66,8 @@ enum DemoRoutes {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// A JSON string literal (the demo's texts have no characters needing more than these escapes).
+    /// A double-quoted string: a JSON string literal, and a YAML double-quoted scalar (the demo's texts need no
+    /// escapes beyond backslash and quote).
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }

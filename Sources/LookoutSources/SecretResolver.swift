@@ -8,13 +8,8 @@ public enum SecretResolver {
     /// The value of each secret the services refer to.
     public static func resolve(_ sources: [String: SecretSource], for services: [ServiceConfig],
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(MissingSecret) -> [String: String] {
-        let names = Set(services.flatMap { $0.allHeaders.flatMap { SecretReference.names(in: $0.value) } })
-        var values: [String: String] = [:]
-        for name in names.sorted() {
-            guard let source = sources[name] else { throw MissingSecret(name: name) }
-            values[name] = try value(of: name, from: source, environment: environment)
-        }
-        return values
+        try resolve(names: services.flatMap { $0.allHeaders.flatMap { SecretReference.names(in: $0.value) } },
+                    sources: sources, environment: environment)
     }
 
     /// The values of the named secrets (an action's, resolved only when it runs).

@@ -44,8 +44,7 @@ struct ActionCommand: ParsableCommand {
     @Flag(name: .long, help: "Refuse any dangerous action.")
     var readonly = false
 
-    @Option(name: .long, help: "Audit log (default: $LOOKOUT_AUDIT_LOG, else $XDG_STATE_HOME/lookout/audit.jsonl).")
-    var auditLog: String?
+    @OptionGroup var audit: AuditLogOption
 
     func run() throws {
         let loaded: LookoutConfig, chosen: ContextConfig
@@ -96,8 +95,7 @@ struct ActionCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let audit = AuditLog(path: auditLog ?? AuditLog.defaultPath())
-        let runner = ActionRunner(audit: audit, secrets: loaded.secrets, origin: "headless") { event in
+        let runner = ActionRunner(audit: audit.log, secrets: loaded.secrets, origin: "headless") { event in
             if case let .actionOutput(_, line) = event { print("  | " + SafeText.escape(line)); fflush(nil) }
         }
         let outcome = runner.run(plan)
@@ -117,8 +115,7 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: "Only records of the last D (e.g. 24h, 30m).")
     var since: String?
 
-    @Option(name: .long, help: "Audit log (default: $LOOKOUT_AUDIT_LOG, else $XDG_STATE_HOME/lookout/audit.jsonl).")
-    var auditLog: String?
+    @OptionGroup var audit: AuditLogOption
 
     @Flag(name: .long, help: "Print the JSON lines as stored.")
     var json = false
@@ -129,7 +126,7 @@ struct AuditCommand: ParsableCommand {
             guard let duration = DurationText.parse(since) else { throw ValidationError("--since: expected a duration such as 24h") }
             cutoff = Date().addingTimeInterval(-Double(duration.milliseconds) / 1000)
         }
-        let log = AuditLog(path: auditLog ?? AuditLog.defaultPath())
+        let log = audit.log
         let (records, bad) = try log.read(since: cutoff)
         for record in records {
             if json { print(record.jsonLine); continue }

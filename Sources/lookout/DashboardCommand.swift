@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LookoutCore
+import LookoutSources
 
 /// `lookout [--config PATH] [--context NAME] [--theme NAME] [--readonly]`: the dashboard.
 struct Dashboard: ParsableCommand {
@@ -34,8 +35,16 @@ struct DisplayOptions: ParsableArguments {
     @Option(name: .long, help: "Diagnostics log (default: $XDG_STATE_HOME/lookout/lookout.log).")
     var logFile: String?
 
+    @OptionGroup var audit: AuditLogOption
+}
+
+/// `--audit-log PATH`, shared by every command that runs or reads actions.
+struct AuditLogOption: ParsableArguments {
     @Option(name: .long, help: "Audit log of actions (default: $LOOKOUT_AUDIT_LOG, else $XDG_STATE_HOME/lookout/audit.jsonl).")
     var auditLog: String?
+
+    /// The audit log the option names, else the default one.
+    var log: AuditLog { AuditLog(path: auditLog ?? AuditLog.defaultPath()) }
 }
 
 /// Reads and parses a configuration file, turning I/O errors into messages that name the file.

@@ -27,7 +27,7 @@ struct DashboardSession {
         let forwarder = ProbeForwarder(services: services, mappings: config.metricMappings, inbox: inbox)
         let poller = CurlPoller(services: services) { forwarder.deliver($0) }
         let collectors = LogCollectors(services: services, mapping: mapping) { inbox.post(.logs($0)) }
-        let audit = AuditLog(path: display.auditLog ?? AuditLog.defaultPath())
+        let audit = display.audit.log
         let runner = ActionRunner(audit: audit, secrets: config.secrets, origin: "dashboard") { inbox.post($0) }
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 

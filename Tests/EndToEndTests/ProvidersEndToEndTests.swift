@@ -4,17 +4,8 @@ import Testing
 /// The demo's scripted provider incident, seen through the real binary in tmux.
 @Suite("End to end: providers in tmux", .serialized)
 struct ProvidersEndToEndTests {
-    /// The ERR% cell of `provider`'s row in the Providers table, read under the header's column.
-    static func errorPercent(_ provider: String, in screen: String) -> Double? {
-        let lines = screen.split(separator: "\n").map(String.init)
-        guard let header = lines.first(where: { $0.contains("PROVIDER") && $0.contains("ERR%") }),
-              let row = lines.first(where: { $0.hasPrefix(" \(provider) ") }),
-              let end = header.range(of: "ERR%")?.upperBound else { return nil }
-        let column = header.distance(from: header.startIndex, to: end)
-        let cells = Array(row)
-        guard cells.count >= column else { return nil }
-        return Double(String(cells[(column - 6)..<column]).trimmingCharacters(in: .whitespaces))
-    }
+    /// The ERR% cell of `provider`'s row in the Providers table.
+    static func errorPercent(_ provider: String, in screen: String) -> Double? { ScreenTable.number(provider, column: "ERR%", in: screen) }
 
     @Test func theAnthropicIncidentShowsAsARisingErrorRateOnAnthropicOnly() throws {
         let binary = try LookoutBinary.require()

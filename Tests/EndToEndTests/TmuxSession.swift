@@ -196,3 +196,22 @@ func processIsGone(_ pid: pid_t) -> Bool {
     let state = stat[stat.index(close, offsetBy: 2)]
     return state == "Z" || state == "X"
 }
+
+/// Reading the dashboard's tables off a captured screen.
+enum ScreenTable {
+    /// The line of the row that starts with `name`.
+    static func row(_ name: String, in screen: String) -> String {
+        screen.split(separator: "\n").first { $0.hasPrefix(" \(name) ") }.map(String.init) ?? ""
+    }
+
+    /// The number (`12.5`, `12.5%`) in `name`'s row under `column`: the cell ending where the right-aligned header ends.
+    static func number(_ name: String, column: String, in screen: String) -> Double? {
+        let lines = screen.split(separator: "\n").map(String.init)
+        guard let header = lines.first(where: { $0.contains(column) && ($0.contains("PROVIDER") || $0.contains("SERVICE")) }),
+              let end = header.range(of: column)?.upperBound else { return nil }
+        let width = header.distance(from: header.startIndex, to: end)
+        let cells = Array(row(name, in: screen))
+        guard cells.count >= width, let token = String(cells[..<width]).split(separator: " ").last else { return nil }
+        return Double(token.replacingOccurrences(of: "%", with: ""))
+    }
+}

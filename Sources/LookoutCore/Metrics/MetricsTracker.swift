@@ -168,12 +168,13 @@ public struct MetricsTracker: Sendable, Equatable {
                                        message: values.joined(separator: " "))
         }
 
-        let countsFromCounters = !counters(mapping.successCounters + mapping.failureCounters).isEmpty
-        for sample in counters(mapping.successCounters) {
+        let successes = counters(mapping.successCounters), failures = counters(mapping.failureCounters)
+        let countsFromCounters = !successes.isEmpty || !failures.isEmpty
+        for sample in successes {
             let n = Int(increase(sample).rounded())
             if n > 0 { update(sample) { $0.requests += n } }
         }
-        for sample in counters(mapping.failureCounters) {
+        for sample in failures {
             let n = Int(increase(sample).rounded())
             if n > 0 { update(sample) { $0.requests += n; $0.errorsByClass[errorClass(sample) ?? .other, default: 0] += n } }
         }

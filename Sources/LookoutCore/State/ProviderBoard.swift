@@ -19,40 +19,41 @@ public struct ProviderBoard: Sendable, Equatable {
         self.prices = prices
     }
 
-    public mutating func add(_ record: LogRecord, at time: Date) {
+    /// Counts an LLM call from the logs: under its provider and provider/model, and under `service` (one of the
+    /// configuration's services) when given. Cost from the line, else from the price table.
+    public mutating func add(_ record: LogRecord, service: String? = nil, at time: Date) {
         guard let provider = record.provider else { return }
         let keys = labels(provider: provider, model: record.model)
-        let cost = record.costUSD ?? prices.cost(provider: keys.provider, model: record.model,
-                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens)
-        timelines[keys.provider]?.add(record, at: time, cost: cost)
-        if let model = keys.model { timelines[model]?.add(record, at: time, cost: cost) }
+        func cost(_ provider: String) -> Double? {
+            record.costUSD ?? prices.cost(provider: provider, model: record.model,
+                                          inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+        }
+        let priced = cost(keys.provider)
+        timelines[keys.provider]?.add(record, at: time, cost: priced)
+        if let model = keys.model { timelines[model]?.add(record, at: time, cost: priced) }
+        if let service {
+            serviceTimelines[service, default: CallTimeline()].add(record, at: time, cost: keys.provider == provider ? priced : cost(provider))
+        }
     }
 
-    /// Counts the calls a metrics scrape found; cost from the spend counter, else from the price table.
-    public mutating func add(_ delta: MetricDelta, at time: Date) {
+    /// Counts the calls a metrics scrape (of `service`, when given) found; cost from the spend counter, else from
+    /// the price table.
+    public mutating func add(_ delta: MetricDelta, service: String? = nil, at time: Date) {
         let keys = labels(provider: delta.provider, model: delta.model)
-        let cost = delta.costUSD ?? prices.cost(provider: keys.provider, model: delta.model,
-                                                inputTokens: delta.inputTokens, outputTokens: delta.outputTokens)
-        timelines[keys.provider]?.add(delta, at: time, cost: cost)
-        if let model = keys.model { timelines[model]?.add(delta, at: time, cost: cost) }
+        func cost(_ provider: String) -> Double? {
+            delta.costUSD ?? prices.cost(provider: provider, model: delta.model,
+                                         inputTokens: delta.inputTokens, outputTokens: delta.outputTokens)
+        }
+        let priced = cost(keys.provider)
+        timelines[keys.provider]?.add(delta, at: time, cost: priced)
+        if let model = keys.model { timelines[model]?.add(delta, at: time, cost: priced) }
+        if let service {
+            serviceTimelines[service, default: CallTimeline()].add(delta, at: time, cost: keys.provider == delta.provider ? priced : cost(delta.provider))
+        }
     }
 
     /// The LLM calls of each configured service (names come from the configuration, not from the calls).
     private var serviceTimelines: [String: CallTimeline] = [:]
-
-    /// Counts a call made by `service` (one of the configuration's services).
-    public mutating func add(_ record: LogRecord, service: String, at time: Date) {
-        let cost = record.costUSD ?? prices.cost(provider: record.provider, model: record.model,
-                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens)
-        serviceTimelines[service, default: CallTimeline()].add(record, at: time, cost: cost)
-    }
-
-    /// Counts the calls a scrape of `service` found.
-    public mutating func add(_ delta: MetricDelta, service: String, at time: Date) {
-        let cost = delta.costUSD ?? prices.cost(provider: delta.provider, model: delta.model,
-                                                inputTokens: delta.inputTokens, outputTokens: delta.outputTokens)
-        serviceTimelines[service, default: CallTimeline()].add(delta, at: time, cost: cost)
-    }
 
     /// The LLM calls `service` made in the window, if any were seen.
     public func summary(service: String, window: StatsWindow, now: Date) -> WindowSummary? {

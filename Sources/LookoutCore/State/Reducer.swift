@@ -15,10 +15,7 @@ public enum Reducer {
         case let .scraped(scrape):
             guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return [] }
             state.services[index].metricsStatus = scrape.status
-            for delta in scrape.deltas {
-                state.providers.add(delta, at: state.now)
-                state.providers.add(delta, service: scrape.service, at: state.now)
-            }
+            for delta in scrape.deltas { state.providers.add(delta, service: scrape.service, at: state.now) }
             for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) { state.providers.setGauges(gauges, for: provider) }
             return []
         case let .logs(batch):
@@ -26,11 +23,8 @@ public enum Reducer {
             // A service whose metrics are scraped is counted from them; its log lines are still shown.
             let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
             guard !countedFromMetrics else { return [] }
-            let known = state.services.contains { $0.name == batch.service }
-            for record in batch.records where record.isLLMCall {
-                state.providers.add(record, at: state.now)
-                if known { state.providers.add(record, service: batch.service, at: state.now) }
-            }
+            let service = state.services.contains { $0.name == batch.service } ? batch.service : nil
+            for record in batch.records where record.isLLMCall { state.providers.add(record, service: service, at: state.now) }
             return []
         case let .resize(rows):
             state.visibleRows = max(1, rows)

@@ -59,6 +59,7 @@ public struct SnapshotReport: Sendable {
             lines.append("| \(Self.escape(service.name)) | \((service.observedState ?? .down).rawValue) | "
                          + "\(service.readiness?.state.rawValue ?? "unknown") | \(latency) | \(Self.escape(service.reason ?? "")) |")
         }
+        let alerts = self.alerts
         if !alerts.isEmpty {
             lines += ["", "**Alerts**"] + alerts.map { "- \($0.severity == .critical ? "🔴" : "🟠") **\(Self.escape($0.subject))**: \(Self.escape($0.message))" }
         }

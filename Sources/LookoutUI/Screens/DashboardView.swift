@@ -17,10 +17,12 @@ public enum DashboardView {
             canvas.write("lookout: terminal too small", x: 0, y: 0, style: .warn)
             return
         }
-        HeaderBar(state: state).render(in: bounds.rows(0, 1), canvas: &canvas)
+        // Judged once per frame: the header counts them, the overview's strip shows the worst.
+        let alerts = AlertRules.evaluate(state)
+        HeaderBar(state: state, alerts: alerts).render(in: bounds.rows(0, 1), canvas: &canvas)
         let body = Rect(x: 0, y: 1, width: bounds.width, height: bounds.height - 2)
         switch state.screen {
-        case .overview: OverviewView(state: state).render(in: body, canvas: &canvas)
+        case .overview: OverviewView(state: state, alerts: alerts).render(in: body, canvas: &canvas)
         case .serviceDetail:
             if let service = state.detailService {
                 ServiceDetailView(service: service, now: state.now).render(in: body, canvas: &canvas)
@@ -51,6 +53,7 @@ public enum DashboardView {
 /// The top line: product, context, a fleet summary and the clock.
 struct HeaderBar {
     let state: AppState
+    let alerts: [Alert]
 
     func render(in area: Rect, canvas: inout Canvas) {
         var x = area.x
@@ -65,7 +68,6 @@ struct HeaderBar {
         x += canvas.write("\(ok)/\(state.services.count) ok", x: x, y: area.y, style: .ok)
         if notReady > 0 { x += canvas.write(" · \(notReady) not ready", x: x, y: area.y, style: .bad) }
         if down > 0 { x += canvas.write(" · \(down) down", x: x, y: area.y, style: .bad) }
-        let alerts = AlertRules.evaluate(state)
         if !alerts.isEmpty {
             let critical = alerts.contains { $0.severity == .critical }
             x += canvas.write(" │ \(alerts.count) alert\(alerts.count == 1 ? "" : "s")", x: x, y: area.y, style: critical ? .bad : .warn)

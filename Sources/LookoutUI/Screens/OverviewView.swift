@@ -6,8 +6,13 @@ public struct OverviewView {
     static let chromeRows = 5
 
     let state: AppState
+    /// The firing alerts, criticals first (`AlertRules.evaluate(state)`).
+    let alerts: [Alert]
 
-    public init(state: AppState) { self.state = state }
+    public init(state: AppState, alerts: [Alert]) {
+        self.state = state
+        self.alerts = alerts
+    }
 
     static let columns = [
         TableColumn("SERVICE", width: 12, flex: 1),
@@ -46,7 +51,6 @@ public struct OverviewView {
 
     /// The most severe firing alert, and how many more.
     func renderAlertStrip(in area: Rect, canvas: inout Canvas) {
-        let alerts = AlertRules.evaluate(state)
         guard let first = alerts.first else {
             canvas.write(" no alerts firing", x: area.x, y: area.y, style: .dim)
             return
