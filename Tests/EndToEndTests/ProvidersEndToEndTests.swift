@@ -12,10 +12,11 @@ struct ProvidersEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         // Incident from 45% to 75% of a 40 s cycle: 18 s to 30 s after start, then again 40 s later.
-        let launched = Date()
         let tmux = try TmuxSession(command: "\(binary) demo --cycle 40s --log-file \(scratch.path("lookout.log"))", width: 160, height: 40)
         defer { tmux.kill() }
         try tmux.waitFor(text: "embed-worker", seconds: 40)
+        // The demo's clock starts with the fleet, just before the first frame (a cold start can take seconds).
+        let launched = Date()
         try tmux.send("3")
         try tmux.send("w")
         try tmux.send("w")
@@ -23,7 +24,8 @@ struct ProvidersEndToEndTests {
 
         var lowest: Double?
         var high: (anthropic: Double, openai: Double, screen: String)?
-        let deadline = Date().addingTimeInterval(60)
+        // Two incidents fit in the wait (18–30 s and 58–70 s): a slow first frame cannot make it miss both.
+        let deadline = Date().addingTimeInterval(90)
         while Date() < deadline, high == nil {
             let screen = tmux.screen()
             let elapsed = Date().timeIntervalSince(launched)
