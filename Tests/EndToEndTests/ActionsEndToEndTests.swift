@@ -70,7 +70,8 @@ struct ActionsEndToEndTests {
         try tmux.waitFor(text: "rag-search ready again", seconds: 30)
         try tmux.send("Escape")
         try tmux.send("6")
-        let actions = try tmux.waitFor(text: "audit log, newest first", seconds: 5)
+        // Waits for the rows too: a capture can catch the screen mid-redraw, title drawn and rows not yet.
+        let actions = try tmux.waitFor("the audit rows", seconds: 5) { $0.contains("audit log, newest first") && $0.contains("failover anthropic→disabled") }
         #expect(actions.contains("failover anthropic→disabled"), "\(actions)")
         try tmux.send("q")
         try tmux.waitFor(text: "lookout exited 0", seconds: 10)
