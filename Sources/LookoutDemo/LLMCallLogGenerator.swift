@@ -96,7 +96,7 @@ public struct LLMCallLogGenerator: Sendable {
         if failed {
             let kind = Double.random(in: 0..<1, using: &random)
             (call.statusCode, call.error) = kind < rateLimitShare ? (429, "rate limited by \(model.provider)")
-                : kind < rateLimitShare + 0.3 ? (503, "upstream 503 from \(model.provider)") : (504, "timeout after 30000ms")
+                : kind < rateLimitShare + 0.3 ? (503, "upstream 503 from \(model.provider)") : (408, "timeout after 30000ms")
             if call.statusCode == 429 { call.latencyMs = Double.random(in: 40...160, using: &random) }
             return call
         }

@@ -43,7 +43,7 @@ struct AlertsAndWhatIfTests {
         #expect(alerts == [
             Alert(.critical, "anthropic", "40% errors over 1m (8 of 20), mostly 429 rate limits"),
             Alert(.critical, "azure-openai", "LiteLLM: complete outage"),
-            Alert(.warning, "openai", "10% errors over 1m (2 of 20), mostly 5xx"),
+            Alert(.warning, "openai", "10% errors over 1m (2 of 20), mostly 5xx server errors"),
             Alert(.warning, "azure-openai", "rate-limit headroom: 3 requests left"),
         ])
     }

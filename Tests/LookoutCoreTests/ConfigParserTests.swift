@@ -303,7 +303,7 @@ struct LogConfigTests {
                 "c.yaml:9: key `contexts.prod.services[0].logs[1]`: missing `file` (a path or glob), `command` (an argv list) or `http` (a streaming URL)",
                 "c.yaml:10: key `contexts.prod.services[0].logs[2].http`: only http:// and https:// URLs are allowed",
                 "c.yaml:12: key `contexts.prod.services[0].logs[3].mapping`: unknown mapping \"nope\" (one of: mine, app, openai, anthropic, otel, litellm, gcp, lambda)",
-                "c.yaml:16: key `mappings.mine.fields.colour`: unknown field (one of: time, level, service, provider, model, latency, status, status_code, input_tokens, output_tokens, cost, request_id, message)",
+                "c.yaml:16: key `mappings.mine.fields.colour`: unknown field (one of: time, level, service, provider, model, latency, status, status_code, input_tokens, output_tokens, cost, request_id, message, error_type, end_time, first_token_time)",
                 "c.yaml:17: key `mappings.mine.fields.latency.unit`: expected ms, s or duration",
                 "c.yaml:19: key `mappings.app`: \"app\" is a preset's name: choose another",
             ])

@@ -13,15 +13,20 @@ struct ReadinessShapeTests {
     static let cases: [Case] = [
         Case(name: "LiteLLM /health/readiness, db connected", status: 200,
              body: #"{"status":"connected","db":"connected","cache":null,"litellm_version":"1.55.3","success_callbacks":["langfuse"]}"#,
-             state: .ready, checks: ["db healthy"], health: .healthy, version: "1.55.3"),
+             state: .ready, checks: ["db healthy connected"], health: .healthy, version: "1.55.3"),
+        // Captured from the real proxy (LiteLLM 1.108.5 run without a database, Fixtures/litellm-1.108.5): its own
+        // verdict is healthy; the db value is a detail, not a failing check.
+        Case(name: "LiteLLM 1.108.5 /health/readiness without a database", status: 200,
+             body: #"{"status":"healthy","db":"Not connected"}"#,
+             state: .ready, checks: ["db unknown Not connected"], health: .healthy, version: nil),
         Case(name: "LiteLLM /health/readiness, db not connected", status: 503,
              body: #"{"status":"unhealthy","db":"Not connected","cache":"redis","litellm_version":"1.55.3"}"#,
-             state: .notReady, checks: ["db unhealthy", "cache unknown"], health: .down, version: "1.55.3"),
+             state: .notReady, checks: ["db unhealthy Not connected", "cache unknown redis"], health: .down, version: "1.55.3"),
         Case(name: "LiteLLM /health/liveliness (a JSON string)", status: 200, body: #""I'm alive!""#,
              state: .ready, checks: [], health: .healthy, version: nil),
         Case(name: "LiteLLM /health with an unhealthy endpoint", status: 200,
              body: #"{"healthy_endpoints":[{"model":"azure/gpt-4o","api_base":"https://x.openai.azure.com"}],"unhealthy_endpoints":[{"model":"anthropic/claude-3-5-haiku","error":"AuthenticationError: invalid x-api-key\nstack…"}],"healthy_count":1,"unhealthy_count":1}"#,
-             state: .ready, checks: ["azure/gpt-4o healthy", "anthropic/claude-3-5-haiku unhealthy AuthenticationError: invalid x-api-key"],
+             state: .ready, checks: ["azure/gpt-4o (x.openai.azure.com) healthy", "anthropic/claude-3-5-haiku unhealthy AuthenticationError: invalid x-api-key"],
              health: .degraded, version: nil),
         Case(name: "LiteLLM /health with every endpoint down", status: 200,
              body: #"{"healthy_endpoints":[],"unhealthy_endpoints":[{"model":"openai/gpt-4o","error":"RateLimitError"}]}"#,

@@ -179,9 +179,9 @@ struct StatsEngineTests {
         let tolerant = json.replacingOccurrences(of: "200.063", with: "200")
         #expect(tolerant == """
         {"lines":8,"malformed":1,"records":7,"llm_calls":5,"groups":{"openai":{"requests":4,"errors":3,"error_rate":0.75,\
-        "errors_by_class":{"rate_limit":1,"server":1,"timeout":1,"other":0},"p50_ms":200,"p95_ms":400,"p99_ms":400,\
+        "errors_by_class":{"rate_limit":1,"server":1,"timeout":1,"connection":0,"auth":0,"bad_request":0,"other":0},"p50_ms":200,"p95_ms":400,"p99_ms":400,\
         "input_tokens":17,"output_tokens":5,"cost_usd":0.5},"anthropic":{"requests":1,"errors":1,"error_rate":1,\
-        "errors_by_class":{"rate_limit":0,"server":0,"timeout":0,"other":1},"p50_ms":50,"p95_ms":50,"p99_ms":50,\
+        "errors_by_class":{"rate_limit":0,"server":0,"timeout":0,"connection":0,"auth":0,"bad_request":0,"other":1},"p50_ms":50,"p95_ms":50,"p99_ms":50,\
         "input_tokens":0,"output_tokens":0,"cost_usd":null}}}
         """)
         #expect(json.contains("\"p50_ms\":200.063"), "the bucket top of 200 ms at 3 significant digits")
@@ -198,7 +198,7 @@ struct StatsEngineTests {
 
     @Test func distinctLabelsFromUntrustedInputAreCapped() {
         var reader = StatsReader(maxGroups: 3)
-        let text = (0..<10).map { #"{"provider":"p\#($0)"}"# }.joined(separator: "\n") + "\n"
+        let text = (0..<10).map { #"{"provider":"p\#($0)","model":"m"}"# }.joined(separator: "\n") + "\n"
         Array(text.utf8).withUnsafeBufferPointer { reader.feed($0) }
         reader.finish()
         #expect(reader.statistics.groupNames == ["p0", "p1", "p2", "other"])

@@ -38,7 +38,8 @@ struct MetricsTrackerTests {
         var tracker = MetricsTracker(mapping: .litellm)
         let first = tracker.read(liteLLM(success: 100, rateLimited: 5, buckets: [10, 60, 100, 100], inputTokens: 50_000, spend: 1.5))
         #expect(first.baseline && first.mapping == "litellm" && first.deltas.isEmpty)
-        #expect(first.gauges["anthropic"] == ProviderGauges(deploymentState: 0, remainingRequests: 7))
+        #expect(first.gauges["anthropic"] == ProviderGauges(deploymentState: 0, deployments: [DeploymentGauge(name: "claude-3-5-haiku", state: 0)],
+                                                           remainingRequests: 7))
 
         let second = tracker.read(liteLLM(success: 130, rateLimited: 15, buckets: [12, 72, 140, 145], inputTokens: 62_000, spend: 1.75, state: 1))
         let delta = try #require(second.deltas.first)

@@ -79,10 +79,16 @@ extension LogRecord {
         case .level:
             if case let .number(n) = value { level = LogRecord.pinoLevel(n) } else { level = LogLevel.parse(value.text) }
         case .service: service = value.text
-        case .provider: provider = value.text
+        case .provider:
+            // LiteLLM labels failures that never reached a provider "None" (or leaves the field empty).
+            let text = value.text
+            provider = text.isEmpty || text == "None" || text == "null" ? nil : text
         case .model: model = value.text
         case .requestID: requestID = value.text
-        case .message: message = value.text
+        case .message: message = value.text.isEmpty ? nil : value.text
+        case .errorType: errorType = value.text.isEmpty ? nil : value.text
+        case .endTime: endTime = value.text
+        case .firstTokenTime: firstTokenTime = value.text
         case .status:
             if case let .number(n) = value, httpStatus == nil { httpStatus = Int(exactly: n) } else if case .string = value { status = value.text }
         case .httpStatus:
@@ -90,7 +96,7 @@ extension LogRecord {
                 if status == nil { status = "error" }
                 if httpStatus == nil, let code = value.int { httpStatus = code }
                 if message == nil { message = "error.type \(value.text)" }
-            } else if let code = value.int {
+            } else if let code = value.int, code > 0 {
                 httpStatus = code
             }
         case .latency:
@@ -105,6 +111,25 @@ extension LogRecord {
         case .outputTokens: outputTokens = value.int
         case .cost: costUSD = value.double
         }
+    }
+
+    /// What every route does once the fields are set: a call that never reached a provider is named after the
+    /// gateway (`gateway`: the mapping's `gatewayProvider`); with a start and an end time the latency is their
+    /// difference (LiteLLM's `response_time` of a streamed call is its time to first token), and a first token that
+    /// came before the end is the time to first token; a failed call with no level is level error.
+    mutating func finish(gateway: String?) {
+        if provider == nil, let gateway, model != nil || status != nil { provider = gateway }
+        // LiteLLM writes the deployment's model with its provider in front (`openai/gpt-4o-mini`).
+        if let provider, let model, model.count > provider.count + 1, model.hasPrefix(provider), model.utf8.dropFirst(provider.utf8.count).first == UInt8(ascii: "/") {
+            self.model = String(model.dropFirst(provider.count + 1))
+        }
+        if let endTime, let time, let start = LogTime.epochSeconds(time), let end = LogTime.epochSeconds(endTime), end >= start {
+            latencyMs = (end - start) * 1000
+            if let firstTokenTime, let first = LogTime.epochSeconds(firstTokenTime), first >= start, end - first > 0.0005 {
+                timeToFirstTokenMs = (first - start) * 1000
+            }
+        }
+        if level == .unknown, let status, ErrorClass.isErrorStatus(status) { level = .error }
     }
 
     /// pino/bunyan numeric levels (10 trace … 60 fatal).

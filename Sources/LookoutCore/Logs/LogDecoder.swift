@@ -79,6 +79,7 @@ public struct LogDecoder: Sendable {
                 guard span.kind != .none, let value = FieldValue(span: span, bytes: bytes) else { continue }
                 record.set(field, value, unit: span.unit)
             }
+            record.finish(gateway: mapping.gatewayProvider)
             return record
         }
     }
@@ -100,6 +101,7 @@ public struct LogDecoder: Sendable {
                 break
             }
         }
+        record.finish(gateway: mapping.gatewayProvider)
         return record
     }
 

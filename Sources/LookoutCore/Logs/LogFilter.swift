@@ -59,16 +59,19 @@ public struct LogFilter: Sendable, Equatable {
         self.terms = terms
     }
 
-    static func field(_ name: String, of record: LogRecord) -> String? {
+    /// The value a field term is matched against: what the Logs screen shows in that place (the service column
+    /// shows the record's service, else the service its source belongs to).
+    static func field(_ name: String, of record: LogRecord, source: String?) -> [String] {
         switch name {
-        case "service": return record.service
-        case "provider": return record.provider
-        case "model": return record.model
-        case "status": return record.status ?? record.httpStatus.map(String.init)
-        case "level": return record.level.description
-        case "mapping": return record.mapping
-        case "request_id": return record.requestID
-        default: return record.message
+        case "service": return [record.service ?? source].compactMap { $0 }
+        case "provider": return [record.provider].compactMap { $0 }
+        case "model": return [record.model].compactMap { $0 }
+        case "status": return [record.status, record.httpStatus.map { "HTTP \($0)" }, record.httpStatus.map(String.init),
+                               record.errorClass?.rawValue].compactMap { $0 }
+        case "level": return [record.level.description]
+        case "mapping": return [record.mapping]
+        case "request_id": return [record.requestID].compactMap { $0 }
+        default: return [record.message].compactMap { $0 }
         }
     }
 
@@ -77,8 +80,9 @@ public struct LogFilter: Sendable, Equatable {
     /// The term that keeps the lines arrived since `date`, as typed.
     public static func afterTerm(_ date: Date) -> String { "after:" + ISO8601DateFormatter().string(from: date) }
 
-    /// Whether `record`, which arrived at `arrived` (nil: unknown, which `after:` does not hold against it), matches.
-    public func matches(_ record: LogRecord, arrived: Date? = nil) -> Bool {
+    /// Whether `record`, which arrived at `arrived` (nil: unknown, which `after:` does not hold against it) from a
+    /// source of the service `source`, matches.
+    public func matches(_ record: LogRecord, arrived: Date? = nil, source: String? = nil) -> Bool {
         terms.allSatisfy { term in
             switch term {
             case let .after(date):
@@ -86,9 +90,9 @@ public struct LogFilter: Sendable, Equatable {
             case let .text(needle):
                 return record.raw.lowercased().containsBytes(needle) || (record.message?.lowercased().containsBytes(needle) ?? false)
             case let .field(name, value):
-                return LogFilter.field(name, of: record)?.lowercased().containsBytes(value) ?? false
+                return LogFilter.field(name, of: record, source: source).contains { $0.lowercased().containsBytes(value) }
             case let .exact(name, value):
-                return LogFilter.field(name, of: record)?.lowercased() == value
+                return LogFilter.field(name, of: record, source: source).contains { $0.lowercased() == value }
             case let .level(op, level):
                 switch op {
                 case ">=": return record.level >= level

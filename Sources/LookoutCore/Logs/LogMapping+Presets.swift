@@ -18,6 +18,7 @@ extension LogMapping {
         .cost: p("cost_usd", "cost"),
         .requestID: p("request_id", "requestId", "req_id", "id"),
         .message: p("message", "msg", "event", "error"),
+        .errorType: p("error_type", "error_class", "exception_class"),
     ])
 
     /// OpenAI response objects logged as they come (`usage.prompt_tokens`, `usage.completion_tokens`).
@@ -47,9 +48,13 @@ extension LogMapping {
         .cost: p("cost_usd"),
         .requestID: p("request_id", "traceId", "trace_id"),
         .message: p("body", "message"),
+        .errorType: [FieldPath("error.type", literal: true)],
     ])
 
-    /// LiteLLM's StandardLoggingPayload: `response_time` in seconds, `response_cost`, `status` success/failure.
+    /// LiteLLM's StandardLoggingPayload, as its `generic_api` callback posts it (captured from the real proxy,
+    /// `Fixtures/litellm-1.108.5`): `startTime`/`endTime`/`completionStartTime` in epoch seconds, `response_cost`,
+    /// `status` success/failure, the failure's code and class in `error_information`; a failure with no
+    /// `custom_llm_provider` never reached a provider and counts under `(gateway)`.
     public static let litellm = LogMapping(name: "litellm", paths: [
         .time: p("startTime", "timestamp"),
         .level: p("level"),
@@ -58,13 +63,16 @@ extension LogMapping {
         .model: p("model", "model_group"),
         .latency: [FieldPath("response_time", unit: .seconds)],
         .status: p("status"),
-        .httpStatus: p("status_code", "exception_status"),
+        .httpStatus: p("status_code", "error_information.error_code", "exception_status"),
         .inputTokens: p("prompt_tokens"),
         .outputTokens: p("completion_tokens"),
         .cost: p("response_cost"),
         .requestID: p("id", "litellm_call_id", "request_id"),
-        .message: p("error_str", "message"),
-    ])
+        .message: p("error_information.error_message", "error_str", "message"),
+        .errorType: p("error_information.error_class", "exception_class"),
+        .endTime: p("endTime"),
+        .firstTokenTime: p("completionStartTime"),
+    ], gatewayProvider: gatewayLabel)
 
     /// Google Cloud Logging entries: `severity`, `jsonPayload.*`, `httpRequest.latency` as "0.43s".
     public static let gcp = LogMapping(name: "gcp", paths: [

@@ -28,11 +28,18 @@ public struct FieldPath: Sendable, Equatable {
 public struct LogMapping: Sendable, Equatable {
     public var name: String
     public var paths: [LogField: [FieldPath]]
+    /// The provider named for a call that never reached one (LiteLLM's `api_provider: "None"`: a bad key, an
+    /// unknown model, the router's own rate limit): one clearly named row instead of a provider called "None".
+    public var gatewayProvider: String?
 
-    public init(name: String, paths: [LogField: [FieldPath]]) {
+    public init(name: String, paths: [LogField: [FieldPath]], gatewayProvider: String? = nil) {
         self.name = name
         self.paths = paths
+        self.gatewayProvider = gatewayProvider
     }
+
+    /// The row name of gateway-level failures.
+    public static let gatewayLabel = "(gateway)"
 
     /// The name recorded for lines that could not be decoded.
     public static let malformedName = "malformed"

@@ -4,6 +4,10 @@ import Foundation
 public enum LogField: Int, CaseIterable, Sendable, Hashable, CustomStringConvertible {
     case time, level, service, provider, model, latency, status, httpStatus
     case inputTokens, outputTokens, cost, requestID, message
+    /// An exception or error-type name (`error_information.error_class`, OTel `error.type`).
+    case errorType
+    /// When the call ended and when its first token arrived (LiteLLM's `endTime`, `completionStartTime`).
+    case endTime, firstTokenTime
 
     public var description: String {
         switch self {
@@ -20,6 +24,9 @@ public enum LogField: Int, CaseIterable, Sendable, Hashable, CustomStringConvert
         case .cost: return "cost"
         case .requestID: return "request_id"
         case .message: return "message"
+        case .errorType: return "error_type"
+        case .endTime: return "end_time"
+        case .firstTokenTime: return "first_token_time"
         }
     }
 }
@@ -72,6 +79,13 @@ public struct LogRecord: Sendable, Equatable {
     public var costUSD: Double?
     public var requestID: String?
     public var message: String?
+    /// The exception or error-type name the line gives, if any.
+    public var errorType: String?
+    /// When the call ended and when its first token came, as the line writes them (epoch seconds or ISO 8601).
+    public var endTime: String?
+    public var firstTokenTime: String?
+    /// Time to first token of a streamed call, when the line says when the first token came.
+    public var timeToFirstTokenMs: Double?
     /// The line as read (after envelope unwrapping, such as CRI or docker json-file).
     public var raw: String
     /// The mapping that decoded it (`app`, `gcp`, `litellm`, `logfmt`, `plain`, …), or `malformed`.
@@ -82,8 +96,18 @@ public struct LogRecord: Sendable, Equatable {
         self.mapping = mapping
     }
 
-    /// A record is an LLM call when it names a provider.
-    public var isLLMCall: Bool { provider != nil }
+    /// A record is an LLM call when it names a provider and carries call evidence: a model, a latency, token
+    /// counts, an HTTP status or a call status. A line that merely has a `provider` field ("primary provider
+    /// switched") is an event: shown in Logs, never counted.
+    public var isLLMCall: Bool { provider != nil && hasCallEvidence }
+
+    /// A model, a latency, token counts, an HTTP status or a call status/outcome.
+    public var hasCallEvidence: Bool {
+        model != nil || latencyMs != nil || inputTokens != nil || outputTokens != nil || httpStatus != nil || status != nil
+    }
+
+    /// The record's own time in epoch seconds, when it has one lookout can read (`LogTime`).
+    public var timestamp: Double? { time.flatMap(LogTime.epochSeconds) }
 
     public var isMalformed: Bool { mapping == LogMapping.malformedName }
 
@@ -96,34 +120,9 @@ public struct LogRecord: Sendable, Equatable {
 
     /// The class of the failure, when `isError`.
     public var errorClass: ErrorClass? {
-        isError ? ErrorClass.classify(httpStatus: httpStatus, status: status, message: message) : nil
-    }
-}
-
-/// Why an LLM call failed, as on-call engineers triage it.
-public enum ErrorClass: String, Sendable, CaseIterable {
-    case rateLimit = "rate_limit"
-    case server
-    case timeout
-    case other
-
-    static func isErrorStatus(_ status: some StringProtocol) -> Bool {
-        switch status.lowercased() {
-        case "error", "failure", "failed", "fail", "timeout", "exception": return true
-        default: return false
-        }
-    }
-
-    /// 429 or rate-limit words → rate_limit; timeout words or 408 → timeout; 5xx → server; else other.
-    public static func classify(httpStatus: Int?, status: String?, message: String?) -> ErrorClass {
-        if httpStatus == 429 { return .rateLimit }
-        let words = ((status ?? "") + " " + (message ?? "")).lowercased()
-        if words.containsBytes("429") || words.containsBytes("rate limit") || words.containsBytes("ratelimit")
-            || words.containsBytes("rate_limit") {
-            return .rateLimit
-        }
-        if httpStatus == 408 || words.containsBytes("timeout") || words.containsBytes("timed out") { return .timeout }
-        if let httpStatus, (500..<600).contains(httpStatus) { return .server }
-        return .other
+        guard isError else { return nil }
+        // A status word other than the plain failure words ("timeout", "rate_limited") is evidence too.
+        let statusWord = status.flatMap { ["error", "failure", "failed", "fail"].contains($0.lowercased()) ? nil : $0 }
+        return ErrorClass.classify(code: httpStatus, type: errorType ?? statusWord, message: message)
     }
 }

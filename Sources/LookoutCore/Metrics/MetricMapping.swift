@@ -26,13 +26,16 @@ public struct MetricMapping: Sendable, Equatable {
     public var remainingTokensGauges: [String]
     /// A counter of deployments put in cooldown.
     public var cooldownCounters: [String]
+    /// The provider named for calls whose provider label is present but empty or "None" (LiteLLM's gateway-level
+    /// failures); nil: such calls take their model's provider, else `unknown`.
+    public var gatewayProvider: String?
 
     public init(name: String, providerLabels: [String] = [], modelLabels: [String] = [], errorLabels: [String] = [],
                 successCounters: [String] = [], failureCounters: [String] = [], latencyHistograms: [String] = [],
                 inputTokenCounters: [String] = [], outputTokenCounters: [String] = [], tokenHistograms: [String] = [],
                 tokenTypeLabel: String = "gen_ai_token_type", spendCounters: [String] = [],
                 deploymentStateGauges: [String] = [], remainingRequestsGauges: [String] = [],
-                remainingTokensGauges: [String] = [], cooldownCounters: [String] = []) {
+                remainingTokensGauges: [String] = [], cooldownCounters: [String] = [], gatewayProvider: String? = nil) {
         self.name = name
         self.providerLabels = providerLabels
         self.modelLabels = modelLabels
@@ -49,6 +52,7 @@ public struct MetricMapping: Sendable, Equatable {
         self.remainingRequestsGauges = remainingRequestsGauges
         self.remainingTokensGauges = remainingTokensGauges
         self.cooldownCounters = cooldownCounters
+        self.gatewayProvider = gatewayProvider
     }
 
     /// LiteLLM proxy's Prometheus metrics (`/metrics`): deployment success/failure counters by `api_provider`,
@@ -67,7 +71,8 @@ public struct MetricMapping: Sendable, Equatable {
         deploymentStateGauges: ["litellm_deployment_state"],
         remainingRequestsGauges: ["litellm_remaining_requests_metric", "litellm_remaining_requests"],
         remainingTokensGauges: ["litellm_remaining_tokens_metric", "litellm_remaining_tokens"],
-        cooldownCounters: ["litellm_deployment_cooled_down"])
+        cooldownCounters: ["litellm_deployment_cooled_down"],
+        gatewayProvider: LogMapping.gatewayLabel)
 
     /// OpenTelemetry GenAI client metrics as the Prometheus exporter writes them.
     public static let otelGenAI = MetricMapping(

@@ -34,19 +34,66 @@ public struct MetricDelta: Sendable, Equatable {
     public var errors: Int { errorsByClass.values.reduce(0, +) }
 }
 
-/// The latest gauge values of one provider: LiteLLM deployment state (the worst), remaining requests and tokens
-/// (the lowest across its deployments).
+/// The latest gauge values of one provider: LiteLLM deployment state per deployment, remaining requests and
+/// tokens (the lowest across its deployments).
 public struct ProviderGauges: Sendable, Equatable {
-    /// 0 healthy, 1 partial outage, 2 complete outage.
+    /// The provider's verdict: 2 (complete outage) only when every deployment is in complete outage, 1 when some
+    /// deployment is not healthy, 0 when all are. One of several deployments down is not a provider outage.
     public var deploymentState: Int?
+    /// Each deployment's state (0 healthy, 1 partial outage, 2 complete outage), by deployment name.
+    public var deployments: [DeploymentGauge]
     public var remainingRequests: Double?
     public var remainingTokens: Double?
 
-    public init(deploymentState: Int? = nil, remainingRequests: Double? = nil, remainingTokens: Double? = nil) {
+    public init(deploymentState: Int? = nil, deployments: [DeploymentGauge] = [], remainingRequests: Double? = nil,
+                remainingTokens: Double? = nil) {
         self.deploymentState = deploymentState
+        self.deployments = deployments
         self.remainingRequests = remainingRequests
         self.remainingTokens = remainingTokens
     }
+
+    /// Sets one deployment's state and the provider verdict that follows from all of them.
+    mutating func record(deployment name: String, state: Int) {
+        if let index = deployments.firstIndex(where: { $0.name == name }) {
+            deployments[index].state = max(deployments[index].state, state)
+        } else {
+            deployments.append(DeploymentGauge(name: name, state: state))
+            deployments.sort { $0.name < $1.name }
+        }
+        deploymentState = deployments.allSatisfy { $0.state >= 2 } ? 2 : deployments.contains { $0.state > 0 } ? 1 : 0
+    }
+
+    /// The deployments not healthy, worst first.
+    public var failingDeployments: [DeploymentGauge] {
+        deployments.filter { $0.state > 0 }.sorted { ($1.state, $0.name) < ($0.state, $1.name) }
+    }
+}
+
+/// One LiteLLM deployment (a model at an `api_base`) and its `litellm_deployment_state`.
+public struct DeploymentGauge: Sendable, Equatable {
+    /// `<litellm_model_name> (<model_id>)`, or the `api_base` when the id is one of LiteLLM's long hashes.
+    public var name: String
+    public var state: Int
+
+    public init(name: String, state: Int) {
+        self.name = name
+        self.state = state
+    }
+
+    /// The name of the deployment a sample's labels describe.
+    static func name(_ labels: [String: String]) -> String {
+        let model = labels["litellm_model_name"].flatMap { $0.isEmpty ? nil : $0 } ?? labels["model"] ?? "deployment"
+        if let id = labels["model_id"], !id.isEmpty, id.count <= 32 { return "\(model) (\(id))" }
+        if let base = labels["api_base"], !base.isEmpty {
+            let trimmed = base.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+            return "\(model) (\(trimmed.prefix(48)))"
+        }
+        return model
+    }
+
+    /// What the state means.
+    public var phrase: String { state >= 2 ? "complete outage" : state == 1 ? "partial outage" : "healthy" }
 }
 
 /// What one scrape taught: the calls since the previous scrape, the gauges, and how the text read.
@@ -136,9 +183,10 @@ public struct MetricsTracker: Sendable, Equatable {
 
         func labelsOf(_ sample: MetricSample) -> (provider: String, model: String?) {
             let model = mapping.modelLabels.lazy.compactMap { sample.labels[$0] }.first { !$0.isEmpty && $0 != "None" }
-            if let provider = mapping.providerLabels.lazy.compactMap({ sample.labels[$0] }).first(where: { !$0.isEmpty }) {
-                return (provider, model)
-            }
+            let named = mapping.providerLabels.lazy.compactMap { sample.labels[$0] }
+            if let provider = named.first(where: { !$0.isEmpty && $0 != "None" }) { return (provider, model) }
+            // LiteLLM labels what never reached a provider api_provider="None" (or ""): a bad key, an unknown model.
+            if let gateway = mapping.gatewayProvider, named.first != nil { return (gateway, model) }
             if let model, let known = modelProvider[model] { return (known, model) }
             if let model, let slash = model.firstIndex(of: "/") { return (String(model[..<slash]), model) }
             return ("unknown", model)
@@ -164,8 +212,9 @@ public struct MetricsTracker: Sendable, Equatable {
         func errorClass(_ sample: MetricSample) -> ErrorClass? {
             let values = mapping.errorLabels.compactMap { sample.labels[$0] }.filter { !$0.isEmpty && $0 != "None" }
             guard !values.isEmpty else { return nil }
-            return ErrorClass.classify(httpStatus: values.lazy.compactMap { Int($0) }.first, status: "error",
-                                       message: values.joined(separator: " "))
+            // Codes first (`exception_status`), then class names (`exception_class`, `error_type`).
+            return ErrorClass.classify(code: values.lazy.compactMap { Int($0) }.first,
+                                       type: values.first { Int($0) == nil }, message: nil)
         }
 
         let successes = counters(mapping.successCounters), failures = counters(mapping.failureCounters)
@@ -232,8 +281,11 @@ public struct MetricsTracker: Sendable, Equatable {
             let n = Int(increase(sample).rounded())
             if n > 0 { update(sample) { $0.cooldowns += n } }
         }
-        for (names, apply) in [(mapping.deploymentStateGauges, { (g: inout ProviderGauges, v: Double) in g.deploymentState = max(g.deploymentState ?? 0, Int(v)) }),
-                               (mapping.remainingRequestsGauges, { g, v in g.remainingRequests = min(g.remainingRequests ?? v, v) }),
+        for sample in mapping.deploymentStateGauges.compactMap({ byName[$0] }).flatMap(\.samples) where sample.value.isFinite {
+            scrape.gauges[labelsOf(sample).provider, default: ProviderGauges()]
+                .record(deployment: DeploymentGauge.name(sample.labels), state: Int(sample.value))
+        }
+        for (names, apply) in [(mapping.remainingRequestsGauges, { (g: inout ProviderGauges, v: Double) in g.remainingRequests = min(g.remainingRequests ?? v, v) }),
                                (mapping.remainingTokensGauges, { g, v in g.remainingTokens = min(g.remainingTokens ?? v, v) })] {
             for sample in names.compactMap({ byName[$0] }).flatMap(\.samples) where sample.value.isFinite {
                 apply(&scrape.gauges[labelsOf(sample).provider, default: ProviderGauges()], sample.value)

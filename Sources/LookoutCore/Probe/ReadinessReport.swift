@@ -103,9 +103,20 @@ extension ReadinessReport {
         if let components = object["components"] as? [String: Any] {
             checks += components.keys.sorted().map { name in check(name: name, value: components[name] as Any) }
         }
-        // LiteLLM's readiness names its dependencies at the top level; null means not configured.
+        // LiteLLM's readiness names its dependencies at the top level (null: not configured). Its `status` is the
+        // verdict: `"db":"Not connected"` beside `"status":"healthy"` is a proxy run without a database, which is
+        // normal — a detail, not a failing check. Only when LiteLLM itself says unhealthy do they explain why.
         for key in ["db", "cache"] {
-            if let value = object[key] as? String { checks.append(check(name: key, value: value)) }
+            guard let value = object[key] as? String else { continue }
+            let safe = SafeText.escape(String(value.prefix(200)))
+            let word = value.lowercased()
+            if word == "connected" || word == "healthy" || word == "ok" {
+                checks.append(ReadinessCheck(name: key, state: .healthy, message: safe))
+            } else if report.state == .notReady, checkState(word) == .unhealthy || word.contains("not connected") || word.contains("error") {
+                checks.append(ReadinessCheck(name: key, state: .unhealthy, message: safe))
+            } else {
+                checks.append(ReadinessCheck(name: key, state: .unknown, message: safe))
+            }
         }
         if let healthy = object["healthy_endpoints"] as? [Any], let unhealthy = object["unhealthy_endpoints"] as? [Any] {
             checks += endpointChecks(healthy, healthy: true) + endpointChecks(unhealthy, healthy: false)
@@ -116,10 +127,15 @@ extension ReadinessReport {
     }
 
     /// LiteLLM's endpoint objects (`model`, `api_base`, `error`…) as checks named after the model.
+    /// A deployment is named by its `model_id` when LiteLLM gives a short one (several deployments often serve
+    /// one model), else by its model and `api_base`.
     static func endpointChecks(_ endpoints: [Any], healthy: Bool) -> [ReadinessCheck] {
         endpoints.enumerated().map { index, endpoint in
             let object = endpoint as? [String: Any] ?? [:]
-            let name = (object["model"] as? String) ?? (object["api_base"] as? String) ?? "endpoint \(index + 1)"
+            let model = (object["model"] as? String) ?? (object["api_base"] as? String) ?? "endpoint \(index + 1)"
+            var labels: [String: String] = ["model": model]
+            for key in ["model_id", "api_base"] { if let value = object[key] as? String { labels[key] = value } }
+            let name = labels["model_id"] == nil && labels["api_base"] == nil ? model : DeploymentGauge.name(labels)
             let error = (object["error"] as? String).map { String($0.split(separator: "\n").first ?? "") } ?? ""
             return ReadinessCheck(name: SafeText.escape(name), state: healthy ? .healthy : .unhealthy,
                                   message: SafeText.escape(String(error.prefix(200))))

@@ -41,21 +41,37 @@ public enum AlertRules {
         for provider in state.providers.providers {
             if let s = state.providers.summary(provider: provider, window: .oneMinute, now: state.now),
                s.requests >= minimumRequests, s.errorRate >= errorRateWarning {
-                let worst = ErrorClass.allCases.max { (s.errorsByClass[$0] ?? 0) < (s.errorsByClass[$1] ?? 0) } ?? .other
+                let worst = s.mainErrorClass ?? .other
                 let detail = String(format: "%.0f%% errors over 1m (%d of %d), mostly %@", s.errorRate * 100, s.errors, s.requests,
-                                    worst == .rateLimit ? "429 rate limits" : worst == .server ? "5xx" : worst.rawValue)
+                                    worst.phrase)
                 alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, provider, detail))
             }
             if let gauges = state.providers.gauges[provider] {
-                if let deployment = gauges.deploymentState, deployment > 0 {
-                    alerts.append(Alert(deployment >= 2 ? .critical : .warning, provider,
-                                        deployment >= 2 ? "LiteLLM: complete outage" : "LiteLLM: partial outage"))
-                }
+                alerts += deploymentAlerts(provider, gauges)
                 if let remaining = gauges.remainingRequests, remaining < headroomWarning {
                     alerts.append(Alert(.warning, provider, String(format: "rate-limit headroom: %.0f requests left", remaining)))
                 }
             }
         }
         return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
+    }
+
+    /// LiteLLM deployment state, judged per deployment: one deployment down is a warning that names it; the
+    /// provider is in complete outage (critical) only when every one of its deployments is.
+    static func deploymentAlerts(_ provider: String, _ gauges: ProviderGauges) -> [Alert] {
+        let failing = gauges.failingDeployments
+        guard !failing.isEmpty else {
+            // Gauges without deployment labels: the provider's own state is all there is.
+            guard gauges.deployments.isEmpty, let state = gauges.deploymentState, state > 0 else { return [] }
+            return [Alert(state >= 2 ? .critical : .warning, provider, state >= 2 ? "LiteLLM: complete outage" : "LiteLLM: partial outage")]
+        }
+        let total = gauges.deployments.count
+        if gauges.deploymentState == 2 {
+            return [Alert(.critical, provider, total == 1 ? "LiteLLM: complete outage of its only deployment, \(failing[0].name)"
+                                                          : "LiteLLM: complete outage, all \(total) deployments down")]
+        }
+        let named = failing.prefix(2).map { "\($0.name) \($0.phrase)" }.joined(separator: ", ")
+        let more = failing.count > 2 ? " and \(failing.count - 2) more" : ""
+        return [Alert(.warning, provider, "LiteLLM: \(failing.count) of \(total) deployments failing: \(named)\(more)")]
     }
 }

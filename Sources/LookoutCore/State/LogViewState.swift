@@ -75,7 +75,7 @@ public struct LogViewState: Sendable, Equatable {
             let line = LogLine(sequence: nextSequence, service: batch.service, record: record, arrived: now)
             nextSequence += 1
             lines.append(line)
-            if filter?.matches(line.record, arrived: now) ?? true { matching.append(line.sequence) }
+            if filter?.matches(line.record, arrived: now, source: line.service) ?? true { matching.append(line.sequence) }
         }
         while lines.count > capacity, let dropped = lines.popFirst() {
             if matching.first == dropped.sequence { matching.removeFirst() }
@@ -86,7 +86,7 @@ public struct LogViewState: Sendable, Equatable {
 
     public mutating func setFilter(_ filter: LogFilter?) {
         self.filter = filter
-        matching = Deque(lines.filter { filter?.matches($0.record, arrived: $0.arrived) ?? true }.map(\.sequence))
+        matching = Deque(lines.filter { filter?.matches($0.record, arrived: $0.arrived, source: $0.service) ?? true }.map(\.sequence))
         selected = nil
     }
 

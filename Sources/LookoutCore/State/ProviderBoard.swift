@@ -19,6 +19,16 @@ public struct ProviderBoard: Sendable, Equatable {
         self.prices = prices
     }
 
+    /// When a call counts in the windows: its record's own time (a backlog read from a file's start is not current
+    /// traffic), clamped to `now` (a clock ahead of ours), or `now` when the line has no time lookout can read; nil
+    /// when it is older than the longest window (it belongs to `lookout stats`, not to the live windows).
+    public static func bucketTime(of record: LogRecord, now: Date) -> Date? {
+        guard let seconds = record.timestamp else { return now }
+        let time = Date(timeIntervalSince1970: seconds)
+        if time > now { return now }
+        return now.timeIntervalSince(time) > Double(StatsWindow.oneHour.rawValue) ? nil : time
+    }
+
     /// Counts an LLM call from the logs: under its provider and provider/model, and under `service` (one of the
     /// configuration's services) when given. Cost from the line, else from the price table.
     public mutating func add(_ record: LogRecord, service: String? = nil, at time: Date) {

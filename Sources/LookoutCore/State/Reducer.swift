@@ -24,7 +24,10 @@ public enum Reducer {
             let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
             guard !countedFromMetrics else { return [] }
             let service = state.services.contains { $0.name == batch.service } ? batch.service : nil
-            for record in batch.records where record.isLLMCall { state.providers.add(record, service: service, at: state.now) }
+            for record in batch.records where record.isLLMCall {
+                guard let at = ProviderBoard.bucketTime(of: record, now: state.now) else { continue }
+                state.providers.add(record, service: service, at: at)
+            }
             return []
         case let .resize(rows):
             state.visibleRows = max(1, rows)

@@ -3,7 +3,8 @@ import Foundation
 extension CallStatistics {
     /// The JSON contract of `lookout stats --format json` (other tools depend on it):
     /// `{"lines":N,"malformed":N,"records":N,"llm_calls":N,"groups":{"<name>":{"requests":N,"errors":N,
-    /// "error_rate":F,"errors_by_class":{"rate_limit":N,"server":N,"timeout":N,"other":N},"p50_ms":F,
+    /// "error_rate":F,"errors_by_class":{"rate_limit":N,"server":N,"timeout":N,"connection":N,"auth":N,
+    /// "bad_request":N,"other":N},"p50_ms":F,
     /// "p95_ms":F,"p99_ms":F,"input_tokens":N,"output_tokens":N,"cost_usd":F}}}`.
     /// Percentiles and cost are `null` when no record of the group carried them.
     public func json() -> String {
@@ -23,13 +24,14 @@ extension CallStatistics {
 
     /// A fixed-width table for terminals, escaped (labels come from the logs).
     public func table() -> String {
-        let header = [grouping.rawValue.uppercased(), "REQS", "ERRORS", "ERR%", "429", "5XX", "TIMEOUT", "P50", "P95", "P99", "IN TOK", "OUT TOK", "COST $"]
+        let header = [grouping.rawValue.uppercased(), "REQS", "ERRORS", "ERR%", "429", "5XX", "TIMEOUT", "CONN", "MOSTLY", "P50", "P95", "P99", "IN TOK", "OUT TOK", "COST $"]
         var rows = [header]
         for name in groupNames {
             let g = group(name)!
             func ms(_ p: Double) -> String { g.latencyMs(atPercentile: p).map { String(format: "%.1f", $0) } ?? "-" }
             rows.append([SafeText.escape(name), "\(g.requests)", "\(g.errors)", String(format: "%.1f", g.errorRate * 100),
                          "\(g.errorsByClass[.rateLimit] ?? 0)", "\(g.errorsByClass[.server] ?? 0)", "\(g.errorsByClass[.timeout] ?? 0)",
+                         "\(g.errorsByClass[.connection] ?? 0)", ErrorClass.main(of: g.errorsByClass)?.rawValue ?? "-",
                          ms(50), ms(95), ms(99), "\(g.inputTokens)", "\(g.outputTokens)",
                          g.costUSD.map { String(format: "%.4f", $0) } ?? "-"])
         }

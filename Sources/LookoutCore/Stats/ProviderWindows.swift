@@ -38,6 +38,17 @@ public struct WindowSummary: Sendable, Equatable {
     public func errorRate(_ errorClass: ErrorClass) -> Double {
         requests == 0 ? 0 : Double(errorsByClass[errorClass] ?? 0) / Double(requests)
     }
+    /// The class most of the errors fall in (ties: the taxonomy's order); nil without errors.
+    public var mainErrorClass: ErrorClass? { ErrorClass.main(of: errorsByClass) }
+}
+
+extension ErrorClass {
+    /// The class with the most errors (ties: the taxonomy's order); nil when there are none.
+    public static func main(of counts: [ErrorClass: Int]) -> ErrorClass? {
+        var best: ErrorClass?
+        for errorClass in allCases where (counts[errorClass] ?? 0) > (best.flatMap { counts[$0] } ?? 0) { best = errorClass }
+        return best
+    }
 }
 
 /// What a 5-minute sparkline plots per 10-second bucket.

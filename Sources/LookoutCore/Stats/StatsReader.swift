@@ -77,8 +77,8 @@ struct FastLane: Sendable {
 
     init(grouping: StatsGrouping) { self.grouping = grouping }
 
-    /// Counts the line if it is a well-formed flat object that is either no LLM call or a successful one
-    /// with plain values; returns false to hand it to the decoder.
+    /// Counts the line if it is a well-formed flat object that is either no LLM call (no provider, or no call
+    /// evidence) or a successful call with plain values; returns false to hand it to the decoder.
     mutating func take(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: ScanTable,
                        into statistics: inout CallStatistics) -> Bool {
         let outcome = spans.withUnsafeMutableBufferPointer { FlatJSONScanner.scan(bytes, start, end, table: table, spans: $0) }
@@ -90,45 +90,55 @@ struct FastLane: Sendable {
         guard outcome == .fields else { return false }
         let provider = spans[LogField.provider.rawValue]
         if provider.kind == .none {
+            // A mapping with a gateway row names calls without a provider: the decoder judges them.
+            if table.mapping.gatewayProvider != nil { return false }
             statistics.addNonCall()
             return true
         }
-        guard provider.kind == .string else { return false }
+        // "None" and "" are no provider (LiteLLM's gateway-level failures): the decoder's rule.
+        guard provider.kind == .string, provider.end - provider.start > 0,
+              !Self.equalsIgnoringCase(bytes, provider, "none") else { return false }
         let groupField: LogField = grouping == .provider ? .provider : grouping == .model ? .model : .service
         let group = spans[groupField.rawValue]
         guard group.kind == .string else { return false }
+        // Fields that the decoder's finishing step reads (times, first token) or that make the model name change
+        // (a `provider/` prefix) are left to it.
+        guard spans[LogField.endTime.rawValue].kind == .none, spans[LogField.firstTokenTime.rawValue].kind == .none
+        else { return false }
 
-        // The same judgement as `LogRecord.isError` and `errorClass`, on bytes; unusual values go to the decoder.
-        var failed = false
+        // `LogRecord.isError`, on bytes: failed calls go to the decoder, which classes them (codes, class names,
+        // message); so do unusual values.
         let status = spans[LogField.status.rawValue]
         switch status.kind {
         case .none: break
-        case .string, .escapedString: if Self.isOneOf(bytes, status, Self.errorStatusWords) { failed = true }
+        case .string: if Self.isOneOf(bytes, status, Self.errorStatusWords) { return false }
         default: return false
         }
         let http = spans[LogField.httpStatus.rawValue]
-        var httpStatus: Int?
         switch http.kind {
         case .none: break
         case .number:
-            guard http.unit == .plain, let code = JSONBytes.double(bytes, http.start, http.end).flatMap(FieldValue.integral)
-            else { return false }
-            httpStatus = code
-            if code >= 400 { failed = true }
+            guard http.unit == .plain, let code = JSONBytes.double(bytes, http.start, http.end).flatMap(FieldValue.integral),
+                  code > 0, code < 400 else { return false }
         default: return false
         }
         let level = spans[LogField.level.rawValue]
         switch level.kind {
         case .none: break
-        case .string: if Self.isOneOf(bytes, level, Self.errorLevelWords) { failed = true }
+        case .string: if Self.isOneOf(bytes, level, Self.errorLevelWords) { return false }
         default: return false
         }
-        var errorClass: ErrorClass?
-        if failed {
-            guard status.kind != .escapedString else { return false }
-            errorClass = classify(bytes, httpStatus: httpStatus, status: status)
-            guard errorClass != nil else { return false }
+        // No call evidence (a model, a latency, tokens, an HTTP status, a status): an event, not a call.
+        let evidence: [LogField] = [.model, .latency, .inputTokens, .outputTokens, .httpStatus, .status]
+        if evidence.allSatisfy({ spans[$0.rawValue].kind == .none }) {
+            statistics.addNonCall()
+            return true
         }
+        if let model = spans[LogField.model.rawValue] as FieldSpan?, model.kind != .none {
+            guard model.kind == .string else { return false }
+            if Self.hasPrefix(bytes, model, bytes, provider) { return false }
+        }
+        let errorClass: ErrorClass? = nil
 
         guard let latency = number(.latency, bytes), let input = number(.inputTokens, bytes),
               let output = number(.outputTokens, bytes), let cost = number(.cost, bytes) else { return false }
@@ -186,42 +196,13 @@ struct FastLane: Sendable {
     static let errorLevelWords: [StaticString] = ["error", "err", "eror", "severe", "fatal", "critical", "crit", "alert",
                                                   "emergency", "panic"]
 
-    private var scratch: [UInt8] = []
-
-    /// `ErrorClass.classify` on bytes: the same words searched in "<status> <message>", lower-cased.
-    /// Nil when the message needs the decoder (it is not a plain or simply escaped string).
-    private mutating func classify(_ bytes: UnsafeBufferPointer<UInt8>, httpStatus: Int?, status: FieldSpan) -> ErrorClass? {
-        if httpStatus == 429 { return .rateLimit }
-        let message = spans[LogField.message.rawValue]
-        guard message.kind == .none || message.kind == .string || message.kind == .escapedString else { return nil }
-        scratch.removeAll(keepingCapacity: true)
-        if status.kind != .none { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[status.start..<status.end])) }
-        scratch.append(UInt8(ascii: " "))
-        if message.kind == .escapedString {
-            JSONBytes.unescape(bytes, message.start, message.end, into: &scratch)
-        } else if message.kind == .string {
-            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[message.start..<message.end]))
-        }
-        for index in scratch.indices where scratch[index] &- 65 < 26 { scratch[index] |= 0x20 }
-        if contains("429") || contains("rate limit") || contains("ratelimit") || contains("rate_limit") { return .rateLimit }
-        if httpStatus == 408 || contains("timeout") || contains("timed out") { return .timeout }
-        if let httpStatus, (500..<600).contains(httpStatus) { return .server }
-        return .other
-    }
-
-    private func contains(_ word: StaticString) -> Bool {
-        let n = word.utf8CodeUnitCount, p = word.utf8Start
-        guard scratch.count >= n else { return false }
-        return scratch.withUnsafeBufferPointer { hay in
-            var i = 0
-            while i <= hay.count - n {
-                var k = 0
-                while k < n && hay[i + k] == p[k] { k += 1 }
-                if k == n { return true }
-                i += 1
-            }
-            return false
-        }
+    /// Whether the span `value` starts with the span `prefix` (a model written `openai/gpt-4o-mini`).
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ value: FieldSpan, _ same: UnsafeBufferPointer<UInt8>,
+                          _ prefix: FieldSpan) -> Bool {
+        let n = prefix.end - prefix.start
+        guard value.end - value.start > n else { return false }
+        for k in 0..<n where bytes[value.start + k] != same[prefix.start + k] { return false }
+        return true
     }
 
     static func isOneOf(_ bytes: UnsafeBufferPointer<UInt8>, _ span: FieldSpan, _ words: [StaticString]) -> Bool {

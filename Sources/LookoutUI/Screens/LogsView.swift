@@ -89,16 +89,19 @@ public struct LogsView {
         if r.isMalformed {
             summary = "malformed: " + (r.message.map { $0 + ": " } ?? "") + r.raw
         } else if r.isLLMCall {
-            var parts = [r.model ?? "", r.status ?? "", r.httpStatus.map { "HTTP \($0)" } ?? ""]
+            var parts = [r.model ?? "", r.status ?? "", r.httpStatus.map { "HTTP \($0)" } ?? "",
+                         r.errorClass.map { $0.rawValue } ?? ""]
             if let i = r.inputTokens, let o = r.outputTokens { parts.append("\(i)→\(o) tok") }
+            if let ttft = r.timeToFirstTokenMs { parts.append("ttft " + Format.millis(ttft)) }
             if let cost = r.costUSD { parts.append(String(format: "$%.5f", cost)) }
-            if r.isError, let message = r.message { parts.append(message) }
+            // The line's own message beside the call summary (first line only: tracebacks stay in the detail view).
+            if let message = r.message?.split(separator: "\n").first { parts.append(String(message.prefix(300))) }
             summary = parts.filter { !$0.isEmpty }.joined(separator: " · ")
         } else {
             summary = r.message ?? r.raw
         }
         return [
-            TableCell(SafeText.escape(shortTime(r.time)), .dim),
+            TableCell(SafeText.escape(LogTime.clock(r.time)), .dim),
             TableCell(r.isMalformed ? "RAW" : r.level.description, style),
             TableCell(SafeText.escape(r.service ?? line.service), .dim),
             TableCell(SafeText.escape(r.provider ?? "")),
@@ -107,11 +110,6 @@ public struct LogsView {
         ]
     }
 
-    /// `HH:MM:SS.mmm` out of an ISO 8601 timestamp; other forms as they are.
-    static func shortTime(_ time: String?) -> String {
-        guard let time, let t = time.firstIndex(of: "T") else { return time ?? "" }
-        return String(time[time.index(after: t)...].prefix(12))
-    }
 }
 
 /// One record: its fields, then its raw line as pretty-printed JSON (or as text), escaped.
