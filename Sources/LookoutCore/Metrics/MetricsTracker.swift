@@ -54,7 +54,7 @@ public struct ProviderGauges: Sendable, Equatable {
     }
 
     /// Sets one deployment's state and the provider verdict that follows from all of them.
-    mutating func record(deployment name: String, state: Int) {
+    public mutating func record(deployment name: String, state: Int) {
         if let index = deployments.firstIndex(where: { $0.name == name }) {
             deployments[index].state = max(deployments[index].state, state)
         } else {

@@ -58,7 +58,7 @@ public enum AlertRules {
 
     /// LiteLLM deployment state, judged per deployment: one deployment down is a warning that names it; the
     /// provider is in complete outage (critical) only when every one of its deployments is.
-    static func deploymentAlerts(_ provider: String, _ gauges: ProviderGauges) -> [Alert] {
+    public static func deploymentAlerts(_ provider: String, _ gauges: ProviderGauges) -> [Alert] {
         let failing = gauges.failingDeployments
         guard !failing.isEmpty else {
             // Gauges without deployment labels: the provider's own state is all there is.

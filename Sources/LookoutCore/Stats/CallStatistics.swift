@@ -81,7 +81,7 @@ public struct CallStatistics: Sendable {
         guard record.mapping != "blank" else { return }
         guard !record.isMalformed else { malformed += 1; return }
         records += 1
-        guard let provider = record.provider else { return }
+        guard record.isLLMCall, let provider = record.provider else { return }
         llmCalls += 1
         let label: String
         switch grouping {
