@@ -1,6 +1,7 @@
 # lookout — the two commands of the quick start, and their parts.
 #   make demo   installs what is missing, builds, and opens the dashboard on the embedded demo fleet
-#   make test   installs what is missing (tmux too), builds, and runs every test suite
+#   make test   installs what is missing (tmux, Debian's prometheus, a pinned LiteLLM proxy from PyPI into
+#               .build/litellm-venv), builds, and runs every test suite
 SWIFT ?= swift
 BIN := .build/debug/lookout
 
@@ -11,6 +12,7 @@ deps:
 
 test-deps:
 	@scripts/ensure-deps.sh --tests
+	@scripts/ensure-litellm.sh
 
 build: deps
 	$(SWIFT) build

@@ -66,13 +66,16 @@ struct Metrics: ParsableCommand {
                 if let g = last.gauges[provider] {
                     gauges = ",\"deployment_state\":\(g.deploymentState.map(String.init) ?? "null")"
                         + ",\"remaining_requests\":\(g.remainingRequests.map(CallStatistics.jsonNumber) ?? "null")"
+                        + ",\"deployments\":[" + g.deployments.map {
+                            "{\"name\":\(CallStatistics.jsonString($0.name)),\"state\":\($0.state)}"
+                        }.joined(separator: ",") + "]"
                 }
                 return "\(CallStatistics.jsonString(provider)):{\(totals[provider]!.jsonFields)\(gauges)}"
             }
             print("{\"scrapes\":\(files.count),\"mapping\":\(last.mapping.map(CallStatistics.jsonString) ?? "null"),"
                   + "\"bad_lines\":\(badLines),\"providers\":{\(providers.joined(separator: ","))}}")
         case .table:
-            print("PROVIDER          REQUESTS  ERR%   429  5XX  TMO     P50     P95     P99  TOKENS IN  TOKENS OUT     COST $")
+            print("PROVIDER          REQUESTS  ERR%   429  5XX  TMO CONN     P50     P95     P99  TOKENS IN  TOKENS OUT     COST $")
             for provider in order {
                 let t = totals[provider]!
                 func pct(_ n: Int) -> String { t.requests == 0 ? "–" : String(format: "%.1f", Double(n) / Double(t.requests) * 100) }
@@ -80,6 +83,7 @@ struct Metrics: ParsableCommand {
                 let name = SafeText.escape(provider).padding(toLength: 16, withPad: " ", startingAt: 0)
                 print(name + [String(t.requests).leftPad(10), pct(t.errors).leftPad(5), pct(t.errorsByClass[.rateLimit] ?? 0).leftPad(5),
                               pct(t.errorsByClass[.server] ?? 0).leftPad(4), pct(t.errorsByClass[.timeout] ?? 0).leftPad(4),
+                              pct(t.errorsByClass[.connection] ?? 0).leftPad(4),
                               ms(t.latencyMs(0.5)).leftPad(7), ms(t.latencyMs(0.95)).leftPad(7), ms(t.latencyMs(0.99)).leftPad(7),
                               String(t.inputTokens).leftPad(10), String(t.outputTokens).leftPad(11),
                               (t.costUSD.map { String(format: "%.4f", $0) } ?? "–").leftPad(10)].joined(separator: " "))

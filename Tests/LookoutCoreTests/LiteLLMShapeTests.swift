@@ -100,7 +100,7 @@ struct LiteLLMShapeTests {
         let alerts = AlertRules.deploymentAlerts("openai", openai)
         #expect(alerts.count == 1)
         #expect(alerts[0].severity == .warning)
-        #expect(alerts[0].message.hasPrefix("LiteLLM: 3 of 4 deployments failing: gpt-4o-mini (openai-mini-b) complete outage"))
+        #expect(alerts[0].message.hasPrefix("LiteLLM: 3 of 4 deployments failing: gpt-4o-mini (openai-mini-b) down"))
         // Failure classes from the exception_status / exception_class labels, as LiteLLM counted them.
         let failures = scrape.deltas.filter { $0.provider == "openai" }.reduce(into: [ErrorClass: Int]()) { total, delta in
             for (errorClass, n) in delta.errorsByClass { total[errorClass, default: 0] += n }
@@ -116,7 +116,7 @@ struct LiteLLMShapeTests {
         #expect(AlertRules.deploymentAlerts("openai", gauges).map(\.severity) == [.critical])
         gauges.record(deployment: "gpt-4o (b)", state: 0)
         #expect(gauges.deploymentState == 1)
-        #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.warning, "openai", "LiteLLM: 1 of 2 deployments failing: gpt-4o (a) complete outage")])
+        #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.warning, "openai", "LiteLLM: 1 of 2 deployments failing: gpt-4o (a) down")])
         gauges.record(deployment: "gpt-4o (b)", state: 2)
         #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.critical, "openai", "LiteLLM: complete outage, all 2 deployments down")])
     }

@@ -93,7 +93,8 @@ public struct DeploymentGauge: Sendable, Equatable {
     }
 
     /// What the state means.
-    public var phrase: String { state >= 2 ? "complete outage" : state == 1 ? "partial outage" : "healthy" }
+    /// What the state means, for alerts: LiteLLM's "complete outage" of one deployment is that deployment down.
+    public var phrase: String { state >= 2 ? "down" : state == 1 ? "degraded" : "healthy" }
 }
 
 /// What one scrape taught: the calls since the previous scrape, the gauges, and how the text read.
