@@ -66,7 +66,7 @@ struct ProvidersScreenTests {
         for _ in 0..<2 { _ = Reducer.reduce(&s, .key(.char("j"))) }
         let text = DashboardView.render(s, width: 160, height: 48).lines.joined(separator: "\n")
         #expect(text.contains("anthropic  primary for chat-api"))
-        #expect(text.contains("LiteLLM partial outage   headroom 3 requests"))
+        #expect(text.contains("LiteLLM: partial outage   headroom 3 requests"))
         #expect(text.contains("what-if → openai gpt-4o-mini: $"))
         #expect(text.contains("p95 ") && text.contains("errors ") && text.contains("$/h "))
     }

@@ -50,9 +50,11 @@ public struct ProvidersView {
         let summary = state.providers.summary(provider: provider, window: .fiveMinutes, now: state.now)
         var facts: [(String, StyleSlot)] = []
         if let gauges = state.providers.gauges[provider] {
-            if let deployment = gauges.deploymentState {
-                facts.append(("LiteLLM " + ["healthy", "partial outage", "complete outage"][min(2, max(0, deployment))],
-                              deployment == 0 ? .ok : .bad))
+            if let alert = AlertRules.deploymentAlerts(provider, gauges).first {
+                facts.append((alert.message, alert.severity == .critical ? .bad : .warn))
+            } else if gauges.deploymentState != nil {
+                let count = gauges.deployments.count
+                facts.append(("LiteLLM healthy" + (count > 1 ? " (\(count) deployments)" : ""), .ok))
             }
             if let remaining = gauges.remainingRequests { facts.append((String(format: "headroom %.0f requests", remaining), remaining < AlertRules.headroomWarning ? .bad : .normal)) }
             if let remaining = gauges.remainingTokens { facts.append((String(format: "%.0f tokens", remaining), .normal)) }

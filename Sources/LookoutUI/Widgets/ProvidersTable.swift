@@ -37,6 +37,7 @@ public struct ProvidersTable {
         TableColumn("429", width: 4, alignRight: true),
         TableColumn("5XX", width: 4, alignRight: true, dropPriority: 1),
         TableColumn("TMO", width: 4, alignRight: true, dropPriority: 1),
+        TableColumn("MOSTLY", width: 7, dropPriority: 2),
         TableColumn("TOK/MIN", width: 7, alignRight: true, dropPriority: 4),
         TableColumn("$/HOUR", width: 7, alignRight: true),
         TableColumn("REQUESTS (5m)", width: 13, dropPriority: 5),
@@ -73,6 +74,8 @@ public struct ProvidersTable {
             percent(s.errorRate(.rateLimit), warnAt: 0.02),
             percent(s.errorRate(.server), warnAt: 0.02),
             percent(s.errorRate(.timeout), warnAt: 0.02),
+            // The main class of the errors, whichever it is (connection, auth, 4xx… have no column of their own).
+            s.mainErrorClass.map { TableCell($0.label, s.errorRate >= 0.05 ? .bad : .warn) } ?? TableCell("", .dim),
             TableCell(Self.compact(s.tokensPerMinute), .dim),
             TableCell(String(format: "%.2f", s.costPerHour)),
             TableCell(series.map { Sparkline.text($0, width: 13) } ?? "", .dim),
