@@ -17,7 +17,8 @@ public enum DemoConfigWriter {
                 }
             }
         }
-        if !config.prices.isEmpty { lines.append(ExampleConfig.pricesYAML(config.prices).trimmingCharacters(in: .newlines)) }
+        // The built-in dated table needs no section (and keeps its date on screen); other prices are written out.
+        if !config.prices.isEmpty, config.prices.asOf == nil { lines.append(ExampleConfig.pricesYAML(config.prices).trimmingCharacters(in: .newlines)) }
         lines.append("contexts:")
         for context in config.contexts {
             lines.append("  \(context.name):")

@@ -103,7 +103,7 @@ public final class DemoFleet: Sendable {
             return service
         })], currentContext: "demo")
         config.secrets = ["DEMO_ADMIN_TOKEN": .file(adminTokenFile)]
-        config.prices = ExampleConfig.prices
+        config.prices = PriceTable.builtIn
         return config
     }
 

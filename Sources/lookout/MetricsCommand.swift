@@ -38,7 +38,7 @@ struct Metrics: ParsableCommand {
                 throw LookoutError("unknown metric mapping \"\(mapping)\" (one of: \(known))")
             }
         }
-        let prices = loaded?.prices ?? PriceTable()
+        let prices = loaded?.prices ?? PriceTable.builtIn
         // One file: every series counts whole (its total since the process started).
         var tracker = MetricsTracker(mapping: chosen, firstScrapeCountsWhole: files.count == 1)
         var totals: [String: MetricTotals] = [:]

@@ -34,7 +34,7 @@ struct Stats: ParsableCommand {
     func run() throws {
         let loaded = try config.map(ConfigFile.load)
         let custom = loaded?.mappings ?? []
-        let prices = loaded?.prices ?? PriceTable()
+        let prices = loaded?.prices ?? PriceTable.builtIn
         var preset: LogMapping?
         if let mapping {
             preset = custom.first { $0.name == mapping } ?? LogMapping.preset(named: mapping)

@@ -33,6 +33,36 @@ struct AlertsAndWhatIfTests {
         #expect(abs(estimate.movedPerHour - 6 * (1000 * 0.15 + 500 * 0.60) / 1e6 * hourly) < 1e-9)
     }
 
+    @Test func whatIfUsesTheObservedCostPerTokenWhenTheLinesCarryCosts() throws {
+        // No price table at all: every line carries cost_usd, as an ordinary app's do.
+        var board = ProviderBoard(prices: PriceTable())
+        for _ in 0..<4 {
+            var a = call("anthropic", "claude-x")
+            a.costUSD = 0.006          // 1,500 tokens: $4 per million
+            board.add(a, at: now)
+            var o = call("openai", "gpt-y")
+            o.costUSD = 0.0015         // 1,500 tokens: $1 per million
+            board.add(o, at: now)
+        }
+        let estimate = try #require(WhatIf.estimates(board: board, provider: "anthropic", window: .oneMinute, now: now).first)
+        #expect(estimate.to == "openai" && estimate.basis == .observed && estimate.model == nil)
+        #expect(abs(estimate.movedPerHour / estimate.currentPerHour - 0.25) < 1e-9, "a quarter of the cost per token")
+    }
+
+    @Test func builtInPricesAreDatedAndCountedWhereTheyPriceACall() throws {
+        #expect(LookoutConfig(contexts: []).prices == PriceTable.builtIn)
+        #expect(PriceTable.builtIn.asOf == ExampleConfig.pricesAsOf)
+        var board = ProviderBoard(prices: .builtIn)
+        board.add(call("openai", "gpt-4o-mini-2024-07-18"), at: now)
+        #expect(board.pricedCalls == 1)
+        let cost = try #require(board.summary(provider: "openai", window: .oneMinute, now: now)?.costUSD)
+        #expect(abs(cost - (1000 * 0.15 + 500 * 0.60) / 1e6) < 1e-12)
+        #expect(PriceTable.builtIn.origin == "built-in list prices of \(PriceTable.builtInDate)")
+        // A configured prices: replaces the table whole, and has no date of lookout's.
+        let configured = try ConfigParser.parse("prices:\n  openai:\n    gpt-4o: { input: 1, output: 2 }\ncontexts:\n  a:\n    services: []\n", file: "p.yaml")
+        #expect(configured.prices.asOf == nil && configured.prices.prices["anthropic"] == nil)
+    }
+
     @Test func alertsFireOnDownServicesAndErroringProvidersCriticalFirst() {
         var state = AppState(context: ContextConfig(name: "prod", services: []), now: now)
         for index in 0..<20 { state.providers.add(call("anthropic", "claude", status: index < 8 ? 429 : 200), at: now) }

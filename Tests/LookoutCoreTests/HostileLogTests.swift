@@ -182,7 +182,7 @@ struct StatsEngineTests {
         "errors_by_class":{"rate_limit":1,"server":1,"timeout":1,"connection":0,"auth":0,"bad_request":0,"other":0},"p50_ms":200,"p95_ms":400,"p99_ms":400,\
         "input_tokens":17,"output_tokens":5,"cost_usd":0.5},"anthropic":{"requests":1,"errors":1,"error_rate":1,\
         "errors_by_class":{"rate_limit":0,"server":0,"timeout":0,"connection":0,"auth":0,"bad_request":0,"other":1},"p50_ms":50,"p95_ms":50,"p99_ms":50,\
-        "input_tokens":0,"output_tokens":0,"cost_usd":null}}}
+        "input_tokens":0,"output_tokens":0,"cost_usd":null}},"priced_calls":0,"prices_as_of":null}
         """)
         #expect(json.contains("\"p50_ms\":200.063"), "the bucket top of 200 ms at 3 significant digits")
     }

@@ -1,26 +1,17 @@
 /// The configuration `lookout config example` prints: every section with its defaults explained, a dated price
 /// table, and ready-made metrics and routing endpoints. It validates as is (a test keeps it so).
 public enum ExampleConfig {
-    /// When the prices below were copied from the providers' public price pages. Check them before relying on them.
-    public static let pricesAsOf = "2025-06-01"
+    /// The date of the built-in price table the example copies.
+    public static var pricesAsOf: String { PriceTable.builtInDate }
 
-    /// List prices in USD per million input / output tokens, as published on `pricesAsOf`.
-    public static let prices = PriceTable([
-        "openai": ["gpt-4o": .init(inputPerMillion: 2.50, outputPerMillion: 10.00),
-                   "gpt-4o-mini": .init(inputPerMillion: 0.15, outputPerMillion: 0.60),
-                   "gpt-4.1": .init(inputPerMillion: 2.00, outputPerMillion: 8.00),
-                   "gpt-4.1-mini": .init(inputPerMillion: 0.40, outputPerMillion: 1.60)],
-        "azure-openai": ["gpt-4o": .init(inputPerMillion: 2.50, outputPerMillion: 10.00),
-                         "gpt-4o-mini": .init(inputPerMillion: 0.15, outputPerMillion: 0.60)],
-        "anthropic": ["claude-3-5-haiku": .init(inputPerMillion: 0.80, outputPerMillion: 4.00),
-                      "claude-3-5-sonnet": .init(inputPerMillion: 3.00, outputPerMillion: 15.00),
-                      "claude-sonnet-4": .init(inputPerMillion: 3.00, outputPerMillion: 15.00)],
-    ])
+    /// The built-in list prices, written out so they can be edited (a `prices:` section replaces them whole).
+    public static var prices: PriceTable { PriceTable.builtIn }
 
     /// A `prices:` section as YAML, with the date of the reference table.
     public static func pricesYAML(_ prices: PriceTable = prices) -> String {
         var lines = ["# List prices, USD per million tokens, copied from the providers' price pages on \(pricesAsOf).",
                      "# Prices change: check them. Used only for calls whose log line or metrics carry no cost.",
+                     "# Without a prices: section lookout uses this same built-in table; with one, only yours.",
                      "prices:"]
         for provider in prices.prices.keys.sorted() {
             lines.append("  \(provider):")

@@ -13,7 +13,8 @@ public struct LookoutConfig: Sendable, Equatable {
     /// Metric mappings defined in the file (`metric-mappings:`), in addition to the presets.
     public var metricMappings: [MetricMapping] = []
     /// Prices per provider and model, for calls whose log lines carry no cost.
-    public var prices = PriceTable()
+    /// The configuration's `prices:`, else the built-in dated list prices.
+    public var prices = PriceTable.builtIn
     /// Where each `${secret:NAME}` comes from.
     public var secrets: [String: SecretSource] = [:]
 

@@ -13,6 +13,8 @@ public struct ProviderBoard: Sendable, Equatable {
     private var timelines: [String: CallTimeline] = [:]
     /// Calls whose provider or model label was folded into `other`.
     public private(set) var folded = 0
+    /// Calls costed from the price table (neither line nor metrics carried a cost): the screens say which table.
+    public private(set) var pricedCalls = 0
 
     public init(maxLabels: Int = 64, prices: PriceTable = PriceTable()) {
         self.maxLabels = maxLabels
@@ -39,6 +41,7 @@ public struct ProviderBoard: Sendable, Equatable {
                                           inputTokens: record.inputTokens, outputTokens: record.outputTokens)
         }
         let priced = cost(keys.provider)
+        if record.costUSD == nil, priced != nil { pricedCalls += 1 }
         timelines[keys.provider]?.add(record, at: time, cost: priced)
         if let model = keys.model { timelines[model]?.add(record, at: time, cost: priced) }
         if let service {
@@ -55,6 +58,7 @@ public struct ProviderBoard: Sendable, Equatable {
                                          inputTokens: delta.inputTokens, outputTokens: delta.outputTokens)
         }
         let priced = cost(keys.provider)
+        if delta.costUSD == nil, priced != nil { pricedCalls += delta.requests }
         timelines[keys.provider]?.add(delta, at: time, cost: priced)
         if let model = keys.model { timelines[model]?.add(delta, at: time, cost: priced) }
         if let service {

@@ -16,7 +16,8 @@ public struct SnapshotReport: Sendable {
     var check: CheckReport { CheckReport(services: state.services) }
 
     /// `{"generated_at","context","status","window","services":[…as check…],"providers":{"<name>":{…stats fields…,
-    /// "role", "models":{"<model>":{…}}}},"alerts":[{"severity","subject","message"}]}`.
+    /// "role", "models":{"<model>":{…}}}},"alerts":[{"severity","subject","message"}],"prices":{"priced_calls":N,
+    /// "as_of":"2025-06-01"|null}}` (calls costed from the price table, and the built-in table's date).
     public func json() -> String {
         let providers = state.providers.providers.compactMap { provider -> String? in
             guard let summary = state.providers.summary(provider: provider, window: window, now: state.now) else { return nil }
@@ -29,7 +30,8 @@ public struct SnapshotReport: Sendable {
         }
         return "{\"generated_at\":\"\(ISO8601DateFormatter().string(from: generatedAt))\",\"context\":\(CallStatistics.jsonString(state.contextName)),"
             + "\"status\":\"\(check.status.rawValue)\",\"window\":\"\(window)\",\"services\":[\(check.servicesJSON().joined(separator: ","))],"
-            + "\"providers\":{\(providers.joined(separator: ","))},\"alerts\":[\(alertsJSON)]}"
+            + "\"providers\":{\(providers.joined(separator: ","))},\"alerts\":[\(alertsJSON)],"
+            + "\"prices\":{\"priced_calls\":\(state.providers.pricedCalls),\"as_of\":\(state.providers.prices.asOf.map(CallStatistics.jsonString) ?? "null")}}"
     }
 
     var alerts: [Alert] { AlertRules.evaluate(state) }
@@ -64,13 +66,17 @@ public struct SnapshotReport: Sendable {
             lines += ["", "**Alerts**"] + alerts.map { "- \($0.severity == .critical ? "🔴" : "🟠") **\(Self.escape($0.subject))**: \(Self.escape($0.message))" }
         }
         if !state.providers.providers.isEmpty {
-            lines += ["", "| provider (\(window)) | req/min | p95 | errors | 429 | 5xx | timeout | $/hour |", "|---|---|---|---|---|---|---|---|"]
+            lines += ["", "| provider (\(window)) | req/min | p95 | errors | 429 | 5xx | timeout | mostly | $/hour |", "|---|---|---|---|---|---|---|---|---|"]
             for provider in state.providers.providers {
                 guard let s = state.providers.summary(provider: provider, window: window, now: state.now) else { continue }
                 func pct(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
                 lines.append("| \(Self.escape(provider)) | \(String(format: "%.1f", s.requestsPerMinute)) | "
                              + "\(s.p95Ms.map { String(format: "%.0f ms", $0) } ?? "–") | \(pct(s.errorRate)) | \(pct(s.errorRate(.rateLimit))) | "
-                             + "\(pct(s.errorRate(.server))) | \(pct(s.errorRate(.timeout))) | \(String(format: "%.2f", s.costPerHour)) |")
+                             + "\(pct(s.errorRate(.server))) | \(pct(s.errorRate(.timeout))) | \(s.mainErrorClass?.rawValue ?? "–") | "
+                             + "\(String(format: "%.2f", s.costPerHour)) |")
+            }
+            if state.providers.pricedCalls > 0 {
+                lines += ["", "\(state.providers.pricedCalls) calls priced from \(state.providers.prices.origin)."]
             }
         }
         return lines.joined(separator: "\n") + "\n"

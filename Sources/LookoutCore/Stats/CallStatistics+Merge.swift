@@ -20,6 +20,7 @@ extension CallStatistics {
         malformed += other.malformed
         records += other.records
         llmCalls += other.llmCalls
+        pricedCalls += other.pricedCalls
         for name in other.groupNames {
             guard let stats = other.group(name) else { continue }
             let before = foldedRecords

@@ -6,7 +6,8 @@ extension CallStatistics {
     /// "error_rate":F,"errors_by_class":{"rate_limit":N,"server":N,"timeout":N,"connection":N,"auth":N,
     /// "bad_request":N,"other":N},"p50_ms":F,
     /// "p95_ms":F,"p99_ms":F,"input_tokens":N,"output_tokens":N,"cost_usd":F}}}`.
-    /// Percentiles and cost are `null` when no record of the group carried them.
+    /// Percentiles and cost are `null` when no record of the group carried them. After the groups:
+    /// `"priced_calls":N` (costed from the price table) and `"prices_as_of"` (the built-in table's date, or null).
     public func json() -> String {
         var out = "{\"lines\":\(lines),\"malformed\":\(malformed),\"records\":\(records),\"llm_calls\":\(llmCalls),\"groups\":{"
         out += groupNames.map { name in
@@ -19,7 +20,8 @@ extension CallStatistics {
                 + "\"p99_ms\":\(number(g.latencyMs(atPercentile: 99))),\"input_tokens\":\(g.inputTokens),"
                 + "\"output_tokens\":\(g.outputTokens),\"cost_usd\":\(number(g.costUSD))}"
         }.joined(separator: ",")
-        return out + "}}"
+        // Added after the groups, so readers of the original contract are not disturbed.
+        return out + "},\"priced_calls\":\(pricedCalls),\"prices_as_of\":\(prices.asOf.map(Self.jsonString) ?? "null")}"
     }
 
     /// A fixed-width table for terminals, escaped (labels come from the logs).
@@ -44,6 +46,9 @@ extension CallStatistics {
         }
         lines.append("")
         lines.append("\(lines_) lines, \(records) records, \(llmCalls) LLM calls, \(malformed) malformed")
+        if pricedCalls > 0 {
+            lines.append("\(pricedCalls) calls without a cost on their line were priced from \(prices.origin)")
+        }
         if foldedRecords > 0 {
             lines.append("warning: more than \(maxGroups) distinct \(grouping.rawValue)s; \(foldedRecords) records folded into \"other\"")
         }

@@ -60,6 +60,8 @@ public struct CallStatistics: Sendable {
     private var groupStats: [CallGroupStats] = []
     /// Records folded into `other` because the cap was reached.
     public internal(set) var foldedRecords = 0
+    /// Calls whose cost came from the price table (their line carried none).
+    public internal(set) var pricedCalls = 0
 
     public static let otherGroup = "other"
 
@@ -89,8 +91,12 @@ public struct CallStatistics: Sendable {
         case .model: label = record.model ?? "(none)"
         case .service: label = record.service ?? "(none)"
         }
-        let cost = record.costUSD ?? prices.cost(provider: provider, model: record.model,
-                                                 inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+        var cost = record.costUSD
+        if cost == nil, let priced = prices.cost(provider: provider, model: record.model,
+                                                 inputTokens: record.inputTokens, outputTokens: record.outputTokens) {
+            cost = priced
+            pricedCalls += 1
+        }
         groupStats[index(of: label)].add(errorClass: record.errorClass, latencyMs: record.latencyMs,
                                          inputTokens: record.inputTokens, outputTokens: record.outputTokens,
                                          costUSD: cost)

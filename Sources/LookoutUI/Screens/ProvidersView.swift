@@ -15,6 +15,10 @@ public struct ProvidersView {
         x += canvas.write(" Providers", x: x, y: area.y, style: .title)
         x += canvas.write("  window \(state.window)", x: x, y: area.y, style: .key)
         x += canvas.write("  " + sources, x: x, y: area.y, style: .dim, maxWidth: max(0, area.maxX - x))
+        if state.providers.pricedCalls > 0 {
+            x += canvas.write("  · \(state.providers.pricedCalls) calls priced from \(state.providers.prices.origin)", x: x, y: area.y,
+                              style: .dim, maxWidth: max(0, area.maxX - x))
+        }
         if state.providers.folded > 0 {
             canvas.write("  \(state.providers.folded) calls folded into \"other\" (label cap)", x: x, y: area.y, style: .warn,
                          maxWidth: area.maxX - x)
@@ -78,18 +82,24 @@ public struct ProvidersView {
         y += 1
         let estimates = WhatIf.estimates(board: state.providers, provider: provider, window: state.window, now: state.now)
         if estimates.isEmpty {
-            canvas.write("what-if: needs traffic in the window and prices for another provider (prices: in the config)",
+            canvas.write("what-if: needs traffic in the window, and another provider with a list price or calls that carried costs",
                          x: area.x, y: y, style: .dim, maxWidth: area.width)
         }
         for estimate in estimates.prefix(area.maxY - y) {
             let change = estimate.movedPerHour - estimate.currentPerHour
             var x = area.x
             x += canvas.write("what-if → ", x: x, y: y, style: .key)
-            x += canvas.write(String(format: "%@ %@: $%.2f/h ", SafeText.escape(estimate.to), SafeText.escape(estimate.model), estimate.movedPerHour),
+            let priced = estimate.model.map { " " + SafeText.escape($0) } ?? " at its observed $/token"
+            x += canvas.write(String(format: "%@%@: $%.2f/h ", SafeText.escape(estimate.to), priced, estimate.movedPerHour),
                               x: x, y: y, style: .normal, maxWidth: area.maxX - x)
             x += canvas.write(String(format: "(%@$%.2f/h", change <= 0 ? "−" : "+", abs(change)), x: x, y: y, style: change <= 0 ? .ok : .warn,
                               maxWidth: max(0, area.maxX - x))
-            canvas.write(String(format: " vs $%.2f/h now on %@)", estimate.currentPerHour, SafeText.escape(provider)), x: x, y: y,
+            let basis: String
+            switch estimate.basis {
+            case let .listPrice(asOf): basis = asOf.map { ", list prices of \($0)" } ?? ""
+            case .observed: basis = ""
+            }
+            canvas.write(String(format: " vs $%.2f/h now on %@%@)", estimate.currentPerHour, SafeText.escape(provider), basis), x: x, y: y,
                          style: .dim, maxWidth: max(0, area.maxX - x))
             y += 1
         }
