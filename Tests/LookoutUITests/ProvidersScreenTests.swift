@@ -112,6 +112,6 @@ struct SnapshotReportTests {
     @Test func markdownIsATableToPaste() {
         let markdown = SnapshotReport(state: ProvidersScreenTests().state(), generatedAt: ProvidersScreenTests.now).markdown()
         #expect(markdown.hasPrefix("### lookout snapshot — prod — 2027-01-15T08:00:00Z\n\n**CRITICAL: 0 healthy, 0 degraded, 3 down**\n"))
-        #expect(markdown.contains("| anthropic | 12.0 | 700 ms | 20.0% | 20.0% | 0.0% | 0.0% | 1.06 |"))
+        #expect(markdown.contains("| anthropic | 12.0 | 700 ms | 20.0% | 20.0% | 0.0% | 0.0% | rate_limit | 1.06 |"))
     }
 }
