@@ -32,6 +32,9 @@ public struct ActionConfig: Sendable, Equatable {
     /// The HTTP status (http) or exit code (command) that means success; nil: any 2xx, or exit 0.
     public var expect: Int?
     public var followUp: FollowUp?
+    /// The roles a failover action can set, and the word `{{role}}` becomes for each (an admin API that only
+    /// knows "make X primary" takes `[primary]`; one that says `down` for disabled maps it). nil: all three, as named.
+    public var roles: [ProviderRole: String]?
 
     public init(name: String, kind: Kind, dangerous: Bool = true, confirm: Confirmation = .yes,
                 timeout: Duration = .seconds(30), expect: Int? = nil, followUp: FollowUp? = nil) {
@@ -43,6 +46,12 @@ public struct ActionConfig: Sendable, Equatable {
         self.expect = expect
         self.followUp = followUp
     }
+
+    /// Whether the action can set `role`.
+    public func supports(_ role: ProviderRole) -> Bool { roles.map { $0[role] != nil } ?? true }
+
+    /// The word `{{role}}` becomes for `role`.
+    public func word(for role: ProviderRole) -> String { roles?[role] ?? role.rawValue }
 
     /// Whether the templates use `{{provider}}` (the action is about one provider, such as a failover).
     public var takesProvider: Bool { templates.contains { $0.contains("{{provider}}") } }

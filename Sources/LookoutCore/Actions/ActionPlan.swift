@@ -24,7 +24,7 @@ public struct ActionPlan: Sendable, Equatable {
                 role: ProviderRole? = nil) throws(ActionTemplateError) {
         var values = ["service": service.name, "context": context, "url": service.baseURL]
         if let provider { values["provider"] = provider }
-        if let role { values["role"] = role.rawValue }
+        if let role { values["role"] = action.word(for: role) }
         switch action.kind {
         case let .http(method, url, headers, body):
             var rendered: [HTTPHeader] = []

@@ -3,7 +3,7 @@ import Yams
 /// `actions:` of a service, and a context's `readonly` / `protected`.
 extension ConfigParser {
     static let actionKeys: Set<String> = ["kind", "method", "url", "headers", "body", "argv", "dangerous", "confirm",
-                                          "timeout", "expect", "follow-up"]
+                                          "timeout", "expect", "follow-up", "roles"]
 
     /// `actions: { NAME: { kind: http, method, url, headers, body | kind: command, argv; dangerous, confirm, timeout,
     /// expect, follow-up: { timeout } } }`.
@@ -93,8 +93,37 @@ extension ConfigParser {
                 }
                 action.followUp = .init(timeout: timeout)
             }
+            if let node = values["roles"] { action.roles = readRoles(node, at: "\(actionPath).roles", &reader) }
             if reader.issues.count == before { actions.append(action) }
         }
         return actions
+    }
+
+    /// `roles: [primary]` (what the API can do) or `roles: { primary: primary, disabled: down }` (and the word
+    /// `{{role}}` becomes for each).
+    static func readRoles(_ node: Node, at path: String, _ reader: inout YAMLReader) -> [ProviderRole: String]? {
+        var roles: [ProviderRole: String] = [:]
+        func role(_ text: String, _ at: Node) -> ProviderRole? {
+            guard let role = ProviderRole(rawValue: text) else {
+                reader.fail(at, path, "unknown role \"\(SafeText.escape(text))\" (primary, standby, disabled)")
+                return nil
+            }
+            return role
+        }
+        if case .sequence = node {
+            for item in reader.sequence(node, at: path) ?? [] {
+                if let text = reader.string(item, at: path), let role = role(text, item) { roles[role] = role.rawValue }
+            }
+        } else {
+            for (key, keyNode, value) in reader.pairs(node, at: path, allowed: nil) ?? [] {
+                guard let role = role(key, keyNode), let word = reader.string(value, at: "\(path).\(key)") else { continue }
+                do throws(ActionTemplateError) { try ActionTemplate.check("role", word) } catch {
+                    reader.fail(value, "\(path).\(key)", "role word \(error.problem)")
+                }
+                roles[role] = word
+            }
+        }
+        if roles.isEmpty { reader.fail(node, path, "name at least one role: primary, standby or disabled") }
+        return roles
     }
 }

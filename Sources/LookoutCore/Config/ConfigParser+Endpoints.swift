@@ -28,11 +28,29 @@ extension ConfigParser {
             guard text.hasPrefix("/") else { reader.fail(node, path, "a path must start with /"); return nil }
             return SideEndpoint(path: text)
         }
-        let allowed = withMapping ? sideEndpointKeys : sideEndpointKeys.subtracting(["mapping"])
+        let allowed = withMapping ? sideEndpointKeys : sideEndpointKeys.subtracting(["mapping"]).union(RoutingMapping.keys)
         guard let pairs = reader.pairs(node, at: path, allowed: allowed) else { return nil }
         var endpoint = SideEndpoint(path: "")
         for (key, _, value) in pairs {
             switch key {
+            case "primary", "standby", "disabled", "enabled":
+                guard let text = reader.string(value, at: "\(path).\(key)") else { continue }
+                guard let bodyPath = BodyPath(text) else {
+                    reader.fail(value, "\(path).\(key)", "expected a body path such as \"[BODY].primary\"")
+                    continue
+                }
+                var roles = endpoint.roles ?? RoutingMapping()
+                switch key {
+                case "primary": roles.primary = bodyPath
+                case "standby": roles.standby = bodyPath
+                case "disabled": roles.disabled = bodyPath
+                default: roles.enabled = bodyPath
+                }
+                endpoint.roles = roles
+            case "providers":
+                var roles = endpoint.roles ?? RoutingMapping()
+                roles.providers = (reader.sequence(value, at: "\(path).providers") ?? []).compactMap { reader.string($0, at: "\(path).providers") }
+                endpoint.roles = roles
             case "path":
                 guard let text = reader.string(value, at: "\(path).path") else { continue }
                 if !text.hasPrefix("/") { reader.fail(value, "\(path).path", "a path must start with /") }
@@ -48,6 +66,9 @@ extension ConfigParser {
         guard !endpoint.path.isEmpty else {
             reader.fail(node, "\(path).path", "missing: the endpoint's path, e.g. /metrics")
             return nil
+        }
+        if let roles = endpoint.roles, roles.primary == nil, roles.standby == nil, roles.disabled == nil {
+            reader.fail(node, path, "a routing mapping needs at least one of primary, standby, disabled (a [BODY] path)")
         }
         return endpoint
     }

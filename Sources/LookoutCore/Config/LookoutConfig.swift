@@ -147,12 +147,16 @@ public struct SideEndpoint: Sendable, Equatable {
     public var headers: [HTTPHeader]
     /// For metrics: the metric mapping (`litellm`, `otel-genai`, or one from the file); nil detects it.
     public var mapping: String?
+    /// For routing: how the body names the roles, when it is not `{"providers":{…}}`.
+    public var roles: RoutingMapping?
 
-    public init(path: String, interval: Duration? = nil, headers: [HTTPHeader] = [], mapping: String? = nil) {
+    public init(path: String, interval: Duration? = nil, headers: [HTTPHeader] = [], mapping: String? = nil,
+                roles: RoutingMapping? = nil) {
         self.path = path
         self.interval = interval
         self.headers = headers
         self.mapping = mapping
+        self.roles = roles
     }
 }
 

@@ -63,7 +63,11 @@ public struct AppState: Sendable, Equatable {
         self.services = context.services.map { ServiceState(config: $0) }
         // A read-only context is as read-only as the flag: dangerous keys are not even in the map.
         let readOnly = readOnly || context.readonly
-        self.keyMap = readOnly ? keyMap.readOnly() : keyMap
+        // The failover keys offer only the roles some failover action can set (`roles:` names what its API can do).
+        let failovers = context.services.compactMap { $0.action(named: "failover") }
+        let unsupported = ProviderRole.allCases.filter { role in !failovers.isEmpty && !failovers.contains { $0.supports(role) } }
+        let fitted = keyMap.removing(unsupported.map(Command.failover))
+        self.keyMap = readOnly ? fitted.readOnly() : fitted
         self.now = now
         self.readOnly = readOnly
         protectedContext = context.protected

@@ -5,6 +5,15 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
     case showOverview, showLogs, showProviders, cycleWindow
     case togglePause, startFilter, nextError, previousError
     case showActions, failoverDisable, failoverStandby, failoverPrimary, redeploy
+
+    /// The failover command that sets `role`.
+    public static func failover(_ role: ProviderRole) -> Command {
+        switch role {
+        case .primary: return .failoverPrimary
+        case .standby: return .failoverStandby
+        case .disabled: return .failoverDisable
+        }
+    }
 }
 
 /// The screens a binding applies to.
@@ -54,6 +63,9 @@ public struct KeyMap: Sendable, Equatable {
 
     /// The bindings active on `screen`, in table order.
     public func bindings(on screen: ScreenKind) -> [KeyBinding] { bindings.filter { $0.applies(to: screen) } }
+
+    /// The same map without the bindings of `commands` (keys for what this configuration cannot do).
+    public func removing(_ commands: [Command]) -> KeyMap { KeyMap(bindings: bindings.filter { !commands.contains($0.command) }) }
 
     /// The same map without dangerous bindings, for `--readonly`.
     public func readOnly() -> KeyMap { KeyMap(bindings: bindings.filter { !$0.dangerous }) }

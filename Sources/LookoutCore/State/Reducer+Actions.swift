@@ -24,11 +24,16 @@ extension Reducer {
                 // Every service routing to the provider (all with a failover action when none reports routing).
                 let candidates = state.services.filter { $0.config.action(named: "failover")?.takesProvider == true }
                 let routed = candidates.filter { $0.routes.contains { $0.provider == provider } }
-                for service in routed.isEmpty ? candidates : routed {
+                // Only the services whose admin API can set this role (`roles:` of their failover action).
+                let able = (routed.isEmpty ? candidates : routed).filter { $0.config.action(named: "failover")!.supports(role) }
+                for service in able {
                     plans.append(try ActionPlan(service.config.action(named: "failover")!, service: service.config,
                                                 context: state.contextName, provider: provider, role: role))
                 }
-                if plans.isEmpty { state.notice = "no service has a `failover` action taking {{provider}}" }
+                if plans.isEmpty {
+                    state.notice = candidates.isEmpty ? "no service has a `failover` action taking {{provider}}"
+                        : "no failover action here can make a provider \(role.rawValue) (see its `roles:`)"
+                }
             case .redeploy:
                 guard let service = state.detailService ?? (state.screen == .overview ? state.selectedService : nil) else { return [] }
                 guard let action = service.config.action(named: "redeploy") else {

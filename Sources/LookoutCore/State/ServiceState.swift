@@ -32,7 +32,7 @@ public struct ServiceState: Sendable, Equatable {
         } else if result.httpStatus != 200 {
             routingProblem = "HTTP \(result.httpStatus ?? 0)"
         } else {
-            switch RoutingReport.parse(result.body) {
+            switch config.routing?.roles.map({ $0.routes(result.body) }) ?? RoutingReport.parse(result.body) {
             case let .success(routes): self.routes = routes; routingProblem = nil
             case let .failure(problem): routingProblem = problem.message
             }
