@@ -128,7 +128,7 @@ struct ConfigParserTests {
                 url: http://a
                 metrics: { path: /metrics, mapping: litelm }
                 routing: admin/routing
-        """, expected: ["f.yaml:6: key `contexts.prod.services[0].metrics.mapping`: unknown metric mapping \"litelm\" (one of: litellm, otel-genai)",
+        """, expected: ["f.yaml:6: key `contexts.prod.services[0].metrics.mapping`: unknown metric mapping \"litelm\" (one of: litellm, otel-genai, app)",
                       "f.yaml:7: key `contexts.prod.services[0].routing`: a path must start with /"]),
         BadCase(name: "routing header with an undefined secret", yaml: """
         contexts:

@@ -94,6 +94,10 @@ extension ConfigParser {
             }
             for (key, _, value) in pairs where key != "base" {
                 let names: [String]
+                if MetricMapping.singleValueKeys.contains(key), case .scalar = value {} else if MetricMapping.singleValueKeys.contains(key) {
+                    reader.fail(value, "\(path).\(key)", "expected one label name")
+                    continue
+                }
                 if case .scalar = value {
                     names = reader.string(value, at: "\(path).\(key)").map { [$0] } ?? []
                 } else {

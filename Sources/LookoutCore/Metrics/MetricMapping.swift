@@ -11,12 +11,19 @@ public struct MetricMapping: Sendable, Equatable {
     /// and a call is an error when its series carries an error label.
     public var successCounters: [String]
     public var failureCounters: [String]
+    /// Counters that hold both outcomes, told apart by `outcomeLabel` (`llm_requests_total{status="error"}`): a
+    /// sample is a failure when that label's value is one of `failureValues`, or an HTTP status of 400 or more.
+    public var requestCounters: [String]
+    public var outcomeLabel: String?
+    public var failureValues: [String]
     /// Latency histograms in seconds, in order of preference (the provider's own latency first).
     public var latencyHistograms: [String]
     public var inputTokenCounters: [String]
     public var outputTokenCounters: [String]
     /// A token histogram whose `_sum` counts tokens, split by `tokenTypeLabel` (`input` / `output`).
     public var tokenHistograms: [String]
+    /// Token counters split by `tokenTypeLabel` (`llm_tokens_total{type="input"|"output"}`).
+    public var tokenCounters: [String]
     public var tokenTypeLabel: String
     /// A counter of spend in US dollars; without one, cost comes from the price table.
     public var spendCounters: [String]
@@ -31,9 +38,10 @@ public struct MetricMapping: Sendable, Equatable {
     public var gatewayProvider: String?
 
     public init(name: String, providerLabels: [String] = [], modelLabels: [String] = [], errorLabels: [String] = [],
-                successCounters: [String] = [], failureCounters: [String] = [], latencyHistograms: [String] = [],
+                successCounters: [String] = [], failureCounters: [String] = [], requestCounters: [String] = [],
+                outcomeLabel: String? = nil, failureValues: [String] = ["error", "failure", "failed"], latencyHistograms: [String] = [],
                 inputTokenCounters: [String] = [], outputTokenCounters: [String] = [], tokenHistograms: [String] = [],
-                tokenTypeLabel: String = "gen_ai_token_type", spendCounters: [String] = [],
+                tokenCounters: [String] = [], tokenTypeLabel: String = "gen_ai_token_type", spendCounters: [String] = [],
                 deploymentStateGauges: [String] = [], remainingRequestsGauges: [String] = [],
                 remainingTokensGauges: [String] = [], cooldownCounters: [String] = [], gatewayProvider: String? = nil) {
         self.name = name
@@ -42,10 +50,14 @@ public struct MetricMapping: Sendable, Equatable {
         self.errorLabels = errorLabels
         self.successCounters = successCounters
         self.failureCounters = failureCounters
+        self.requestCounters = requestCounters
+        self.outcomeLabel = outcomeLabel
+        self.failureValues = failureValues
         self.latencyHistograms = latencyHistograms
         self.inputTokenCounters = inputTokenCounters
         self.outputTokenCounters = outputTokenCounters
         self.tokenHistograms = tokenHistograms
+        self.tokenCounters = tokenCounters
         self.tokenTypeLabel = tokenTypeLabel
         self.spendCounters = spendCounters
         self.deploymentStateGauges = deploymentStateGauges
@@ -83,21 +95,46 @@ public struct MetricMapping: Sendable, Equatable {
         latencyHistograms: ["gen_ai_client_operation_duration_seconds", "gen_ai_client_operation_duration"],
         tokenHistograms: ["gen_ai_client_token_usage"])
 
-    public static let presets = [litellm, otelGenAI]
+    /// An ordinary app's `prometheus_client` metrics (names from the service issue 11 reports, exposition captured
+    /// from the real library in `Fixtures/app-metrics`): `llm_requests_total{provider,model,status}`,
+    /// `llm_request_duration_seconds` (histogram), `llm_tokens_total{type="input"|"output"}`, `llm_cost_usd_total`.
+    public static let app = MetricMapping(
+        name: "app",
+        providerLabels: ["provider", "llm_provider"],
+        modelLabels: ["model"],
+        errorLabels: ["error_type", "error", "code"],
+        requestCounters: ["llm_requests", "llm_calls"],
+        outcomeLabel: "status",
+        latencyHistograms: ["llm_request_duration_seconds", "llm_latency_seconds", "llm_call_duration_seconds"],
+        tokenCounters: ["llm_tokens"],
+        tokenTypeLabel: "type",
+        spendCounters: ["llm_cost_usd", "llm_spend_usd", "llm_cost_dollars"])
+
+    public static let presets = [litellm, otelGenAI, app]
 
     public static func preset(named name: String) -> MetricMapping? { presets.first { $0.name == name } }
+
+    /// A family name without the counter suffix, as mappings name them.
+    static func base(_ name: String) -> String { name.hasSuffix("_total") ? String(name.dropLast(6)) : name }
 
     /// The preset a scrape looks like, from its family names; nil when none fits.
     public static func detect(in families: [MetricFamily]) -> MetricMapping? {
         if families.contains(where: { $0.name.hasPrefix("litellm_") }) { return litellm }
         if families.contains(where: { $0.name.hasPrefix("gen_ai_") }) { return otelGenAI }
+        // The usual prometheus_client shape: a request counter and a latency histogram under `llm_`.
+        let names = Set(families.map { base($0.name) })
+        if !app.requestCounters.filter(names.contains).isEmpty || !app.latencyHistograms.filter(names.contains).isEmpty { return app }
         return nil
     }
 
     /// The keys a mapping in the configuration may set (`metric-mappings:`), each a list of names.
-    public static let configKeys = ["provider-labels", "model-labels", "error-labels", "success", "failure", "latency",
-                                    "input-tokens", "output-tokens", "token-histograms", "spend", "deployment-state",
+    public static let configKeys = ["provider-labels", "model-labels", "error-labels", "success", "failure", "requests",
+                                    "outcome-label", "failure-values", "latency", "input-tokens", "output-tokens", "tokens",
+                                    "token-type-label", "token-histograms", "spend", "deployment-state",
                                     "remaining-requests", "remaining-tokens", "cooldowns"]
+
+    /// The keys that take one label name rather than a list.
+    public static let singleValueKeys: Set<String> = ["outcome-label", "token-type-label"]
 
     /// Sets the field a configuration key names; false for an unknown key.
     public mutating func set(_ key: String, _ names: [String]) -> Bool {
@@ -107,6 +144,11 @@ public struct MetricMapping: Sendable, Equatable {
         case "error-labels": errorLabels = names
         case "success": successCounters = names
         case "failure": failureCounters = names
+        case "requests": requestCounters = names
+        case "outcome-label": outcomeLabel = names.first
+        case "failure-values": failureValues = names
+        case "tokens": tokenCounters = names
+        case "token-type-label": tokenTypeLabel = names.first ?? tokenTypeLabel
         case "latency": latencyHistograms = names
         case "input-tokens": inputTokenCounters = names
         case "output-tokens": outputTokenCounters = names

@@ -219,7 +219,22 @@ public struct MetricsTracker: Sendable, Equatable {
         }
 
         let successes = counters(mapping.successCounters), failures = counters(mapping.failureCounters)
-        let countsFromCounters = !successes.isEmpty || !failures.isEmpty
+        let outcomes = mapping.outcomeLabel == nil ? [] : counters(mapping.requestCounters)
+        let countsFromCounters = !successes.isEmpty || !failures.isEmpty || !outcomes.isEmpty
+        for sample in outcomes {
+            let n = Int(increase(sample).rounded())
+            guard n > 0 else { continue }
+            let outcome = mapping.outcomeLabel.flatMap { sample.labels[$0] } ?? ""
+            let code = Int(outcome)
+            let failed = mapping.failureValues.contains(outcome.lowercased()) || (code ?? 0) >= 400
+            update(sample) { delta in
+                delta.requests += n
+                guard failed else { return }
+                let named = mapping.errorLabels.lazy.compactMap { sample.labels[$0] }.first { !$0.isEmpty && $0 != "None" }
+                let errorClass = ErrorClass.classify(code: code ?? named.flatMap { Int($0) }, type: named, message: nil)
+                delta.errorsByClass[errorClass, default: 0] += n
+            }
+        }
         for sample in successes {
             let n = Int(increase(sample).rounded())
             if n > 0 { update(sample) { $0.requests += n } }
@@ -266,6 +281,12 @@ public struct MetricsTracker: Sendable, Equatable {
             let n = Int(increase(sample).rounded())
             if n > 0 { update(sample) { $0.outputTokens += n } }
         }
+        for sample in counters(mapping.tokenCounters) {
+            let n = Int(increase(sample).rounded())
+            guard n > 0, let type = sample.labels[mapping.tokenTypeLabel]?.lowercased() else { continue }
+            if ["input", "prompt"].contains(type) { update(sample) { $0.inputTokens += n } }
+            else if ["output", "completion"].contains(type) { update(sample) { $0.outputTokens += n } }
+        }
         for family in mapping.tokenHistograms.compactMap({ byName[$0] }) {
             for sample in family.samples where sample.name.hasSuffix("_sum") {
                 let n = Int(increase(sample).rounded())
@@ -311,7 +332,7 @@ public struct MetricsTracker: Sendable, Equatable {
     }
 
     /// A family name without the counter suffix, as mappings name them.
-    static func base(_ name: String) -> String { name.hasSuffix("_total") ? String(name.dropLast(6)) : name }
+    static func base(_ name: String) -> String { MetricMapping.base(name) }
 
     /// A series' identity: its name and its labels (hashed whatever their order, without building a string).
     struct SeriesKey: Hashable, Sendable {
