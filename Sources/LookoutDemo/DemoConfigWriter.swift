@@ -41,6 +41,13 @@ public enum DemoConfigWriter {
                         lines.append("          headers:")
                         for header in endpoint.headers { lines.append("            \(header.name): \"\(header.value)\"") }
                     }
+                    if let roles = endpoint.roles {
+                        for (name, path) in [("primary", roles.primary), ("standby", roles.standby), ("disabled", roles.disabled),
+                                             ("enabled", roles.enabled)] {
+                            if let path { lines.append("          \(name): \(DemoRoutes.quoted(path.text))") }
+                        }
+                        if !roles.providers.isEmpty { lines.append("          providers: [\(roles.providers.joined(separator: ", "))]") }
+                    }
                 }
                 if !service.actions.isEmpty {
                     lines.append("        actions:")
@@ -81,6 +88,10 @@ public enum DemoConfigWriter {
         lines.append("            confirm: \(action.confirm.rawValue)")
         lines.append("            timeout: \(DurationText.format(action.timeout))")
         if let expect = action.expect { lines.append("            expect: \(expect)") }
+        if let roles = action.roles {
+            let words = ProviderRole.allCases.compactMap { role in roles[role].map { "\(role.rawValue): \(DemoRoutes.quoted($0))" } }
+            lines.append("            roles: { \(words.joined(separator: ", ")) }")
+        }
         if let followUp = action.followUp {
             lines.append("            follow-up: { watch: readiness, timeout: \(DurationText.format(followUp.timeout)) }")
         }

@@ -13,6 +13,7 @@ public final class DemoControl: Sendable {
         var routes: [String: [ProviderRoute]]
         var redeployingUntil: [String: ContinuousClock.Instant] = [:]
         var revisions: [String: Int] = [:]
+        var events: [String: [String]] = [:]
     }
     private let state: Mutex<State>
 
@@ -30,6 +31,7 @@ public final class DemoControl: Sendable {
                      .init(provider: "azure-openai", role: .standby)],
         "rag-search": [.init(provider: "anthropic", role: .primary), .init(provider: "openai", role: .standby)],
         "embed-worker": [.init(provider: "azure-openai", role: .primary), .init(provider: "openai", role: .standby)],
+        "support-bot": [.init(provider: "openai", role: .primary), .init(provider: "anthropic", role: .standby)],
     ]
 
     public static func randomToken() -> String {
@@ -56,6 +58,32 @@ public final class DemoControl: Sendable {
         let pool = primaries.isEmpty ? routes.filter { $0.role == .standby } : primaries
         guard !pool.isEmpty else { return nil }
         return pool[min(pool.count - 1, Int(roll * Double(pool.count)))].provider
+    }
+
+    /// Makes `provider` the primary of `service` (the previous primary stands by); returns the previous primary,
+    /// or nil when the service does not know the provider.
+    public func makePrimary(_ provider: String, service: String) -> String?? {
+        state.withLock { state in
+            guard var routes = state.routes[service], routes.contains(where: { $0.provider == provider }) else { return nil }
+            let previous = routes.first { $0.role == .primary }?.provider
+            for index in routes.indices {
+                if routes[index].provider == provider { routes[index].role = .primary }
+                else if routes[index].role == .primary { routes[index].role = .standby }
+            }
+            state.routes[service] = routes
+            return .some(previous)
+        }
+    }
+
+    /// Queues a JSON log line for `service` (its admin events); the log writer takes them.
+    public func log(_ line: String, service: String) { state.withLock { $0.events[service, default: []].append(line) } }
+
+    /// The queued log lines of `service`, emptied.
+    public func takeLog(of service: String) -> [String] {
+        state.withLock { state in
+            defer { state.events[service] = [] }
+            return state.events[service] ?? []
+        }
     }
 
     /// Starts a redeploy: the service is not ready for `redeployDuration`, then ready on a new revision.

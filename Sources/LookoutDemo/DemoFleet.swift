@@ -98,8 +98,14 @@ public final class DemoFleet: Sendable {
                 service.logs.append(LogSourceConfig(kind: .http(url: "\(endpoint.url)/logs/stream?format=sse")))
             }
             if let style = endpoint.spec.metrics { service.metrics = SideEndpoint(path: "/metrics", mapping: style.rawValue) }
-            service.routing = SideEndpoint(path: "/admin/routing", headers: [Self.adminHeader])
-            service.actions = Self.actions
+            if endpoint.spec.ownAdminAPI {
+                // Its own admin body, mapped to roles; its API can only make a provider primary.
+                service.routing = SideEndpoint(path: "/admin/llm", headers: [Self.adminHeader], roles: Self.ownRoutingMapping)
+                service.actions = Self.ownAPIActions
+            } else {
+                service.routing = SideEndpoint(path: "/admin/routing", headers: [Self.adminHeader])
+                service.actions = Self.actions
+            }
             return service
         })], currentContext: "demo")
         config.secrets = ["DEMO_ADMIN_TOKEN": .file(adminTokenFile)]
@@ -115,6 +121,19 @@ public final class DemoFleet: Sendable {
         ActionConfig(name: "redeploy", kind: .http(method: "POST", url: "{{url}}/admin/redeploy", headers: [adminHeader], body: nil),
                      confirm: .typeName, timeout: .seconds(5), expect: 202, followUp: .init(timeout: .seconds(60))),
     ]
+
+    /// How the ordinary app's `/admin/llm` body names the roles.
+    static let ownRoutingMapping = RoutingMapping(primary: BodyPath("[BODY].primary"), disabled: BodyPath("[BODY].forced_down"),
+                                                  enabled: BodyPath("[BODY].failover_enabled"), providers: ["openai", "anthropic"])
+
+    /// The ordinary app's actions: its API only knows "make X primary".
+    static var ownAPIActions: [ActionConfig] {
+        var failover = ActionConfig(name: "failover", kind: .http(method: "POST", url: "{{url}}/admin/llm/primary", headers: [adminHeader],
+                                                                  body: #"{"provider":"{{provider}}"}"#),
+                                    confirm: .yes, timeout: .seconds(5), expect: 200)
+        failover.roles = [.primary: "primary"]
+        return [failover, actions[1]]
+    }
 
     /// The admin endpoints' credential, as the configuration references it (never the value).
     static let adminHeader = HTTPHeader(name: "Authorization", value: "Bearer ${secret:DEMO_ADMIN_TOKEN}")

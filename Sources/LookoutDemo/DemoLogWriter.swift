@@ -25,15 +25,31 @@ struct DemoLogWriter: Sendable {
             return handle
         }
         defer { handles.forEach { try? $0?.close() } }
+        for spec in services where spec.ownAdminAPI {
+            let primary = control.routes(of: spec.name).first { $0.role == .primary }?.provider ?? "openai"
+            control.log("{\"timestamp\":\"\(LLMCallLogGenerator.timestamp(Date()))\",\"level\":\"INFO\",\"service\":\"\(spec.name)\","
+                        + "\"message\":\"llm router started\",\"provider\":\"\(primary)\",\"failover_enabled\":true}", service: spec.name)
+        }
+        var rounds = 0
         while !Task.isCancelled {
+            rounds += 1
             for (index, spec) in services.enumerated() {
-                var lines = ""
+                var lines = control.takeLog(of: spec.name).map { $0 + "\n" }.joined()
+                if spec.ownAdminAPI, rounds % 50 == 0 {
+                    // Its periodic provider probe: an event that names a provider and carries no call evidence.
+                    let standby = control.routes(of: spec.name).first { $0.role == .standby }?.provider ?? "anthropic"
+                    lines += "{\"timestamp\":\"\(LLMCallLogGenerator.timestamp(Date()))\",\"level\":\"INFO\",\"service\":\"\(spec.name)\","
+                        + "\"message\":\"standby provider reachable\",\"provider\":\"\(standby)\",\"healthy\":true}\n"
+                }
                 for _ in 0..<Int.random(in: 0...2, using: &random) {
                     let time = LLMCallLogGenerator.timestamp(Date())
                     if Double.random(in: 0..<1, using: &random) < 0.8 {
                         let roll = Double.random(in: 0..<1, using: &random)
                         guard let provider = control.provider(for: spec.name, roll: roll) else { continue }
-                        let call = Self.call(&generator, provider: provider, scenario: scenario, elapsed: ContinuousClock.now - started)
+                        var call = Self.call(&generator, provider: provider, scenario: scenario, elapsed: ContinuousClock.now - started)
+                        if spec.connectionFailureRate > 0, Double.random(in: 0..<1, using: &random) < spec.connectionFailureRate {
+                            call = LLMCallLogGenerator.connectionFailure(call)
+                        }
                         if let style = spec.metrics { metrics.record(call, service: spec.name, style: style) }
                         lines += LLMCallLogGenerator.line(call, time: time, service: spec.name, nested: false) + "\n"
                     } else {

@@ -2,14 +2,19 @@ import Foundation
 import Synchronization
 
 /// The demo services' `/metrics`: counts every simulated call and writes the exposition a real service would —
-/// LiteLLM's metric names for a gateway, OpenTelemetry GenAI's (as the Prometheus exporter writes them) for others.
+/// LiteLLM's metric names for a gateway, OpenTelemetry GenAI's (as the Prometheus exporter writes them), or an
+/// ordinary app's prometheus_client counters (as `Fixtures/app-metrics`, written by the real library, shows them).
 public final class DemoMetrics: Sendable {
     /// Which vocabulary a service's `/metrics` speaks.
-    public enum Style: String, Sendable { case litellm, otelGenAI = "otel-genai" }
+    public enum Style: String, Sendable { case litellm, otelGenAI = "otel-genai", app }
 
     struct Key: Hashable, Comparable {
         var provider: String, model: String, status: Int
-        static func < (a: Key, b: Key) -> Bool { (a.provider, a.model, a.status) < (b.provider, b.model, b.status) }
+        /// The exception class of a call that got no response (`ConnectError`), else "".
+        var errorType = ""
+        static func < (a: Key, b: Key) -> Bool {
+            (a.provider, a.model, a.status, a.errorType) < (b.provider, b.model, b.status, b.errorType)
+        }
     }
     struct Series {
         var calls = 0, inputTokens = 0, outputTokens = 0, cooldowns = 0
@@ -21,19 +26,28 @@ public final class DemoMetrics: Sendable {
     /// LiteLLM's and OpenTelemetry's recommended latency buckets (seconds), shortened.
     static let litellmBounds = [0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5, 10.0, 30.0, 60.0]
     static let otelBounds = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]
+    /// prometheus_client's default histogram buckets.
+    static let appBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0]
 
     private let series = Mutex<[String: [Key: Series]]>([:])
 
     public init() {}
 
-    static func bounds(_ style: Style) -> [Double] { style == .litellm ? litellmBounds : otelBounds }
+    static func bounds(_ style: Style) -> [Double] {
+        switch style {
+        case .litellm: return litellmBounds
+        case .otelGenAI: return otelBounds
+        case .app: return appBounds
+        }
+    }
 
     /// Counts one call of `service`.
     public func record(_ call: SimulatedCall, service: String, style: Style) {
         let bounds = Self.bounds(style)
         let seconds = call.latencyMs / 1000
         series.withLock { all in
-            let key = Key(provider: call.provider, model: call.model, status: call.error == nil ? 200 : call.statusCode)
+            let key = Key(provider: call.provider, model: call.model, status: call.error == nil ? 200 : call.statusCode,
+                          errorType: call.errorType ?? "")
             var entry = all[service]?[key] ?? Series(bounds: bounds.count)
             entry.calls += 1
             entry.inputTokens += call.inputTokens
@@ -49,7 +63,61 @@ public final class DemoMetrics: Sendable {
     /// The exposition text of `service`; `states` gives LiteLLM's deployment state per provider (0/1/2).
     public func exposition(service: String, style: Style, states: [String: Int] = [:]) -> String {
         let snapshot = series.withLock { $0[service] ?? [:] }.sorted { $0.key < $1.key }
-        return style == .litellm ? litellm(snapshot, states: states) : otel(snapshot)
+        switch style {
+        case .litellm: return litellm(snapshot, states: states)
+        case .otelGenAI: return otel(snapshot)
+        case .app: return app(snapshot, created: created)
+        }
+    }
+
+    /// When the counters started (prometheus_client writes it as `_created`).
+    private let created = Date().timeIntervalSince1970
+
+    /// prometheus_client's text: `llm_requests_total{model,provider,status,error_type}` (both outcomes in one counter),
+    /// `llm_request_duration_seconds` (histogram), `llm_tokens_total{type}`, `llm_cost_usd_total`, each with `_created`.
+    private func app(_ snapshot: [(key: Key, value: Series)], created: Double) -> String {
+        var out = ""
+        func family(_ name: String, _ help: String, _ type: String, _ samples: [(String, String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples { out += "\(name){\(labels)} \(value)\n" }
+        }
+        func callLabels(_ key: Key) -> String {
+            "error_type=\"\(key.errorType)\",model=\"\(key.model)\",provider=\"\(key.provider)\",status=\"\(key.status == 200 ? "success" : "error")\""
+        }
+        func float(_ n: Int) -> String { "\(n).0" }
+        let calls = snapshot.map { (callLabels($0.key), float($0.value.calls)) }
+        family("llm_requests_total", "LLM calls by outcome", "counter", calls)
+        family("llm_requests_created", "LLM calls by outcome", "gauge", calls.map { ($0.0, "\(created)") })
+        var byModel: [String: (key: Key, series: Series)] = [:]
+        for (key, value) in snapshot {
+            let id = "model=\"\(key.model)\",provider=\"\(key.provider)\""
+            var entry = byModel[id]?.series ?? Series(bounds: value.buckets.count)
+            entry.calls += value.calls
+            entry.inputTokens += value.inputTokens
+            entry.outputTokens += value.outputTokens
+            entry.spend += value.spend
+            entry.latencySum += value.latencySum
+            for index in value.buckets.indices { entry.buckets[index] += value.buckets[index] }
+            byModel[id] = (key, entry)
+        }
+        let models = byModel.sorted { $0.key < $1.key }
+        out += "# HELP llm_request_duration_seconds LLM call latency\n# TYPE llm_request_duration_seconds histogram\n"
+        for (id, entry) in models {
+            var cumulative = 0
+            for (index, bound) in Self.appBounds.enumerated() {
+                cumulative += entry.series.buckets[index]
+                out += "llm_request_duration_seconds_bucket{le=\"\(bound)\",\(id)} \(float(cumulative))\n"
+            }
+            out += "llm_request_duration_seconds_bucket{le=\"+Inf\",\(id)} \(float(entry.series.calls))\n"
+            out += "llm_request_duration_seconds_count{\(id)} \(float(entry.series.calls))\n"
+            out += "llm_request_duration_seconds_sum{\(id)} \(entry.series.latencySum)\n"
+        }
+        let tokens = models.flatMap { id, entry in
+            [("\(id),type=\"input\"", float(entry.series.inputTokens)), ("\(id),type=\"output\"", float(entry.series.outputTokens))]
+        }
+        family("llm_tokens_total", "LLM tokens by type", "counter", tokens)
+        family("llm_cost_usd_total", "LLM spend in US dollars", "counter", models.map { ($0.key, "\($0.value.series.spend)") })
+        return out
     }
 
     private func litellm(_ snapshot: [(key: Key, value: Series)], states: [String: Int]) -> String {
@@ -61,7 +129,7 @@ public final class DemoMetrics: Sendable {
         out += "# HELP litellm_deployment_failure_responses LLM Deployment Analytics - Total number of failed LLM API calls for a specific LLM deployment\n"
         out += "# TYPE litellm_deployment_failure_responses counter\n"
         for (key, value) in snapshot where key.status != 200 {
-            let exceptionClass = key.status == 429 ? "RateLimitError" : key.status == 504 ? "Timeout" : "ServiceUnavailableError"
+            let exceptionClass = key.status == 429 ? "RateLimitError" : key.status == 408 ? "Timeout" : "ServiceUnavailableError"
             out += "litellm_deployment_failure_responses_total{\(labels(key)),exception_class=\"\(exceptionClass)\",exception_status=\"\(key.status)\"} \(value.calls).0\n"
         }
         out += "# HELP litellm_llm_api_latency_metric Total latency (seconds) for a models LLM API call\n"
@@ -78,7 +146,10 @@ public final class DemoMetrics: Sendable {
         let providers = Set(snapshot.map(\.key.provider)).sorted()
         out += "# HELP litellm_deployment_state LLM Deployment Analytics - The state of the deployment: 0 = healthy, 1 = partial outage, 2 = complete outage\n"
         out += "# TYPE litellm_deployment_state gauge\n"
-        for provider in providers { out += "litellm_deployment_state{api_provider=\"\(provider)\"} \(states[provider] ?? 0).0\n" }
+        // One gauge per deployment (provider and model), as the real proxy writes it.
+        for key in Set(snapshot.map { Key(provider: $0.key.provider, model: $0.key.model, status: 0) }).sorted() {
+            out += "litellm_deployment_state{\(labels(key))} \(states[key.provider] ?? 0).0\n"
+        }
         out += "# HELP litellm_deployment_cooled_down LLM Deployment Analytics - Number of times a deployment has been cooled down by LiteLLM load balancing logic\n"
         out += "# TYPE litellm_deployment_cooled_down counter\n"
         for (key, value) in snapshot where key.status == 429 {
@@ -96,7 +167,7 @@ public final class DemoMetrics: Sendable {
         var out = "# HELP gen_ai_client_operation_duration_seconds GenAI operation duration.\n"
         out += "# TYPE gen_ai_client_operation_duration_seconds histogram\n"
         for (key, value) in snapshot {
-            let errorType = key.status == 200 ? "" : key.status == 504 ? ",error_type=\"timeout\"" : ",error_type=\"\(key.status)\""
+            let errorType = key.status == 200 ? "" : key.status == 408 ? ",error_type=\"timeout\"" : ",error_type=\"\(key.status)\""
             let labels = "gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"\(key.provider)\",gen_ai_request_model=\"\(key.model)\"\(errorType)"
             out += Self.latency("gen_ai_client_operation_duration_seconds", labels: labels, value, bounds: Self.otelBounds, countSuffix: "")
         }

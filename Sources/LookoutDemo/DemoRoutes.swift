@@ -33,7 +33,7 @@ enum DemoRoutes {
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(service: spec.name, style: style, states: states))))
             }
         }
-        DemoAdminRoutes.add(to: router, service: spec.name, control: control)
+        DemoAdminRoutes.add(to: router, service: spec.name, control: control, ownAPI: spec.ownAdminAPI)
         router.get("/logs/stream") { request, _ -> Response in
             // The service's LLM-call log, live: NDJSON, or server-sent events with ?format=sse.
             // ?limit=N ends the response after N lines (to exercise reconnection).

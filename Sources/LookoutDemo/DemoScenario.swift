@@ -8,13 +8,21 @@ public struct DemoServiceSpec: Sendable, Equatable {
     public var latencyMs: Int
     /// The vocabulary of its `/metrics`; nil when it exposes none (its LLM calls are read from its logs).
     public var metrics: DemoMetrics.Style?
+    /// An ordinary app's own admin API (`GET /admin/llm` → `{"primary":…,"failover_enabled":…,"forced_down":[…]}`,
+    /// `POST /admin/llm/primary`) instead of lookout's routing shape; it logs admin events with a `provider` field.
+    public var ownAdminAPI: Bool
+    /// The share of its calls that fail to connect (no status code, `ConnectError`).
+    public var connectionFailureRate: Double
 
-    public init(name: String, platform: String, checks: [String], latencyMs: Int, metrics: DemoMetrics.Style? = nil) {
+    public init(name: String, platform: String, checks: [String], latencyMs: Int, metrics: DemoMetrics.Style? = nil,
+                ownAdminAPI: Bool = false, connectionFailureRate: Double = 0) {
         self.name = name
         self.platform = platform
         self.checks = checks
         self.latencyMs = latencyMs
         self.metrics = metrics
+        self.ownAdminAPI = ownAdminAPI
+        self.connectionFailureRate = connectionFailureRate
     }
 }
 
@@ -52,6 +60,9 @@ public struct DemoScenario: Sendable {
             DemoServiceSpec(name: "rag-search", platform: "ECS", checks: ["database", "vector_store", "cache", "llm_api"], latencyMs: 35,
                             metrics: .litellm),
             DemoServiceSpec(name: "embed-worker", platform: "Lambda", checks: ["queue", "llm_api"], latencyMs: 8, metrics: .otelGenAI),
+            // An ordinary FastAPI AI app: prometheus_client counters, its own admin API, some refused connections.
+            DemoServiceSpec(name: "support-bot", platform: "Container Apps", checks: ["database", "llm_api"], latencyMs: 12,
+                            metrics: .app, ownAdminAPI: true, connectionFailureRate: 0.05),
         ]
         incidents = [
             DemoIncident(service: "chat-api", check: "llm_api",

@@ -24,6 +24,8 @@ public struct SimulatedCall: Sendable, Equatable {
     public var statusCode = 200
     /// Why it failed; nil for a success.
     public var error: String?
+    /// The exception class of a call that never got a response (`ConnectError`); its status code is 0.
+    public var errorType: String?
     public var inputTokens: Int
     public var outputTokens = 0
     public var costUSD = 0.0
@@ -82,6 +84,18 @@ public struct LLMCallLogGenerator: Sendable {
                   time: time, service: service, nested: nested)
     }
 
+    /// A call that could not connect (a refused connection): no status code, `ConnectError`.
+    public static func connectionFailure(_ call: SimulatedCall) -> SimulatedCall {
+        var failed = call
+        failed.statusCode = 0
+        failed.error = "ConnectError: [Errno 111] Connection refused"
+        failed.errorType = "ConnectError"
+        failed.latencyMs = min(call.latencyMs, 3.2)
+        failed.outputTokens = 0
+        failed.costUSD = 0
+        return failed
+    }
+
     /// One simulated call to `provider` (or a random one): what the demo logs and counts in its metrics.
     public mutating func simulatedCall(provider: String? = nil, errorRate: Double = 0.06, rateLimitShare: Double = 0.5,
                                        latencyFactor: Double = 1) -> SimulatedCall {
@@ -107,6 +121,12 @@ public struct LLMCallLogGenerator: Sendable {
 
     /// The JSON log line of `call`.
     public static func line(_ call: SimulatedCall, time: String, service: String, nested: Bool) -> String {
+        if let error = call.error, let errorType = call.errorType {
+            // No response at all: no status code, the client library's exception class instead.
+            return "{\"timestamp\":\"\(time)\",\"level\":\"ERROR\",\"service\":\"\(service)\",\"message\":\"llm call failed: \(error)\","
+                + "\"request_id\":\"\(call.requestID)\",\"provider\":\"\(call.provider)\",\"model\":\"\(call.model)\","
+                + "\"latency_ms\":\(fixed(call.latencyMs, 1)),\"status\":\"error\",\"error_type\":\"\(errorType)\",\"input_tokens\":\(call.inputTokens)}"
+        }
         if let error = call.error {
             return "{\"timestamp\":\"\(time)\",\"level\":\"ERROR\",\"service\":\"\(service)\",\"message\":\"llm call failed: \\\"\(error)\\\"\","
                 + "\"request_id\":\"\(call.requestID)\",\"provider\":\"\(call.provider)\",\"model\":\"\(call.model)\","

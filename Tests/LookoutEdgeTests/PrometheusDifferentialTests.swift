@@ -24,6 +24,8 @@ struct PrometheusDifferentialTests {
 
     @Test func everySeriesPrometheusStoresIsWhatLookoutParsed() async throws {
         let litellm = try Self.fixture("litellm.prom")
+        // An ordinary app's exposition, as the real prometheus_client wrote it.
+        let appMetrics = try Self.fixture("../app-metrics/after.prom")
         // The fixture has a free comment first and goes on after `# EOF`: lookout skips the one and stops at the other;
         // OpenMetrics allows neither, and Prometheus refuses such a scrape whole. It is served without them.
         let otelFixture = try Self.fixture("otel_genai.openmetrics")
@@ -34,6 +36,9 @@ struct PrometheusDifferentialTests {
         let router = Router()
         router.get("/litellm") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: litellm)))
+        }
+        router.get("/app") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: appMetrics)))
         }
         router.get("/otel") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8"],
@@ -59,6 +64,7 @@ struct PrometheusDifferentialTests {
         scrape_configs:
           - { job_name: litellm, metrics_path: /litellm, static_configs: [{ targets: ["127.0.0.1:\(port)"] }] }
           - { job_name: otel, metrics_path: /otel, static_configs: [{ targets: ["127.0.0.1:\(port)"] }] }
+          - { job_name: app, metrics_path: /app, static_configs: [{ targets: ["127.0.0.1:\(port)"] }] }
           - { job_name: demo, static_configs: [{ targets: [\(demoTargets.map { "\"\($0)\"" }.joined(separator: ", "))] }] }
         """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
         let webPort = try SilentServer.closedPort()
@@ -69,8 +75,9 @@ struct PrometheusDifferentialTests {
         var stored: [String: Double] = [:]
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            stored = try await Self.query("http://127.0.0.1:\(webPort)/api/v1/query?query=%7Bjob%3D~%22litellm%7Cotel%22%7D")
-            if stored.keys.contains(where: { $0.hasPrefix("litellm_") }) && stored.keys.contains(where: { $0.hasPrefix("gen_ai_") }) { break }
+            stored = try await Self.query("http://127.0.0.1:\(webPort)/api/v1/query?query=%7Bjob%3D~%22litellm%7Cotel%7Capp%22%7D")
+            if stored.keys.contains(where: { $0.hasPrefix("litellm_") }) && stored.keys.contains(where: { $0.hasPrefix("gen_ai_") })
+                && stored.keys.contains(where: { $0.hasPrefix("llm_") }) { break }
             try await Task.sleep(for: .milliseconds(500))
         }
         let targets = await Task.detached {
@@ -79,17 +86,18 @@ struct PrometheusDifferentialTests {
         try #require(stored.keys.contains { $0.hasPrefix("gen_ai_") } && stored.keys.contains { $0.hasPrefix("litellm_") },
                      "Prometheus did not store both scrapes; its targets:\n\(String(decoding: targets.body, as: UTF8.self))")
 
-        // sum(up{job="demo"}): both demo targets up.
+        // sum(up{job="demo"}): every demo target up (LiteLLM-, OTel- and prometheus_client-style expositions).
         var up: [String: Double] = [:]
         for _ in 0..<20 {
             up = try await Self.query("http://127.0.0.1:\(webPort)/api/v1/query?query=sum(up%7Bjob%3D%22demo%22%7D)")
-            if up == ["{}": 2] { break }
+            if up == ["{}": Double(demoTargets.count)] { break }
             try await Task.sleep(for: .milliseconds(500))
         }
-        #expect(up == ["{}": 2], "the demo's LiteLLM and OTel expositions scrape cleanly: \(up)")
+        #expect(demoTargets.count == 3)
+        #expect(up == ["{}": Double(demoTargets.count)], "the demo's expositions scrape cleanly: \(up)")
 
         var parsed: [String: Double] = [:]
-        for text in [litellm, otel] {
+        for text in [litellm, otel, appMetrics] {
             let (families, issues) = PrometheusText.parse(text)
             #expect(issues.isEmpty)
             for sample in families.flatMap(\.samples) where sample.timestamp == nil {
