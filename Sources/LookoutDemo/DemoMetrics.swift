@@ -47,7 +47,7 @@ public final class DemoMetrics: Sendable {
         let seconds = call.latencyMs / 1000
         series.withLock { all in
             let key = Key(provider: call.provider, model: call.model, status: call.error == nil ? 200 : call.statusCode,
-                          errorType: call.errorType ?? "")
+                          errorType: call.errorType ?? (call.error == nil ? "" : Self.exceptionClass(call.statusCode)))
             var entry = all[service]?[key] ?? Series(bounds: bounds.count)
             entry.calls += 1
             entry.inputTokens += call.inputTokens
@@ -57,6 +57,17 @@ public final class DemoMetrics: Sendable {
             if let index = bounds.firstIndex(where: { seconds <= $0 }) { entry.buckets[index] += 1 }
             if call.statusCode == 429, call.requestID.hasSuffix("0") { entry.cooldowns += 1 }
             all[service, default: [:]][key] = entry
+        }
+    }
+
+    /// The OpenAI SDK's exception class for an HTTP failure, as an app labels `error_type=type(e).__name__`.
+    static func exceptionClass(_ status: Int) -> String {
+        switch status {
+        case 429: return "RateLimitError"
+        case 408: return "APITimeoutError"
+        case 401: return "AuthenticationError"
+        case 400..<500: return "BadRequestError"
+        default: return "InternalServerError"
         }
     }
 

@@ -40,7 +40,11 @@ struct ActionsEndToEndTests {
         try tmux.send("Enter")
         try tmux.waitFor(text: "of 2 succeeded", seconds: 10)
         try tmux.send("Escape")
-        let disabled = try tmux.waitFor("anthropic disabled", seconds: 10) { Self.row("anthropic", in: $0).contains("disabled") }
+        // Disabled where the admin API can disable it; support-bot's API only knows "make X primary", so anthropic
+        // stays its standby (and the row shows that strongest role).
+        let disabled = try tmux.waitFor("anthropic disabled", seconds: 10) { screen in
+            screen.contains("disabled for chat-api · disabled for rag-search · standby for support-bot")
+        }
         // No new calls reach anthropic: its 1m request rate drains away (calls leave the window, none come),
         // and rag-search's error rate falls.
         let anthropicRate = try #require(Self.percent("anthropic", column: "REQ/MIN", in: disabled))

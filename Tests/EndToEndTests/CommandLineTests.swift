@@ -56,7 +56,7 @@ struct CommandLineTests {
         """.write(toFile: log, atomically: true, encoding: .utf8)
         let json = try Spawn.capture([binary, "stats", "--format", "json", log])
         #expect(json.status == 0)
-        #expect(json.stdout.hasPrefix(#"{"lines":4,"malformed":1,"records":3,"llm_calls":2,"groups":{"openai":{"requests":2,"errors":1,"error_rate":0.5,"errors_by_class":{"rate_limit":1,"server":0,"timeout":0,"other":0}"#))
+        #expect(json.stdout.hasPrefix(#"{"lines":4,"malformed":1,"records":3,"llm_calls":2,"groups":{"openai":{"requests":2,"errors":1,"error_rate":0.5,"errors_by_class":{"rate_limit":1,"server":0,"timeout":0,"connection":0,"auth":0,"bad_request":0,"other":0}"#))
         let table = try Spawn.capture([binary, "stats", log])
         #expect(table.stdout.contains("4 lines, 3 records, 2 LLM calls, 1 malformed"))
 
@@ -131,7 +131,7 @@ struct CheckCommandTests {
 
         let ok = try Spawn.capture([binary, "check", "--config", config])
         #expect(ok.status == 0, "\(ok.stdout)")
-        #expect(ok.stdout.hasSuffix("OK: 3 healthy, 0 degraded, 0 down\n"))
+        #expect(ok.stdout.hasSuffix("OK: 4 healthy, 0 degraded, 0 down\n"))
 
         while Date().timeIntervalSince(started) < 2.8 { usleep(20_000) }
         let failing = try Spawn.capture([binary, "check", "--config", config, "--format", "json"])
@@ -146,7 +146,7 @@ struct CheckCommandTests {
         let snapshot = try Spawn.capture([binary, "snapshot", "--config", config, "--wait", "1s"])
         #expect(snapshot.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(snapshot.stdout.utf8)) as? [String: Any]
-        #expect((object?["services"] as? [Any])?.count == 3)
+        #expect((object?["services"] as? [Any])?.count == 4)
         #expect((object?["providers"] as? [String: Any])?.isEmpty == false, "the demo's log files give provider statistics")
 
         let broken = scratch.path("broken.yaml")

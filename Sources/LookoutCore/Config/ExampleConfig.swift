@@ -42,11 +42,21 @@ public enum ExampleConfig {
           # OPENAI_ADMIN: { command: [aws, secretsmanager, get-secret-value, --secret-id, openai-admin, --query, SecretString, --output, text] }
 
         \(pricesYAML())
-        # Metric mappings beyond the presets (litellm, otel-genai): start from one and rename what differs.
+        # Metric mappings beyond the presets (litellm, otel-genai, app): start from one and rename what differs.
         metric-mappings:
           my-gateway:
             base: otel-genai
             provider-labels: [llm_vendor]
+          my-app:                                # one counter for both outcomes, as prometheus_client apps write it
+            provider-labels: [provider]
+            model-labels: [model]
+            requests: llm_requests               # llm_requests_total{provider,model,status="success"|"error"}
+            outcome-label: status
+            failure-values: [error, failure]
+            latency: llm_request_duration_seconds
+            tokens: llm_tokens                   # llm_tokens_total{type="input"|"output"}
+            token-type-label: type
+            spend: llm_cost_usd
 
         contexts:
           prod:
@@ -110,8 +120,10 @@ public enum ExampleConfig {
                   mapping: litellm
                   interval: 15s
                 logs:
-                  - command: [kubectl, logs, -f, deployment/litellm, --since=10m]
+                  - file: /var/log/litellm/payloads.jsonl   # StandardLoggingPayloads of its generic_api callback
                     mapping: litellm
+                  - command: [kubectl, logs, -f, deployment/litellm, --since=10m]   # its own JSON logs: events
+                    mapping: app
                 actions:
                   redeploy:                      # Kubernetes
                     argv: [kubectl, --context, "{{context}}", rollout, restart, "deployment/{{service}}"]
@@ -120,6 +132,23 @@ public enum ExampleConfig {
                     follow-up: { watch: readiness, timeout: 5m }
                   # ECS:  argv: [aws, ecs, update-service, --cluster, ai-prod, --service, "{{service}}", --force-new-deployment]
                   # Azure Container Apps:  argv: [az, containerapp, update, --name, "{{service}}", --resource-group, ai-prod, --revision-suffix, redeploy]
+              - name: support-bot                # an ordinary FastAPI app with its own admin API
+                platform: Container Apps
+                url: https://support.example.com
+                metrics: { path: /metrics, mapping: my-app }
+                routing:                         # {"primary":"openai","failover_enabled":true,"forced_down":[]}
+                  path: /admin/llm
+                  headers: { Authorization: "Bearer ${secret:ADMIN_TOKEN}" }
+                  primary: "[BODY].primary"
+                  disabled: "[BODY].forced_down"
+                  enabled: "[BODY].failover_enabled"
+                  providers: [openai, anthropic]
+                actions:
+                  failover:
+                    url: "{{url}}/admin/llm/primary"
+                    headers: { Authorization: "Bearer ${secret:ADMIN_TOKEN}" }
+                    body: '{"provider":"{{provider}}"}'
+                    roles: [primary]             # its API can only make a provider primary
           staging:
             services:
               - name: chat-api
