@@ -25,7 +25,11 @@ enum DemoAdminRoutes {
             }
             return DemoRoutes.json(.ok, routingBody(control.routes(of: service)))
         }
-        // POST /admin/redeploy: not ready for a few seconds, then ready on a new revision.
+        addRedeploy(to: router, service: service, control: control)
+    }
+
+    /// POST /admin/redeploy: not ready for a few seconds, then ready on a new revision.
+    static func addRedeploy(to router: Router<BasicRequestContext>, service: String, control: DemoControl) {
         router.post("/admin/redeploy") { request, _ -> Response in
             guard authorized(request, control) else { return unauthorized() }
             control.redeploy(service)
@@ -53,11 +57,7 @@ enum DemoAdminRoutes {
             control.log(adminEvent(service: service, previous: previous, provider: provider), service: service)
             return DemoRoutes.json(.ok, statusBody(control.routes(of: service)))
         }
-        router.post("/admin/redeploy") { request, _ -> Response in
-            guard authorized(request, control) else { return unauthorized() }
-            control.redeploy(service)
-            return DemoRoutes.json(.accepted, "{\"status\":\"rolling out\",\"revision\":\(control.revision(of: service))}")
-        }
+        addRedeploy(to: router, service: service, control: control)
     }
 
     /// `{"primary":"openai","failover_enabled":true,"forced_down":[],"models":{…}}`.

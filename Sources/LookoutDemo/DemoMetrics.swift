@@ -99,35 +99,23 @@ public final class DemoMetrics: Sendable {
         let calls = snapshot.map { (callLabels($0.key), float($0.value.calls)) }
         family("llm_requests_total", "LLM calls by outcome", "counter", calls)
         family("llm_requests_created", "LLM calls by outcome", "gauge", calls.map { ($0.0, "\(created)") })
-        var byModel: [String: (key: Key, series: Series)] = [:]
-        for (key, value) in snapshot {
-            let id = "model=\"\(key.model)\",provider=\"\(key.provider)\""
-            var entry = byModel[id]?.series ?? Series(bounds: value.buckets.count)
-            entry.calls += value.calls
-            entry.inputTokens += value.inputTokens
-            entry.outputTokens += value.outputTokens
-            entry.spend += value.spend
-            entry.latencySum += value.latencySum
-            for index in value.buckets.indices { entry.buckets[index] += value.buckets[index] }
-            byModel[id] = (key, entry)
-        }
-        let models = byModel.sorted { $0.key < $1.key }
+        let models = merged(snapshot) { "model=\"\($0.model)\",provider=\"\($0.provider)\"" }
         out += "# HELP llm_request_duration_seconds LLM call latency\n# TYPE llm_request_duration_seconds histogram\n"
-        for (id, entry) in models {
+        for (id, series) in models {
             var cumulative = 0
             for (index, bound) in Self.appBounds.enumerated() {
-                cumulative += entry.series.buckets[index]
+                cumulative += series.buckets[index]
                 out += "llm_request_duration_seconds_bucket{le=\"\(bound)\",\(id)} \(float(cumulative))\n"
             }
-            out += "llm_request_duration_seconds_bucket{le=\"+Inf\",\(id)} \(float(entry.series.calls))\n"
-            out += "llm_request_duration_seconds_count{\(id)} \(float(entry.series.calls))\n"
-            out += "llm_request_duration_seconds_sum{\(id)} \(entry.series.latencySum)\n"
+            out += "llm_request_duration_seconds_bucket{le=\"+Inf\",\(id)} \(float(series.calls))\n"
+            out += "llm_request_duration_seconds_count{\(id)} \(float(series.calls))\n"
+            out += "llm_request_duration_seconds_sum{\(id)} \(series.latencySum)\n"
         }
-        let tokens = models.flatMap { id, entry in
-            [("\(id),type=\"input\"", float(entry.series.inputTokens)), ("\(id),type=\"output\"", float(entry.series.outputTokens))]
+        let tokens = models.flatMap { id, series in
+            [("\(id),type=\"input\"", float(series.inputTokens)), ("\(id),type=\"output\"", float(series.outputTokens))]
         }
         family("llm_tokens_total", "LLM tokens by type", "counter", tokens)
-        family("llm_cost_usd_total", "LLM spend in US dollars", "counter", models.map { ($0.key, "\($0.value.series.spend)") })
+        family("llm_cost_usd_total", "LLM spend in US dollars", "counter", models.map { ($0.0, "\($0.1.spend)") })
         return out
     }
 
@@ -145,14 +133,14 @@ public final class DemoMetrics: Sendable {
         }
         out += "# HELP litellm_llm_api_latency_metric Total latency (seconds) for a models LLM API call\n"
         out += "# TYPE litellm_llm_api_latency_metric histogram\n"
-        for (model, merged) in byModel(snapshot) {
+        for (model, merged) in merged(snapshot, by: \.model) {
             out += Self.latency("litellm_llm_api_latency_metric", labels: "model=\"\(model)\"", merged, bounds: Self.litellmBounds, countSuffix: ".0")
         }
         for (name, help, value) in [("litellm_input_tokens_metric", "Total number of input tokens from LLM requests", { (s: Series) in Double(s.inputTokens) }),
                                     ("litellm_output_tokens_metric", "Total number of output tokens from LLM requests", { s in Double(s.outputTokens) }),
                                     ("litellm_spend_metric", "Total spend on LLM requests", { s in s.spend })] {
             out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
-            for (model, merged) in byModel(snapshot) { out += "\(name)_total{model=\"\(model)\"} \(value(merged))\n" }
+            for (model, merged) in merged(snapshot, by: \.model) { out += "\(name)_total{model=\"\(model)\"} \(value(merged))\n" }
         }
         let providers = Set(snapshot.map(\.key.provider)).sorted()
         out += "# HELP litellm_deployment_state LLM Deployment Analytics - The state of the deployment: 0 = healthy, 1 = partial outage, 2 = complete outage\n"
@@ -208,18 +196,19 @@ public final class DemoMetrics: Sendable {
         return out + "\(name)_sum{\(labels)} \(series.latencySum)\n"
     }
 
-    /// LiteLLM's latency, token and spend metrics are labelled by model only: the series merged per model.
-    private func byModel(_ snapshot: [(key: Key, value: Series)]) -> [(String, Series)] {
+    /// The series merged by `label` (LiteLLM's latency, token and spend metrics are labelled by model only; an app's
+    /// histogram and token counters by provider and model), sorted by it.
+    private func merged(_ snapshot: [(key: Key, value: Series)], by label: (Key) -> String) -> [(String, Series)] {
         var merged: [String: Series] = [:]
         for (key, value) in snapshot {
-            var entry = merged[key.model] ?? Series(bounds: value.buckets.count)
+            var entry = merged[label(key)] ?? Series(bounds: value.buckets.count)
             entry.calls += value.calls
             entry.inputTokens += value.inputTokens
             entry.outputTokens += value.outputTokens
             entry.spend += value.spend
             entry.latencySum += value.latencySum
             for index in value.buckets.indices { entry.buckets[index] += value.buckets[index] }
-            merged[key.model] = entry
+            merged[label(key)] = entry
         }
         return merged.sorted { $0.key < $1.key }
     }

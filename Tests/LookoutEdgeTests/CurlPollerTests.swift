@@ -241,4 +241,60 @@ struct DemoScenarioTests {
         second.stop()
         #expect(denied.first { $0.kind == .routing }?.httpStatus == 401)
     }
+
+    @Test func theOrdinaryAppsOwnAdminAPIAndPrometheusClientMetrics() async throws {
+        let fleet = try await DemoFleet.start()
+        defer { fleet.stop() }
+        let config = fleet.config
+        let bot = try #require(config.context(named: nil)?.services.first { $0.name == "support-bot" })
+        var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [bot]), to: [bot])[0]
+        resolved.interval = .seconds(1)
+        resolved.timeout = .seconds(10)
+        resolved.readinessPath = nil
+        let sink = ResultSink()
+        let poller = CurlPoller(services: [resolved]) { sink.add($0) }
+        poller.start()
+        let results = await sink.wait(seconds: 20) { results in
+            results.filter { $0.kind == .metrics }.count >= 3 && results.contains { $0.kind == .routing }
+        }
+        poller.stop()
+        // Its own body, mapped by routing: to roles.
+        var state = ServiceState(config: resolved)
+        state.recordRouting(try #require(results.first { $0.kind == .routing }))
+        #expect(state.routingProblem == nil)
+        #expect(state.routes == [ProviderRoute(provider: "anthropic", role: .standby), ProviderRoute(provider: "openai", role: .primary)])
+        // Its prometheus_client counters, read with the detected `app` mapping: calls, with classes.
+        var reader = MetricsReader(services: [resolved], mappings: [])
+        var calls = 0, unclassified = 0
+        for result in results.filter({ $0.kind == .metrics }) {
+            let scrape = reader.read(result)
+            #expect(scrape.mapping == "app" && scrape.badLines == 0, "\(scrape.status)")
+            calls += scrape.deltas.reduce(0) { $0 + $1.requests }
+            unclassified += scrape.deltas.reduce(0) { $0 + ($1.errorsByClass[.other] ?? 0) }
+        }
+        #expect(calls > 0, "support-bot made LLM calls between the scrapes")
+        #expect(unclassified == 0, "every failure's class comes from its status or error_type label")
+        // Its API only makes a provider primary; the switch is logged as an event that names the provider.
+        let action = try #require(resolved.action(named: "failover"))
+        #expect(action.supports(.primary) && !action.supports(.disabled))
+        let plan = try ActionPlan(action, service: resolved, context: "demo", provider: "anthropic", role: .primary)
+        guard case let .http(method, url, headers, body) = plan.kind else { Issue.record("an http action"); return }
+        let token = fleet.control.adminToken
+        let revealed = headers.map { HTTPHeader(name: $0.name, value: $0.value.replacingOccurrences(of: "${secret:DEMO_ADMIN_TOKEN}", with: token)) }
+        let response = await Task.detached {
+            CurlRequest.perform(method: method, url: url, headers: revealed, body: body, timeout: .seconds(5)) { false }
+        }.value
+        #expect(response.httpStatus == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        #expect(fleet.control.routes(of: "support-bot").first { $0.provider == "anthropic" }?.role == .primary)
+        let log = fleet.logDirectory + "/support-bot.log"
+        var lines: [LogRecord] = []
+        for _ in 0..<20 {
+            var decoder = LogDecoder(mapping: .app)
+            lines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map { decoder.decode(String($0)) }
+            if lines.contains(where: { $0.message == "primary provider switched" }) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let event = try #require(lines.first { $0.message == "primary provider switched" })
+        #expect(event.provider == "anthropic" && !event.isLLMCall)
+    }
 }
