@@ -58,6 +58,10 @@ struct AlertsAndWhatIfTests {
         let cost = try #require(board.summary(provider: "openai", window: .oneMinute, now: now)?.costUSD)
         #expect(abs(cost - (1000 * 0.15 + 500 * 0.60) / 1e6) < 1e-12)
         #expect(PriceTable.builtIn.origin == "built-in list prices of \(PriceTable.builtInDate)")
+        // A failed call is not billed, whatever tokens its line names.
+        board.add(call("openai", "gpt-4o-mini", status: 429), at: now)
+        #expect(board.pricedCalls == 1)
+        #expect(board.summary(provider: "openai", window: .oneMinute, now: now)?.costUSD == cost)
         // A configured prices: replaces the table whole, and has no date of lookout's.
         let configured = try ConfigParser.parse("prices:\n  openai:\n    gpt-4o: { input: 1, output: 2 }\ncontexts:\n  a:\n    services: []\n", file: "p.yaml")
         #expect(configured.prices.asOf == nil && configured.prices.prices["anthropic"] == nil)

@@ -37,8 +37,9 @@ public struct ProviderBoard: Sendable, Equatable {
         guard let provider = record.provider else { return }
         let keys = labels(provider: provider, model: record.model)
         func cost(_ provider: String) -> Double? {
-            record.costUSD ?? prices.cost(provider: provider, model: record.model,
-                                          inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+            // A failed call is not billed: only a successful one without a cost is priced from the table.
+            record.costUSD ?? (record.isError ? nil : prices.cost(provider: provider, model: record.model,
+                                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens))
         }
         let priced = cost(keys.provider)
         if record.costUSD == nil, priced != nil { pricedCalls += 1 }

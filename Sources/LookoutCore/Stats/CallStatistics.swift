@@ -92,7 +92,8 @@ public struct CallStatistics: Sendable {
         case .service: label = record.service ?? "(none)"
         }
         var cost = record.costUSD
-        if cost == nil, let priced = prices.cost(provider: provider, model: record.model,
+        // A failed call is not billed: only a successful one without a cost is priced from the table.
+        if cost == nil, !record.isError, let priced = prices.cost(provider: provider, model: record.model,
                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens) {
             cost = priced
             pricedCalls += 1
