@@ -54,13 +54,17 @@ public enum ErrorClass: String, Sendable, CaseIterable {
     /// (a connection failure or a timeout) is that — LiteLLM reports a refused connect as `InternalServerError` 500
     /// with "Connection error." (seen from the real proxy, `Fixtures/litellm-1.108.5`).
     public static func classify(code: Int?, type: String?, message: String?) -> ErrorClass {
-        let fromCode = code.flatMap(ofCode)
-        let fromType = type.flatMap { $0.isEmpty ? nil : ofName($0) }
-        let fromMessage = message.flatMap { $0.isEmpty ? nil : ofWords($0) }
-        if fromCode == .server, code == 500 {
-            for found in [fromType, fromMessage] where found == .connection || found == .timeout { return found! }
+        // Each kind of evidence is read only when the earlier ones leave the class open (this runs for every
+        // failed call of `lookout stats`).
+        let fromType = { type.flatMap { $0.isEmpty ? nil : ofName($0) } }
+        let fromMessage = { message.flatMap { $0.isEmpty ? nil : ofWords($0) } }
+        if let fromCode = code.flatMap(ofCode) {
+            guard code == 500 else { return fromCode }
+            if let found = fromType(), found == .connection || found == .timeout { return found }
+            if let found = fromMessage(), found == .connection || found == .timeout { return found }
+            return fromCode
         }
-        return fromCode ?? fromType ?? fromMessage ?? .other
+        return fromType() ?? fromMessage() ?? .other
     }
 
     /// The class an HTTP status code means; nil for codes that say nothing about the class.
