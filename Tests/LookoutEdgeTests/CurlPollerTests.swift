@@ -240,11 +240,12 @@ struct DemoScenarioTests {
         let denied = await refused.wait(seconds: 30) { $0.contains { $0.kind == .routing } }
         second.stop()
         #expect(denied.first { $0.kind == .routing }?.httpStatus == 401)
+
+        try await ordinaryAppsOwnAdminAPIAndPrometheusClientMetrics(fleet)
     }
 
-    @Test func theOrdinaryAppsOwnAdminAPIAndPrometheusClientMetrics() async throws {
-        let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+    /// support-bot, on the fleet of the test above (one fleet fewer on two cores).
+    func ordinaryAppsOwnAdminAPIAndPrometheusClientMetrics(_ fleet: DemoFleet) async throws {
         let config = fleet.config
         let bot = try #require(config.context(named: nil)?.services.first { $0.name == "support-bot" })
         var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [bot]), to: [bot])[0]

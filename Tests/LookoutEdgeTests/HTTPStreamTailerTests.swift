@@ -28,7 +28,7 @@ struct HTTPStreamTailerTests {
         let sink = BatchSink()
         let tailer = HTTPStreamTailer(sources: [.init(service: "chat-api", url: streamURL(fleet, "format=sse"))]) { sink.add($0) }
         tailer.start()
-        let records = sink.waitFor(seconds: 15) { $0.count >= 3 }
+        let records = sink.waitFor(seconds: 30) { $0.count >= 3 }
         let start = Date()
         tailer.stop()
         #expect(Date().timeIntervalSince(start) < 2, "an idle stream stops within a second")
