@@ -31,6 +31,19 @@ struct ProvidersScreenTests {
         return state
     }
 
+    @Test func costsFromTheBuiltInPricesSayTheirDate() {
+        var state = AppState(context: Fixtures.context, now: Self.now)
+        state.providers.prices = .builtIn
+        var decoder = LogDecoder(mapping: .app)
+        let line = #"{"provider":"openai","model":"gpt-4o-mini","latency_ms":400,"status":"success","input_tokens":1000,"output_tokens":200}"#
+        _ = Reducer.reduce(&state, .logs(LogBatch(service: "chat-api", source: "/x", records: [decoder.decode(line)])))
+        let overview = DashboardView.render(state, width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(overview.contains("$ partly from built-in list prices of \(PriceTable.builtInDate)"))
+        _ = Reducer.reduce(&state, .key(.char("3")))
+        let providers = DashboardView.render(state, width: 160, height: 48).lines.joined(separator: "\n")
+        #expect(providers.contains("1 calls priced from built-in list prices of \(PriceTable.builtInDate)"))
+    }
+
     @Test(arguments: [(80, 24), (160, 48)])
     func providersScreen(_ width: Int, _ height: Int) {
         var s = state()

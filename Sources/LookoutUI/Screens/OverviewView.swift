@@ -40,7 +40,11 @@ public struct OverviewView {
         if providersHeight > 2 {
             let top = area.maxY - providersHeight
             canvas.write(" Providers", x: area.x, y: top, style: .title)
-            canvas.write("  \(state.window) window", x: area.x + 10, y: top, style: .dim)
+            var x = area.x + 10
+            x += canvas.write("  \(state.window) window", x: x, y: top, style: .dim)
+            if state.providers.pricedCalls > 0 {
+                canvas.write("  · $ partly from \(state.providers.prices.origin)", x: x, y: top, style: .dim, maxWidth: max(0, area.maxX - x))
+            }
             ProvidersTable(state: state, withModels: false)
                 .render(in: Rect(x: area.x + 1, y: top + 1, width: area.width - 2, height: providersHeight - 1), canvas: &canvas)
         }
