@@ -57,4 +57,21 @@ struct ActionScreenTests {
         _ = Reducer.reduce(&s, .key(.char("6")))
         Snapshot.assert(DashboardView.render(s, width: 120, height: 24), named: "actions-120x24")
     }
+
+    @Test func hostileAuditFieldsReachTheScreenEscaped() throws {
+        var s = try state()
+        _ = Reducer.reduce(&s, .key(.char("R")))
+        for c in "chat-api" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        guard case let .runAction(plan) = Reducer.reduce(&s, .key(.enter)).first else { Issue.record("no run"); return }
+        // An audit log is a file anyone with the account can edit: its fields are untrusted text.
+        let record = AuditRecord(phase: .intent, time: Self.now, id: "a2", user: "evil\u{1B}]52;c;aGk=\u{07}", sshClient: "\u{202E}10.0.0.7",
+                                 plan: plan, origin: "dashboard")
+        _ = Reducer.reduce(&s, .audited([record]))
+        _ = Reducer.reduce(&s, .actionFinished(id: plan.id, outcome: ActionOutcome(status: .succeeded, detail: "exit 0", durationMs: 1)))
+        _ = Reducer.reduce(&s, .key(.escape))
+        _ = Reducer.reduce(&s, .key(.char("6")))
+        let text = DashboardView.render(s, width: 160, height: 24).lines.joined(separator: "\n")
+        #expect(!text.unicodeScalars.contains { SafeText.isControl($0) && $0 != "\n" })
+        #expect(text.contains("evil\\e]…"), "escaped, then cut to its column")
+    }
 }

@@ -103,6 +103,21 @@ struct WidgetTests {
         #expect(TextLayout.truncate("abcdefgh", to: 5) == "abcd…")
     }
 
+    @Test func theCanvasDoorEscapesWhateverACallerForgot() {
+        var canvas = Canvas(width: 40, height: 1, fill: Cell("x"))
+        let used = canvas.write("a\u{1B}[2Jb\u{202E}c\u{9B}d\u{07}", x: 0, y: 0)
+        #expect(canvas.lines == ["a\\e[2Jb\\u{202e}c\\u{9b}d\\x07xxxxxxxxxxxxx"])
+        #expect(used == 27)
+        #expect(!canvas.cells.contains { $0.character?.unicodeScalars.contains(where: SafeText.isControl) ?? false })
+        // Text escaped before is drawn the same, and an escape cut by the edge is cut, not sent.
+        var again = Canvas(width: 40, height: 1, fill: Cell("x"))
+        again.write(SafeText.escape("a\u{1B}[2Jb\u{202E}c\u{9B}d\u{07}"), x: 0, y: 0)
+        #expect(again == canvas)
+        var narrow = Canvas(width: 3, height: 1)
+        narrow.write("a\u{1B}[", x: 0, y: 0)
+        #expect(narrow.lines == ["a\\e"])
+    }
+
     @Test func wideCharactersTakeTwoColumns() {
         var canvas = Canvas(width: 6, height: 1)
         canvas.write("日本x", x: 0, y: 0)

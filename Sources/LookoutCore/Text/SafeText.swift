@@ -1,6 +1,10 @@
 /// Makes untrusted text safe to show: control characters and escape sequences are made visible,
 /// never passed to the terminal (DESIGN.md §6).
 public enum SafeText {
+    /// Whether `character` holds a scalar that must not reach the terminal as is.
+    @inline(__always)
+    public static func isUnsafe(_ character: Character) -> Bool { character.unicodeScalars.contains(where: isControl) }
+
     /// `text` with every C0/C1 control character and DEL replaced by a visible escape
     /// (`\n`, `\t`, `\e`, `\x7f`, `\u{9b}`…), and newlines flattened for one-line display.
     public static func escape(_ text: String) -> String {
@@ -29,7 +33,7 @@ public enum SafeText {
 
     /// True for C0 controls, DEL, C1 controls, and bidirectional overrides that can disguise text.
     @inline(__always)
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return v < 0x20 || (v >= 0x7F && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }

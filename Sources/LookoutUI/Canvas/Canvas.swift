@@ -1,3 +1,5 @@
+import LookoutCore
+
 /// One terminal cell: a character, the slot that styles it, and whether the selection bar covers it.
 public struct Cell: Sendable, Equatable {
     /// The character; `nil` marks the right half of a wide character drawn in the cell before.
@@ -66,20 +68,31 @@ public struct Canvas: Sendable, Equatable {
     }
 
     /// Writes `text` from (x, y), clipped to `maxWidth` columns and the canvas; returns the columns used.
-    /// The text is drawn as given: callers pass `SafeText`-escaped text for anything from outside.
+    /// This is the one door text takes to the screen, so it is the one sanitizer: a control character, ESC, a
+    /// C1 control or a bidi override is drawn as its visible escape (`\e`, `\x07`, `\u{202e}`), whatever the
+    /// caller forgot — no screen can send a terminal sequence. (`SafeText.escape` is idempotent: text escaped
+    /// before is drawn the same.)
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: StyleSlot = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
-        for character in text {
+        func put(_ character: Character) -> Bool {
             let w = DisplayWidth.of(character)
-            if column + w > limit { break }
+            if column + w > limit { return false }
             if column >= 0 {
                 self[column, y] = Cell(character, style)
                 if w == 2 { self[column + 1, y] = Cell(nil, style) }
             }
             column += w
+            return true
+        }
+        for character in text {
+            if SafeText.isUnsafe(character) {
+                for visible in SafeText.escape(String(character)) where !put(visible) { return column - x }
+            } else if !put(character) {
+                break
+            }
         }
         return column - x
     }
