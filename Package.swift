@@ -56,6 +56,7 @@ let package = Package(
             "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore"]),
     ],

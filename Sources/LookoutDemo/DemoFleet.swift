@@ -20,6 +20,8 @@ public final class DemoFleet: Sendable {
     /// Routing, redeploys and the admin token.
     public let control: DemoControl
     private let task: Task<Void, any Error>
+    /// Quiets the servers' log once they are being stopped (their cancellation is no error).
+    private let stopping: DemoServerLog.Stopping
 
     /// The file holding the admin token (mode 0600), which the demo configuration reads as a secret.
     public var adminTokenFile: String { Self.adminTokenFile(in: logDirectory) }
@@ -27,7 +29,8 @@ public final class DemoFleet: Sendable {
     static func adminTokenFile(in directory: String) -> String { "\(directory)/admin-token" }
 
     private init(scenario: DemoScenario, endpoints: [Endpoint], logDirectory: String, control: DemoControl,
-                 task: Task<Void, any Error>) {
+                 task: Task<Void, any Error>, stopping: DemoServerLog.Stopping) {
+        self.stopping = stopping
         self.scenario = scenario
         self.endpoints = endpoints
         self.logDirectory = logDirectory
@@ -50,7 +53,8 @@ public final class DemoFleet: Sendable {
         }
         let writer = DemoLogWriter(directory: directory, scenario: scenario, started: started, control: control, metrics: metrics)
         let ports = Mutex<[String: Int]>([:])
-        var logger = Logger(label: "lookout.demo")
+        let stopping = DemoServerLog.Stopping()
+        var logger = DemoServerLog.logger(stopping: stopping)
         logger.logLevel = .error
         let (readyStream, readyContinuation) = AsyncStream<Void>.makeStream()
         let apps = scenario.services.map { spec in
@@ -76,7 +80,8 @@ public final class DemoFleet: Sendable {
         }
         let bound = ports.withLock { $0 }
         let endpoints = scenario.services.map { Endpoint(spec: $0, url: "http://127.0.0.1:\(bound[$0.name] ?? 0)") }
-        return DemoFleet(scenario: scenario, endpoints: endpoints, logDirectory: directory, control: control, task: task)
+        return DemoFleet(scenario: scenario, endpoints: endpoints, logDirectory: directory, control: control, task: task,
+                         stopping: stopping)
     }
 
     /// Serves until the calling task is cancelled.
@@ -85,7 +90,10 @@ public final class DemoFleet: Sendable {
     }
 
     /// Stops every server.
-    public func stop() { task.cancel() }
+    public func stop() {
+        stopping.set()
+        task.cancel()
+    }
 
     /// A configuration whose `demo` context points at this fleet.
     public var config: LookoutConfig {

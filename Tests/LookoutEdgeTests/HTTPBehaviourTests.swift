@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import LookoutCore
 import LookoutHTTP
 import NIOCore
@@ -42,7 +43,7 @@ struct MisbehavingServer {
         }
         let (ready, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
         let task = Task { try await app.run() }
         var port = 0
         for await bound in ready { port = bound; break }
@@ -105,5 +106,14 @@ struct HTTPBehaviourTests {
         let result = try await probe(server.service("/huge", timeout: .seconds(10)))
         #expect(result.transportError?.message == "response body larger than 1 MiB, not read")
         #expect(result.body.count <= 1 << 20)
+    }
+}
+
+extension Logger {
+    /// A test server's log: its cancellation at the end of a test is expected, not an error worth a line.
+    static var quietTestServer: Logger {
+        var logger = Logger(label: "lookout.test-server")
+        logger.logLevel = .critical
+        return logger
     }
 }

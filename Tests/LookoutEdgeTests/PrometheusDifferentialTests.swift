@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Hummingbird
+import Logging
 import LookoutCore
 import LookoutDemo
 import LookoutHTTP
@@ -46,7 +47,7 @@ struct PrometheusDifferentialTests {
         }
         let (ready, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
         let server = Task { try await app.run() }
         defer { server.cancel() }
         var port = 0
