@@ -41,8 +41,24 @@ public struct AppState: Sendable, Equatable {
     public var providers = ProviderBoard()
     /// The window the provider tables show.
     public var window = StatsWindow.fiveMinutes
-    /// The selected row of the Providers screen.
-    public var providerSelection = 0
+    /// The selected row of the Providers screen, kept by identity (a provider, or one of its models): a provider or
+    /// model that appears later shifts the rows, not the selection — an action key acts on the row the engineer chose.
+    public var selectedProviderRow: ProviderRowKey?
+
+    /// The selected row's index in `providers.rows` (0 when nothing, or something gone, was selected); setting it
+    /// selects that row's identity.
+    public var providerSelection: Int {
+        get {
+            guard let key = selectedProviderRow else { return 0 }
+            return providers.rows.firstIndex { $0.provider == key.provider && $0.model == key.model } ?? 0
+        }
+        set {
+            let rows = providers.rows
+            guard !rows.isEmpty else { selectedProviderRow = nil; return }
+            let row = rows[min(max(0, newValue), rows.count - 1)]
+            selectedProviderRow = ProviderRowKey(provider: row.provider, model: row.model)
+        }
+    }
     /// The action dialog / pane, while one is being confirmed, runs, or shows its result.
     public var action: ActionState?
     /// Numbers the action plans, so late events of an earlier run are recognised.
@@ -131,4 +147,15 @@ public enum Effect: Sendable, Equatable {
     case runAction(ActionPlan)
     /// Stop the run of plan `id` (SIGTERM, then SIGKILL, to a command's process group; abort a request).
     case cancelAction(id: Int)
+}
+
+/// A row of the Providers screen: a provider, or one of its models.
+public struct ProviderRowKey: Sendable, Equatable {
+    public var provider: String
+    public var model: String?
+
+    public init(provider: String, model: String? = nil) {
+        self.provider = provider
+        self.model = model
+    }
 }

@@ -26,9 +26,16 @@ public struct ProvidersView {
         let rows = state.providers.rows
         // The selected provider's panel sits at the bottom when the screen has room for it and the table.
         let panel = rows.isEmpty || area.height < 14 ? 0 : Self.panelRows
-        ProvidersTable(state: state, withModels: true)
-            .render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1 - (panel > 0 ? panel + 1 : 0)),
-                    canvas: &canvas, selected: rows.isEmpty ? nil : state.providerSelection)
+        let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1 - (panel > 0 ? panel + 1 : 0))
+        let selected = rows.isEmpty ? nil : state.providerSelection
+        ProvidersTable(state: state, withModels: true).render(in: tableArea, canvas: &canvas, selected: selected)
+        let visible = max(1, tableArea.height - 1)
+        if rows.count > visible {
+            // Where the visible rows sit in the whole list, at the title line's right end.
+            let first = ProvidersTable.scroll(selected: selected, rows: rows.count, height: tableArea.height)
+            let hint = " rows \(first + 1)–\(min(rows.count, first + visible)) of \(rows.count) "
+            canvas.write(hint, x: area.maxX - hint.count, y: area.y, style: .key)
+        }
         guard panel > 0, rows.indices.contains(state.providerSelection) else { return }
         renderPanel(provider: rows[state.providerSelection].provider,
                     in: Rect(x: area.x + 1, y: area.maxY - panel, width: area.width - 2, height: panel), canvas: &canvas)

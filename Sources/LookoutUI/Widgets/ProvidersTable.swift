@@ -89,8 +89,18 @@ public struct ProvidersTable {
         return String(format: "%.0f", value)
     }
 
+    /// The first row shown so that `selected` is visible in `area` (the header takes one line).
+    public static func scroll(selected: Int?, rows: Int, height: Int) -> Int {
+        let visible = max(1, height - 1)
+        guard let selected, rows > visible else { return 0 }
+        return min(max(0, selected - visible + 1), rows - visible)
+    }
+
+    /// Draws the table; with a selection, scrolled so the selected row is on screen.
     public func render(in area: Rect, canvas: inout Canvas, selected: Int? = nil) {
-        let table = Table(columns: Self.columns, rows: rows, selected: selected)
+        let rows = self.rows
+        let table = Table(columns: Self.columns, rows: rows, selected: selected,
+                          scroll: Self.scroll(selected: selected, rows: rows.count, height: area.height))
         table.render(in: area, canvas: &canvas)
         if board.providers.isEmpty {
             canvas.write("no LLM calls in the logs yet", x: area.x + 1, y: area.y + 1, style: .dim)
