@@ -61,4 +61,25 @@ struct ProvidersSelectionTests {
             #expect(text.contains("of 60"), "a position hint when the rows do not fit")
         }
     }
+
+    @Test(arguments: [(80, 24), (40, 12), (160, 48)])
+    func theSelectedServiceIsAlwaysOnScreenBesideTheProviders(_ width: Int, _ height: Int) {
+        // 40 services and a providers table below them: the reducer's page height is a guess; the view keeps the
+        // selected service visible anyway.
+        let services = (0..<40).map { ServiceConfig(name: "svc-\($0)", baseURL: "https://svc\($0).example.com") }
+        var state = AppState(context: ContextConfig(name: "prod", services: services), now: Self.now)
+        _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: height)))
+        Self.add(&state, (0..<6).map { ("provider-\($0)", "model-\($0)") })
+        var random = SystemRandomNumberGenerator()
+        let keys: [Key] = [.char("j"), .char("k"), .char("G"), .char("g"), .pageDown, .pageUp, .char("j"), .char("j")]
+        for step in 0..<200 {
+            let key = keys.randomElement(using: &random)!
+            _ = Reducer.reduce(&state, .key(key))
+            let canvas = DashboardView.render(state, width: width, height: height)
+            let highlighted = (0..<canvas.height).filter { y in (0..<canvas.width).contains { canvas[$0, y].highlighted } }
+            let name = state.services[state.selection].name
+            #expect(highlighted.count == 1 && canvas.lines[highlighted[0]].contains(" \(name) "),
+                    "step \(step) \(key): \(name) highlighted at \(width)x\(height):\n\(canvas.lines.joined(separator: "\n"))")
+        }
+    }
 }

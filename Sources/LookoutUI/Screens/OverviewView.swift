@@ -34,8 +34,11 @@ public struct OverviewView {
         let providerRows = state.providers.providers.count
         let providersHeight = providerRows == 0 ? 0 : min(providerRows + 2, max(0, area.height - 1 - min(state.services.count + 1, area.height / 2)))
         let servicesHeight = area.height - 1 - (providersHeight > 2 ? providersHeight + 1 : 0)
-        let table = Table(columns: Self.columns, rows: state.services.map(row),
-                          selected: state.selection, scroll: state.scroll)
+        // The view owns the viewport: the state's offset is a hint, moved so the selected service is on screen
+        // however much room the providers table took.
+        let scroll = Table.scroll(keeping: state.services.isEmpty ? nil : state.selection, from: state.scroll,
+                                  rows: state.services.count, height: servicesHeight)
+        let table = Table(columns: Self.columns, rows: state.services.map(row), selected: state.selection, scroll: scroll)
         table.render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: servicesHeight), canvas: &canvas)
         if providersHeight > 2 {
             let top = area.maxY - providersHeight

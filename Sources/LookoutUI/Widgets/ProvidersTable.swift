@@ -91,9 +91,7 @@ public struct ProvidersTable {
 
     /// The first row shown so that `selected` is visible in `area` (the header takes one line).
     public static func scroll(selected: Int?, rows: Int, height: Int) -> Int {
-        let visible = max(1, height - 1)
-        guard let selected, rows > visible else { return 0 }
-        return min(max(0, selected - visible + 1), rows - visible)
+        Table.scroll(keeping: selected, rows: rows, height: height)
     }
 
     /// Draws the table; with a selection, scrolled so the selected row is on screen.

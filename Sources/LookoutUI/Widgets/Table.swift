@@ -43,6 +43,20 @@ public struct Table: Sendable {
         self.scroll = scroll
     }
 
+    /// The first row to draw so that `selected` is visible in an area of `height` lines (one is the header),
+    /// starting from `hint` (the state's remembered offset) and moving it as little as needed: the view owns the
+    /// viewport, whatever page height the reducer assumed.
+    public static func scroll(keeping selected: Int?, from hint: Int = 0, rows: Int, height: Int) -> Int {
+        let visible = max(1, height - 1)
+        guard rows > visible else { return 0 }
+        var first = min(max(0, hint), rows - visible)
+        if let selected {
+            if selected < first { first = selected }
+            if selected >= first + visible { first = selected - visible + 1 }
+        }
+        return min(max(0, first), rows - visible)
+    }
+
     /// Column widths for `width` cells (one space between columns); dropped columns get width 0.
     public func layout(width: Int) -> [Int] {
         var kept = Array(columns.indices)
