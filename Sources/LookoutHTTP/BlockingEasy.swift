@@ -7,22 +7,32 @@ final class BlockingEasy {
     let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The options set so far and the first libcurl refused; a refused option stops the transfer before it runs.
+    private var options = EasyOptions()
 
     /// Nil when libcurl cannot allocate a handle.
-    init?(url: String, headerLines: [String]) {
+    /// - Parameter protocols: the schemes libcurl may use (`CURLOPT_PROTOCOLS_STR`); http and https only.
+    init?(url: String, headerLines: [String], protocols: String = "http,https") {
         CurlGlobal.ensureInitialized()
         guard let handle = curl_easy_init() else { return nil }
         self.handle = handle
         errorBuffer = .allocate(capacity: Int(lo_error_size()))
         errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
         for line in headerLines { headerList = curl_slist_append(headerList, line) }
-        _ = lo_easy_setopt_string(handle, CURLOPT_URL, url)
-        _ = lo_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = lo_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = lo_easy_setopt_string(handle, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)")
-        _ = lo_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
-        _ = lo_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        options.checkHeaders(headerList, expected: !headerLines.isEmpty)
+        check("CURLOPT_URL", lo_easy_setopt_string(handle, CURLOPT_URL, url))
+        check("CURLOPT_PROTOCOLS_STR", lo_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols))
+        check("CURLOPT_NOSIGNAL", lo_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        check("CURLOPT_USERAGENT", lo_easy_setopt_string(handle, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)"))
+        check("CURLOPT_HTTPHEADER", lo_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+        check("CURLOPT_ERRORBUFFER", lo_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
     }
+
+    /// Records the result of setting `option` (callers add their own options through it).
+    func check(_ option: String, _ code: CURLcode) { options.check(option, code) }
+
+    /// The first option libcurl refused, if any.
+    var setupError: TransportError? { options.refused }
 
     deinit {
         curl_easy_cleanup(handle)
@@ -32,6 +42,8 @@ final class BlockingEasy {
 
     /// Runs the transfer; returns libcurl's code and the HTTP status (nil when none arrived).
     func perform() -> (code: CURLcode, httpStatus: Int?) {
+        // A refused option: the transfer does not run with weaker settings than asked for.
+        if options.refused != nil { return (CURLE_FAILED_INIT, nil) }
         let code = curl_easy_perform(handle)
         var status = 0
         _ = lo_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -40,6 +52,7 @@ final class BlockingEasy {
 
     /// `code` as a transport error, with libcurl's detailed message when it wrote one.
     func error(_ code: CURLcode) -> TransportError {
+        if let refused = options.refused { return refused }
         let detail = String(cString: errorBuffer)
         return TransportError(code: Int(code.rawValue), message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
     }

@@ -95,6 +95,7 @@ public final class CurlPoller: Sendable {
                 guard let url = service.url(for: endpoint.kind),
                       let transfer = CurlTransfer(service: service, kind: endpoint.kind, url: url,
                                                   startedAt: Date(), bodyLimit: limit(for: endpoint.kind)) else { continue }
+                if let refused = transfer.setupError { deliver(transfer.refusedResult(refused)); continue }
                 curl_multi_add_handle(multi.handle, transfer.easy)
                 inFlight[transfer.easy] = (endpoint, transfer)
             }
@@ -111,6 +112,7 @@ public final class CurlPoller: Sendable {
                 case let .follow(url, sendHeaders):
                     if let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,
                                               bodyLimit: limit(for: endpoint.kind), sendHeaders: sendHeaders) {
+                        if let refused = hop.setupError { deliver(hop.refusedResult(refused)); continue }
                         hop.hops = transfer.hops + 1
                         curl_multi_add_handle(multi.handle, hop.easy)
                         inFlight[hop.easy] = (endpoint, hop)

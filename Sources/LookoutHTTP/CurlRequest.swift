@@ -24,15 +24,15 @@ public enum CurlRequest {
         let easy = transfer.handle
         let context = RequestContext(shouldStop: shouldStop)
         let opaque = Unmanaged.passUnretained(context).toOpaque()
-        _ = lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds)))
-        _ = lo_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method)
-        if let body { _ = lo_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, body) }
-        else if method == "POST" || method == "PUT" || method == "PATCH" { _ = lo_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "") }
-        _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, requestWrite)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque)
-        _ = lo_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
-        _ = lo_easy_setopt_xferinfo(easy, requestProgress)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque)
+        transfer.check("CURLOPT_TIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds))))
+        transfer.check("CURLOPT_CUSTOMREQUEST", lo_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method))
+        if let body { transfer.check("CURLOPT_COPYPOSTFIELDS", lo_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, body)) }
+        else if method == "POST" || method == "PUT" || method == "PATCH" { transfer.check("CURLOPT_COPYPOSTFIELDS", lo_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "")) }
+        transfer.check("CURLOPT_WRITEFUNCTION", lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, requestWrite))
+        transfer.check("CURLOPT_WRITEDATA", lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque))
+        transfer.check("CURLOPT_NOPROGRESS", lo_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0))
+        transfer.check("CURLOPT_XFERINFOFUNCTION", lo_easy_setopt_xferinfo(easy, requestProgress))
+        transfer.check("CURLOPT_XFERINFODATA", lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque))
 
         let (code, status) = transfer.perform()
         let stopped = code == CURLE_ABORTED_BY_CALLBACK

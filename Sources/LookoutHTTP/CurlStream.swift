@@ -24,13 +24,13 @@ public enum CurlStream {
         let easy = transfer.handle
         let context = StreamContext(easy: easy, onBytes: onBytes, shouldStop: shouldStop)
         let opaque = Unmanaged.passUnretained(context).toOpaque()
-        _ = lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.milliseconds)))
-        _ = lo_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, streamWrite)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque)
-        _ = lo_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
-        _ = lo_easy_setopt_xferinfo(easy, streamProgress)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque)
+        transfer.check("CURLOPT_CONNECTTIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(connectTimeout.milliseconds))))
+        transfer.check("CURLOPT_TCP_KEEPALIVE", lo_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        transfer.check("CURLOPT_WRITEFUNCTION", lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, streamWrite))
+        transfer.check("CURLOPT_WRITEDATA", lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, opaque))
+        transfer.check("CURLOPT_NOPROGRESS", lo_easy_setopt_long(easy, CURLOPT_NOPROGRESS, 0))
+        transfer.check("CURLOPT_XFERINFOFUNCTION", lo_easy_setopt_xferinfo(easy, streamProgress))
+        transfer.check("CURLOPT_XFERINFODATA", lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque))
 
         let (code, status) = withExtendedLifetime(context) { transfer.perform() }
         let stopped = code == CURLE_ABORTED_BY_CALLBACK

@@ -19,8 +19,12 @@ final class CurlTransfer {
     var hops = 0
     /// Whether the configured headers were sent (only to the configured host).
     let sendsHeaders: Bool
+    /// The first option libcurl refused: the transfer must not run (it is reported failed with this error).
+    private(set) var setupError: TransportError?
 
-    init?(service: ServiceConfig, kind: ProbeKind, url: String, startedAt: Date, bodyLimit: Int, sendHeaders: Bool = true) {
+    /// - Parameter protocols: the schemes libcurl may use (`CURLOPT_PROTOCOLS_STR`); http and https only.
+    init?(service: ServiceConfig, kind: ProbeKind, url: String, startedAt: Date, bodyLimit: Int, sendHeaders: Bool = true,
+          protocols: String = "http,https") {
         guard let easy = curl_easy_init() else { return nil }
         self.easy = easy
         self.service = service.name
@@ -32,29 +36,32 @@ final class CurlTransfer {
         errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
 
         let timeoutMs = max(1, Int(service.timeout(for: kind).milliseconds))
-        _ = lo_easy_setopt_string(easy, CURLOPT_URL, url)
-        _ = lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMs)
-        _ = lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs)
-        _ = lo_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
-        _ = lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)")
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        _ = lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, curlWriteBody)
-        _ = lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        var options = EasyOptions()
+        options.check("CURLOPT_URL", lo_easy_setopt_string(easy, CURLOPT_URL, url))
+        options.check("CURLOPT_PROTOCOLS_STR", lo_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, protocols))
+        options.check("CURLOPT_NOSIGNAL", lo_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        options.check("CURLOPT_TIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMs))
+        options.check("CURLOPT_CONNECTTIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs))
+        options.check("CURLOPT_FOLLOWLOCATION", lo_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
+        options.check("CURLOPT_USERAGENT", lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)"))
+        options.check("CURLOPT_ERRORBUFFER", lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        options.check("CURLOPT_WRITEFUNCTION", lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, curlWriteBody))
+        options.check("CURLOPT_WRITEDATA", lo_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque()))
         if service.insecure {
-            _ = lo_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0)
-            _ = lo_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0)
+            options.check("CURLOPT_SSL_VERIFYPEER", lo_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0))
+            options.check("CURLOPT_SSL_VERIFYHOST", lo_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0))
         }
-        if let caFile = service.caFile { _ = lo_easy_setopt_string(easy, CURLOPT_CAINFO, caFile) }
-        if url.lowercased().hasPrefix("https://") { _ = lo_easy_setopt_long(easy, CURLOPT_CERTINFO, 1) }
+        if let caFile = service.caFile { options.check("CURLOPT_CAINFO", lo_easy_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
+        if url.lowercased().hasPrefix("https://") { options.check("CURLOPT_CERTINFO", lo_easy_setopt_long(easy, CURLOPT_CERTINFO, 1)) }
         for header in service.headers(for: kind) where sendHeaders {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         headerList = curl_slist_append(headerList, kind == .metrics
             ? "Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1"
             : "Accept: application/json")
-        _ = lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        options.checkHeaders(headerList, expected: true)
+        options.check("CURLOPT_HTTPHEADER", lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
+        setupError = options.refused
     }
 
     deinit {
@@ -90,6 +97,12 @@ final class CurlTransfer {
         return ProbeResult(service: service, kind: kind, startedAt: startedAt,
                            httpStatus: status > 0 ? status : nil, body: body,
                            transportError: error, timings: timings, certificateExpiry: expiry)
+    }
+
+    /// The result of a transfer that never ran because libcurl refused one of its options.
+    func refusedResult(_ error: TransportError) -> ProbeResult {
+        ProbeResult(service: service, kind: kind, startedAt: startedAt, httpStatus: nil, body: [], transportError: error,
+                    timings: ProbeTimings(dnsMicros: 0, connectMicros: 0, tlsMicros: 0, firstByteMicros: 0, totalMicros: 0))
     }
 
     /// `512 bytes`, `64 KiB`, `1 MiB`.
