@@ -84,7 +84,7 @@ public final class CommandTailer: Sendable {
                         command.backoff = min(30, command.backoff * 2)
                     }
                 }
-                records.removeAll { $0.mapping == "blank" }
+                records.removeAll(where: \.isBlank)
                 if !records.isEmpty || status != nil {
                     deliver(LogBatch(service: command.source.service, source: command.source.argv.joined(separator: " "),
                                      records: records, status: status))

@@ -125,7 +125,7 @@ public final class FileTailer: Sendable {
             file.offset += off_t(count)
             buffer.withUnsafeBufferPointer { chunk in
                 file.pipeline.feed(UnsafeBufferPointer(rebasing: chunk[0..<count])) { record in
-                    if record.mapping != "blank" { records.append(record) }
+                    if !record.isBlank { records.append(record) }
                 }
             }
             if records.count > 10_000 { break }

@@ -63,7 +63,7 @@ public final class HTTPStreamTailer: Sendable {
                 } else {
                     pipeline.feed(chunk) { records.append($0) }
                 }
-                records.removeAll { $0.mapping == "blank" }
+                records.removeAll(where: \.isBlank)
                 let status = records.isEmpty ? nil : "streaming \(events == nil ? "NDJSON" : "server-sent events") (\(pipeline.decoder.mappingName))"
                 if !records.isEmpty {
                     self.deliver(LogBatch(service: source.service, source: source.url, records: records, status: status))
@@ -75,7 +75,7 @@ public final class HTTPStreamTailer: Sendable {
             if Date().timeIntervalSince(started) > 60 { backoff = initialBackoff }
             let why = outcome.error.map { SafeText.escape($0.message) } ?? "stream ended (HTTP \(outcome.httpStatus.map(String.init) ?? "?"))"
             let wait = DurationText.format(.milliseconds(Int64(backoff * 1000)))
-            deliver(LogBatch(service: source.service, source: source.url, records: last.filter { $0.mapping != "blank" },
+            deliver(LogBatch(service: source.service, source: source.url, records: last.filter { !$0.isBlank },
                              status: "\(why); reconnecting in \(wait)"))
             let until = Date().addingTimeInterval(backoff)
             while Date() < until && !thread.isStopping { Thread.sleep(forTimeInterval: 0.05) }

@@ -114,7 +114,8 @@ struct ActionTests {
         readiness(503, #"{"status":"not_ready","checks":{"rollout":"unhealthy: rolling out"}}"#, at: 2)
         #expect(s.followUps[0].sawNotReady && s.followUps[0].verdict == nil)
         readiness(200, #"{"status":"ready","checks":{}}"#, at: 7)
-        #expect(s.followUps[0].verdict == "chat-api ready again 7 s after redeploy")
+        #expect(s.followUps[0].verdict == .readyAgain(seconds: 7))
+        #expect(s.followUps[0].text(.readyAgain(seconds: 7)) == "chat-api ready again 7 s after redeploy")
     }
 
     @Test func aProtectedContextAsksForTheNameAndDryRunIsAFlag() throws {

@@ -16,7 +16,7 @@ func decodeAll(_ text: String, mapping: LogMapping? = nil, chunk: Int = 4096) ->
         }
     }
     pipeline.finish { records.append($0) }
-    return records.filter { $0.mapping != "blank" }
+    return records.filter { !$0.isBlank }
 }
 
 func fixture(_ name: String) throws -> String {

@@ -56,7 +56,32 @@ public struct FollowUpWatch: Sendable, Equatable {
     public var deadline: Date
     public var sawNotReady = false
     /// nil while watching; then what happened.
-    public var verdict: String?
+    public var verdict: Verdict?
+
+    /// How a watch ended.
+    public enum Verdict: Sendable, Equatable {
+        /// Went not ready after the action, then ready again, this many seconds after it.
+        case readyAgain(seconds: Int)
+        /// Ready at the deadline without ever being seen not ready.
+        case readyThroughout(seconds: Int)
+        /// Still not ready at the deadline.
+        case timedOut(seconds: Int)
+
+        /// Whether the watch ended well.
+        public var isGood: Bool {
+            if case .timedOut = self { return false }
+            return true
+        }
+    }
+
+    /// The verdict as the pane says it.
+    public func text(_ verdict: Verdict) -> String {
+        switch verdict {
+        case let .readyAgain(seconds): return "\(service) ready again \(seconds) s after \(action)"
+        case let .readyThroughout(seconds): return "\(service) ready (never seen not ready) after \(seconds) s"
+        case let .timedOut(seconds): return "\(service) still not ready \(seconds) s after \(action): timed out"
+        }
+    }
 
     public init(service: String, action: String, started: Date, deadline: Date) {
         self.service = service

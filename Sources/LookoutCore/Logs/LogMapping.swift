@@ -43,6 +43,8 @@ public struct LogMapping: Sendable, Equatable {
 
     /// The name recorded for lines that could not be decoded.
     public static let malformedName = "malformed"
+    /// The name of an empty line's record: counted as a line, never kept or shown.
+    public static let blankName = "blank"
     /// OTLP/JSON log documents: each entry expands to its log records (mapped with the `otel` preset).
     public static let otlpName = "otlp"
 }

@@ -82,7 +82,7 @@ public struct LogPipeline: Sendable {
         }
         var stop = end
         if stop > start, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
-        if stop == start { return emit(LogRecord(raw: "", mapping: "blank")) }
+        if stop == start { return emit(LogRecord(raw: "", mapping: LogMapping.blankName)) }
         // Fast lane: a line that is one JSON object (or a broken one: it has a quote, so the framer would not
         // gather it), with no envelope, once the mapping is known: straight to the decoder, no String made.
         if bytes[start] == UInt8(ascii: "{"), framer.isIdle, let mapping = decoder.mapping, mapping.name != LogMapping.otlpName,

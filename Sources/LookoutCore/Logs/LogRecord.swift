@@ -111,6 +111,9 @@ public struct LogRecord: Sendable, Equatable {
 
     public var isMalformed: Bool { mapping == LogMapping.malformedName }
 
+    /// An empty line: counted, never kept or shown.
+    public var isBlank: Bool { mapping == LogMapping.blankName }
+
     /// Failed by status word, HTTP code, or level (the `stats` definition of an error).
     public var isError: Bool {
         if let status, ErrorClass.isErrorStatus(status) { return true }

@@ -155,11 +155,9 @@ extension Reducer {
                 state.followUps[index].sawNotReady = true
             }
             if ready && state.followUps[index].sawNotReady {
-                state.followUps[index].verdict = "\(watch.service) ready again \(seconds) s after \(watch.action)"
+                state.followUps[index].verdict = .readyAgain(seconds: seconds)
             } else if state.now >= watch.deadline {
-                state.followUps[index].verdict = ready
-                    ? "\(watch.service) ready (never seen not ready) after \(seconds) s"
-                    : "\(watch.service) still not ready \(seconds) s after \(watch.action): timed out"
+                state.followUps[index].verdict = ready ? .readyThroughout(seconds: seconds) : .timedOut(seconds: seconds)
             }
         }
     }

@@ -80,7 +80,7 @@ public struct CallStatistics: Sendable {
     /// Counts one input line that produced `record` (malformed lines count, and are not LLM calls).
     public mutating func add(_ record: LogRecord) {
         lines += 1
-        guard record.mapping != "blank" else { return }
+        guard !record.isBlank else { return }
         guard !record.isMalformed else { malformed += 1; return }
         records += 1
         guard record.isLLMCall, let provider = record.provider else { return }

@@ -43,8 +43,8 @@ public struct ActionPaneView {
             for line in pane.output.suffix(6) { lines.append(("  " + line, .dim)) }
             if let result = pane.resultLine { lines.append((result, pane.outcomes.last?.status == .succeeded || pane.outcomes.last?.status == .dryRun ? .ok : .bad)) }
             for watch in followUps where pane.plans.contains(where: { $0.service == watch.service }) {
-                lines.append((watch.verdict ?? "watching \(watch.service) readiness\(watch.sawNotReady ? ": not ready, waiting" : "…")",
-                              watch.verdict == nil ? .warn : watch.verdict!.contains("timed out") ? .bad : .ok))
+                lines.append((watch.verdict.map(watch.text) ?? "watching \(watch.service) readiness\(watch.sawNotReady ? ": not ready, waiting" : "…")",
+                              watch.verdict.map { $0.isGood ? .ok : .bad } ?? .warn))
             }
             lines.append(("Enter/Esc close", .key))
         }

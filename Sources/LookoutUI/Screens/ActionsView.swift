@@ -27,7 +27,8 @@ public struct ActionsView {
             if let role = record.role { action += "→\(role)" }
             if record.dryRun { action += " (dry)" }
             let result = record.result.map { "\($0)\(record.durationMs.map { " \($0)ms" } ?? "")" } ?? "…"
-            let good = record.result == "succeeded" || record.result == "dry_run"
+            let status = record.result.flatMap(ActionOutcome.Status.init(rawValue:))
+            let good = status == .succeeded || status == .dryRun
             return [TableCell(clock, .dim), TableCell(record.phase.rawValue, .dim), TableCell(SafeText.escape(record.user)),
                     TableCell(SafeText.escape(record.service)), TableCell(SafeText.escape(action)),
                     TableCell(result, record.result == nil ? .unknown : good ? .ok : .bad),
