@@ -204,17 +204,7 @@ struct DemoScenarioTests {
         let rag = try #require(context.services.first { $0.name == "rag-search" })
         // The token is read from the file the secret names; the configuration itself holds only the reference.
         #expect(rag.headers(for: .routing).first?.value == "Bearer ${secret:DEMO_ADMIN_TOKEN}")
-        var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [rag]), to: [rag])[0]
-        resolved.interval = .seconds(1)
-        resolved.timeout = .seconds(10)
-        resolved.readinessPath = nil
-        let sink = ResultSink()
-        let poller = CurlPoller(services: [resolved]) { sink.add($0) }
-        poller.start()
-        let results = await sink.wait(seconds: 20) { results in
-            results.filter { $0.kind == .metrics }.count >= 3 && results.contains { $0.kind == .routing }
-        }
-        poller.stop()
+        let (resolved, results) = try await Self.scrapesAndRouting(of: rag, config)
         let routing = try #require(results.first { $0.kind == .routing })
         #expect(routing.httpStatus == 200)
         #expect(try RoutingReport.parse(routing.body).get() == DemoControl.initialRoutes["rag-search"]?.sorted { $0.provider < $1.provider })
@@ -244,11 +234,10 @@ struct DemoScenarioTests {
         try await ordinaryAppsOwnAdminAPIAndPrometheusClientMetrics(fleet)
     }
 
-    /// support-bot, on the fleet of the test above (one fleet fewer on two cores).
-    func ordinaryAppsOwnAdminAPIAndPrometheusClientMetrics(_ fleet: DemoFleet) async throws {
-        let config = fleet.config
-        let bot = try #require(config.context(named: nil)?.services.first { $0.name == "support-bot" })
-        var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [bot]), to: [bot])[0]
+    /// `service` with its secrets resolved, probed each second with a generous timeout (a loaded machine is no
+    /// failure) until three scrapes and a routing read came back.
+    static func scrapesAndRouting(of service: ServiceConfig, _ config: LookoutConfig) async throws -> (ServiceConfig, [ProbeResult]) {
+        var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [service]), to: [service])[0]
         resolved.interval = .seconds(1)
         resolved.timeout = .seconds(10)
         resolved.readinessPath = nil
@@ -259,6 +248,14 @@ struct DemoScenarioTests {
             results.filter { $0.kind == .metrics }.count >= 3 && results.contains { $0.kind == .routing }
         }
         poller.stop()
+        return (resolved, results)
+    }
+
+    /// support-bot, on the fleet of the test above (one fleet fewer on two cores).
+    func ordinaryAppsOwnAdminAPIAndPrometheusClientMetrics(_ fleet: DemoFleet) async throws {
+        let config = fleet.config
+        let bot = try #require(config.context(named: nil)?.services.first { $0.name == "support-bot" })
+        let (resolved, results) = try await Self.scrapesAndRouting(of: bot, config)
         // Its own body, mapped by routing: to roles.
         var state = ServiceState(config: resolved)
         state.recordRouting(try #require(results.first { $0.kind == .routing }))
