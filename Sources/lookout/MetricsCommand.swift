@@ -61,19 +61,17 @@ struct Metrics: ParsableCommand {
         if last.mapping == nil { printError("lookout: no known LLM metrics in \(files.last ?? "")") }
         switch format {
         case .json:
-            let providers = order.map { provider -> String in
-                var gauges = ""
+            let providers = order.map { provider -> JSONValue.Member in
+                var members = totals[provider]!.jsonMembers
                 if let g = last.gauges[provider] {
-                    gauges = ",\"deployment_state\":\(g.deploymentState.map(String.init) ?? "null")"
-                        + ",\"remaining_requests\":\(g.remainingRequests.map(CallStatistics.jsonNumber) ?? "null")"
-                        + ",\"deployments\":[" + g.deployments.map {
-                            "{\"name\":\(CallStatistics.jsonString($0.name)),\"state\":\($0.state)}"
-                        }.joined(separator: ",") + "]"
+                    members += [.init("deployment_state", .int(g.deploymentState)),
+                                .init("remaining_requests", .number(g.remainingRequests)),
+                                .init("deployments", .array(g.deployments.map { .object(["name": .string($0.name), "state": .int($0.state)]) }))]
                 }
-                return "\(CallStatistics.jsonString(provider)):{\(totals[provider]!.jsonFields)\(gauges)}"
+                return JSONValue.Member(provider, .object(members))
             }
-            print("{\"scrapes\":\(files.count),\"mapping\":\(last.mapping.map(CallStatistics.jsonString) ?? "null"),"
-                  + "\"bad_lines\":\(badLines),\"providers\":{\(providers.joined(separator: ","))}}")
+            print(JSONValue.object(["scrapes": .int(files.count), "mapping": .string(last.mapping), "bad_lines": .int(badLines),
+                                    "providers": .object(providers)]).text)
         case .table:
             print("PROVIDER          REQUESTS  ERR%   429  5XX  TMO CONN     P50     P95     P99  TOKENS IN  TOKENS OUT     COST $")
             for provider in order {

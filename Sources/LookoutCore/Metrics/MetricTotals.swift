@@ -40,13 +40,10 @@ public struct MetricTotals: Sendable, Equatable {
     }
 
     /// The fields of the `stats` JSON contract.
-    public var jsonFields: String {
-        func number(_ value: Double?) -> String { value.map(CallStatistics.jsonNumber) ?? "null" }
-        let classes = ErrorClass.allCases.map { "\"\($0.rawValue)\":\(errorsByClass[$0] ?? 0)" }.joined(separator: ",")
-        let rate = requests == 0 ? 0 : Double(errors) / Double(requests)
-        return "\"requests\":\(requests),\"errors\":\(errors),\"error_rate\":\(CallStatistics.jsonNumber(rate)),"
-            + "\"errors_by_class\":{\(classes)},\"p50_ms\":\(number(latencyMs(0.5))),\"p95_ms\":\(number(latencyMs(0.95))),"
-            + "\"p99_ms\":\(number(latencyMs(0.99))),\"input_tokens\":\(inputTokens),\"output_tokens\":\(outputTokens),"
-            + "\"cost_usd\":\(number(costUSD))"
+    public var jsonMembers: [JSONValue.Member] {
+        CallStatistics.statsMembers(requests: requests, errors: errors, errorRate: requests == 0 ? 0 : Double(errors) / Double(requests),
+                                    errorsByClass: errorsByClass, p50: latencyMs(0.5), p95: latencyMs(0.95), p99: latencyMs(0.99),
+                                    inputTokens: inputTokens, outputTokens: outputTokens, costUSD: costUSD)
     }
+
 }

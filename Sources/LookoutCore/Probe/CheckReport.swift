@@ -30,28 +30,28 @@ public struct CheckReport: Sendable {
 
     /// `{"status":…,"services":[{"name","state","health":{…},"readiness":{…},"conditions":[]}]}`.
     public func json() -> String {
-        "{\"status\":\"\(status.rawValue)\",\"services\":[\(servicesJSON().joined(separator: ","))]}"
+        JSONValue.object(["status": .string(status.rawValue), "services": .array(servicesJSON())]).text
     }
 
     /// One JSON object per service (shared with `lookout snapshot`).
-    public func servicesJSON() -> [String] {
-        services.map { service -> String in
-            let state = (service.observedState ?? .down).rawValue
-            var health = "\"http_status\":\(service.lastLiveness?.httpStatus.map(String.init) ?? "null")"
-            health += ",\"latency_ms\":\(service.lastLiveness.map { CallStatistics.jsonNumber($0.timings.totalMillis) } ?? "null")"
-            if let error = service.liveness.reason { health += ",\"error\":\(CallStatistics.jsonString(error))" }
+    public func servicesJSON() -> [JSONValue] {
+        services.map { service -> JSONValue in
+            var health: [JSONValue.Member] = [.init("http_status", .int(service.lastLiveness?.httpStatus)),
+                                              .init("latency_ms", .number(service.lastLiveness?.timings.totalMillis))]
+            if let error = service.liveness.reason { health.append(.init("error", .string(error))) }
             let readinessState = service.config.readinessPath == nil ? "unknown" : (service.readiness?.state.rawValue ?? "unknown")
-            var readiness = "\"state\":\"\(readinessState)\",\"http_status\":\(service.lastReadiness?.httpStatus.map(String.init) ?? "null")"
-            let checks = (service.readiness?.checks ?? []).map { check in
-                "{\"name\":\(CallStatistics.jsonString(check.name)),\"state\":\"\(check.state.rawValue)\",\"message\":\(CallStatistics.jsonString(check.message))}"
+            let checks = (service.readiness?.checks ?? []).map { check -> JSONValue in
+                .object(["name": .string(check.name), "state": .string(check.state.rawValue), "message": .string(check.message)])
             }
-            readiness += ",\"checks\":[\(checks.joined(separator: ","))]"
-            if let problem = service.readiness?.problem { readiness += ",\"problem\":\(CallStatistics.jsonString(problem))" }
-            let conditions = service.conditionResults.map { c in
-                "{\"expression\":\(CallStatistics.jsonString(c.expression)),\"passed\":\(c.passed),\"explanation\":\(CallStatistics.jsonString(c.explanation))}"
+            var readiness: [JSONValue.Member] = [.init("state", .string(readinessState)),
+                                                 .init("http_status", .int(service.lastReadiness?.httpStatus)),
+                                                 .init("checks", .array(checks))]
+            if let problem = service.readiness?.problem { readiness.append(.init("problem", .string(problem))) }
+            let conditions = service.conditionResults.map { c -> JSONValue in
+                .object(["expression": .string(c.expression), "passed": .bool(c.passed), "explanation": .string(c.explanation)])
             }
-            return "{\"name\":\(CallStatistics.jsonString(service.name)),\"state\":\"\(state)\",\"health\":{\(health)},"
-                + "\"readiness\":{\(readiness)},\"conditions\":[\(conditions.joined(separator: ","))]}"
+            return .object(["name": .string(service.name), "state": .string((service.observedState ?? .down).rawValue),
+                            "health": .object(health), "readiness": .object(readiness), "conditions": .array(conditions)])
         }
     }
 

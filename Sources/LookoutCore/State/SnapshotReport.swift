@@ -19,36 +19,35 @@ public struct SnapshotReport: Sendable {
     /// "role", "models":{"<model>":{…}}}},"alerts":[{"severity","subject","message"}],"prices":{"priced_calls":N,
     /// "as_of":"2025-06-01"|null}}` (calls costed from the price table, and the built-in table's date).
     public func json() -> String {
-        let providers = state.providers.providers.compactMap { provider -> String? in
+        let providers = state.providers.providers.compactMap { provider -> JSONValue.Member? in
             guard let summary = state.providers.summary(provider: provider, window: window, now: state.now) else { return nil }
-            let models = (state.providers.models[provider] ?? []).compactMap { model -> String? in
+            let models = (state.providers.models[provider] ?? []).compactMap { model -> JSONValue.Member? in
                 state.providers.summary(provider: provider, model: model, window: window, now: state.now)
-                    .map { "\(CallStatistics.jsonString(model)):{\(Self.fields($0))}" }
+                    .map { JSONValue.Member(model, .object(Self.fields($0))) }
             }
-            let role = state.roles(of: provider).map { ",\"role\":\"\($0.strongest.rawValue)\"" } ?? ""
-            return "\(CallStatistics.jsonString(provider)):{\(Self.fields(summary))\(role),\"models\":{\(models.joined(separator: ","))}}"
+            var members = Self.fields(summary)
+            if let role = state.roles(of: provider) { members.append(.init("role", .string(role.strongest.rawValue))) }
+            members.append(.init("models", .object(models)))
+            return JSONValue.Member(provider, .object(members))
         }
-        return "{\"generated_at\":\"\(ISO8601DateFormatter().string(from: generatedAt))\",\"context\":\(CallStatistics.jsonString(state.contextName)),"
-            + "\"status\":\"\(check.status.rawValue)\",\"window\":\"\(window)\",\"services\":[\(check.servicesJSON().joined(separator: ","))],"
-            + "\"providers\":{\(providers.joined(separator: ","))},\"alerts\":[\(alertsJSON)],"
-            + "\"prices\":{\"priced_calls\":\(state.providers.pricedCalls),\"as_of\":\(state.providers.prices.asOf.map(CallStatistics.jsonString) ?? "null")}}"
+        let alerts = self.alerts.map { alert -> JSONValue in
+            .object(["severity": .string(alert.severity.rawValue), "subject": .string(alert.subject), "message": .string(alert.message)])
+        }
+        return JSONValue.object([
+            "generated_at": .string(ISO8601DateFormatter().string(from: generatedAt)), "context": .string(state.contextName),
+            "status": .string(check.status.rawValue), "window": .string(window.description),
+            "services": .array(check.servicesJSON()), "providers": .object(providers), "alerts": .array(alerts),
+            "prices": .object(["priced_calls": .int(state.providers.pricedCalls), "as_of": .string(state.providers.prices.asOf)]),
+        ]).text
     }
 
     var alerts: [Alert] { AlertRules.evaluate(state) }
 
-    /// `{"severity","subject","message"}` per firing alert, criticals first.
-    var alertsJSON: String {
-        alerts.map { "{\"severity\":\"\($0.severity.rawValue)\",\"subject\":\(CallStatistics.jsonString($0.subject)),"
-            + "\"message\":\(CallStatistics.jsonString($0.message))}" }.joined(separator: ",")
-    }
-
     /// The fields of the `stats` JSON contract for one window summary.
-    static func fields(_ s: WindowSummary) -> String {
-        func number(_ value: Double?) -> String { value.map(CallStatistics.jsonNumber) ?? "null" }
-        let classes = ErrorClass.allCases.map { "\"\($0.rawValue)\":\(s.errorsByClass[$0] ?? 0)" }.joined(separator: ",")
-        return "\"requests\":\(s.requests),\"errors\":\(s.errors),\"error_rate\":\(CallStatistics.jsonNumber(s.errorRate)),"
-            + "\"errors_by_class\":{\(classes)},\"p50_ms\":\(number(s.p50Ms)),\"p95_ms\":\(number(s.p95Ms)),\"p99_ms\":\(number(s.p99Ms)),"
-            + "\"input_tokens\":\(s.inputTokens),\"output_tokens\":\(s.outputTokens),\"cost_usd\":\(CallStatistics.jsonNumber(s.costUSD))"
+    static func fields(_ s: WindowSummary) -> [JSONValue.Member] {
+        CallStatistics.statsMembers(requests: s.requests, errors: s.errors, errorRate: s.errorRate, errorsByClass: s.errorsByClass,
+                                    p50: s.p50Ms, p95: s.p95Ms, p99: s.p99Ms, inputTokens: s.inputTokens, outputTokens: s.outputTokens,
+                                    costUSD: s.costUSD)
     }
 
     /// Markdown ready to paste into an incident channel: a verdict line, the services, the providers.

@@ -9,19 +9,30 @@ extension CallStatistics {
     /// Percentiles and cost are `null` when no record of the group carried them. After the groups:
     /// `"priced_calls":N` (costed from the price table) and `"prices_as_of"` (the built-in table's date, or null).
     public func json() -> String {
-        var out = "{\"lines\":\(lines),\"malformed\":\(malformed),\"records\":\(records),\"llm_calls\":\(llmCalls),\"groups\":{"
-        out += groupNames.map { name in
+        let groups = groupNames.map { name -> JSONValue.Member in
             let g = group(name)!
-            let classes = ErrorClass.allCases.map { "\"\($0.rawValue)\":\(g.errorsByClass[$0] ?? 0)" }.joined(separator: ",")
-            func number(_ value: Double?) -> String { value.map { Self.jsonNumber($0) } ?? "null" }
-            return "\(Self.jsonString(name)):{\"requests\":\(g.requests),\"errors\":\(g.errors),"
-                + "\"error_rate\":\(Self.jsonNumber(g.errorRate)),\"errors_by_class\":{\(classes)},"
-                + "\"p50_ms\":\(number(g.latencyMs(atPercentile: 50))),\"p95_ms\":\(number(g.latencyMs(atPercentile: 95))),"
-                + "\"p99_ms\":\(number(g.latencyMs(atPercentile: 99))),\"input_tokens\":\(g.inputTokens),"
-                + "\"output_tokens\":\(g.outputTokens),\"cost_usd\":\(number(g.costUSD))}"
-        }.joined(separator: ",")
-        // Added after the groups, so readers of the original contract are not disturbed.
-        return out + "},\"priced_calls\":\(pricedCalls),\"prices_as_of\":\(prices.asOf.map(Self.jsonString) ?? "null")}"
+            return JSONValue.Member(name, .object(CallStatistics.statsMembers(
+                requests: g.requests, errors: g.errors, errorRate: g.errorRate, errorsByClass: g.errorsByClass,
+                p50: g.latencyMs(atPercentile: 50), p95: g.latencyMs(atPercentile: 95), p99: g.latencyMs(atPercentile: 99),
+                inputTokens: g.inputTokens, outputTokens: g.outputTokens, costUSD: g.costUSD)))
+        }
+        // The priced-call keys come after the groups, so readers of the original contract are not disturbed.
+        return JSONValue.object([
+            "lines": .int(lines), "malformed": .int(malformed), "records": .int(records), "llm_calls": .int(llmCalls),
+            "groups": .object(groups), "priced_calls": .int(pricedCalls), "prices_as_of": .string(prices.asOf),
+        ]).text
+    }
+
+    /// The fields of the stats contract for one group, in the contract's order; shared by `stats`, `metrics` and
+    /// `snapshot`.
+    public static func statsMembers(requests: Int, errors: Int, errorRate: Double, errorsByClass: [ErrorClass: Int],
+                                    p50: Double?, p95: Double?, p99: Double?, inputTokens: Int, outputTokens: Int,
+                                    costUSD: Double?) -> [JSONValue.Member] {
+        let classes = ErrorClass.allCases.map { JSONValue.Member($0.rawValue, .int(errorsByClass[$0] ?? 0)) }
+        return [.init("requests", .int(requests)), .init("errors", .int(errors)), .init("error_rate", .number(errorRate)),
+                .init("errors_by_class", .object(classes)), .init("p50_ms", .number(p50)), .init("p95_ms", .number(p95)),
+                .init("p99_ms", .number(p99)), .init("input_tokens", .int(inputTokens)), .init("output_tokens", .int(outputTokens)),
+                .init("cost_usd", .number(costUSD))]
     }
 
     /// A fixed-width table for terminals, escaped (labels come from the logs).
@@ -57,26 +68,9 @@ extension CallStatistics {
 
     private var lines_: Int { lines }
 
-    public static func jsonNumber(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value.rounded() == value, abs(value) < 1e15 { return String(Int(value)) }
-        return String(value)
-    }
+    /// A number as the JSON outputs write it (`JSONValue.format`).
+    public static func jsonNumber(_ value: Double) -> String { JSONValue.format(value) }
 
-    public static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { out += String(format: "\\u%04x", scalar.value) }
-                else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (`JSONValue.quoted`).
+    public static func jsonString(_ text: String) -> String { JSONValue.quoted(text) }
 }
