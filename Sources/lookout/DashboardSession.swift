@@ -45,14 +45,22 @@ struct DashboardSession {
         var lastTick = Date()
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         let crashAfterFirstFrame = ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1"
+        // At most 30 frames a second, and only after something changed: a log flood is a few frames, not thousands.
+        var pacer = FramePacer(framesPerSecond: 30)
+        let clock = ContinuousClock()
+        let started = clock.now
+        func seconds() -> Double { Double((clock.now - started).milliseconds) / 1000 }
         loop: while true {
-            terminal.draw(DashboardView.render(state, width: size.width, height: size.height))
-            if crashAfterFirstFrame { fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
+            if pacer.shouldDraw(at: seconds()) {
+                terminal.draw(DashboardView.render(state, width: size.width, height: size.height))
+                if crashAfterFirstFrame { fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
+            }
 
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
             let msToNextSecond = Int32(1000 - (Int(Date().timeIntervalSince1970 * 1000) % 1000))
-            if poll(&fds, 2, msToNextSecond) < 0 && errno != EINTR { exitReason = "poll failed"; break }
+            let msToFrame = pacer.wait(at: seconds()).map { Int32(($0 * 1000).rounded(.up)) } ?? msToNextSecond
+            if poll(&fds, 2, min(msToNextSecond, msToFrame)) < 0 && errno != EINTR { exitReason = "poll failed"; break }
 
             var events: [Event] = []
             let keyboard = fds[0].revents
@@ -86,6 +94,7 @@ struct DashboardSession {
                 events.append(.tick(now))
                 lastTick = now
             }
+            if !events.isEmpty { pacer.changed() }
             for event in events {
                 for effect in Reducer.reduce(&state, event) {
                     switch effect {
