@@ -36,6 +36,13 @@ public struct PriceTable: Sendable, Equatable {
         return models.filter { model.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value
     }
 
+    /// The list-price cost of a logged call that carried no cost of its own, under `provider`; nil for a failed call
+    /// (providers do not bill a rejected request) and for one whose model is not priced or reports no tokens.
+    public func cost(of record: LogRecord, provider: String) -> Double? {
+        guard !record.isError else { return nil }
+        return cost(provider: provider, model: record.model, inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+    }
+
     /// The cost of a call, when its model is priced and it reports tokens.
     public func cost(provider: String?, model: String?, inputTokens: Int?, outputTokens: Int?) -> Double? {
         guard let provider, let model, inputTokens != nil || outputTokens != nil,

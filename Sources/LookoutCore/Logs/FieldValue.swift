@@ -120,7 +120,7 @@ extension LogRecord {
     mutating func finish(gateway: String?) {
         if provider == nil, let gateway, model != nil || status != nil { provider = gateway }
         // LiteLLM writes the deployment's model with its provider in front (`openai/gpt-4o-mini`).
-        if let provider, let model, model.count > provider.count + 1, model.hasPrefix(provider), model.utf8.dropFirst(provider.utf8.count).first == UInt8(ascii: "/") {
+        if let provider, let model, model.count > provider.count + 1, model.hasPrefix(provider + "/") {
             self.model = String(model.dropFirst(provider.count + 1))
         }
         if let endTime, let time, let start = LogTime.epochSeconds(time), let end = LogTime.epochSeconds(endTime), end >= start {

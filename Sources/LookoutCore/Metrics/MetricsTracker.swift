@@ -201,8 +201,6 @@ public struct MetricsTracker: Sendable, Equatable {
         return map
     }
 
-    /// A family name without the counter suffix, as mappings name them.
-    static func base(_ name: String) -> String { MetricMapping.base(name) }
 
     /// A series' identity: its name and its labels (hashed whatever their order, without building a string).
     struct SeriesKey: Hashable, Sendable {

@@ -179,14 +179,12 @@ struct ScrapeReading {
                 .record(deployment: DeploymentGauge.name(sample.labels), state: Int(sample.value))
         }
         for sample in samples(mapping.remainingRequestsGauges) {
-            let value = sample.value
-            gauges[labels(of: sample).provider, default: ProviderGauges()].remainingRequests =
-                min(gauges[labels(of: sample).provider]?.remainingRequests ?? value, value)
+            let provider = labels(of: sample).provider, value = sample.value
+            gauges[provider, default: ProviderGauges()].remainingRequests = min(gauges[provider]?.remainingRequests ?? value, value)
         }
         for sample in samples(mapping.remainingTokensGauges) {
-            let value = sample.value
-            gauges[labels(of: sample).provider, default: ProviderGauges()].remainingTokens =
-                min(gauges[labels(of: sample).provider]?.remainingTokens ?? value, value)
+            let provider = labels(of: sample).provider, value = sample.value
+            gauges[provider, default: ProviderGauges()].remainingTokens = min(gauges[provider]?.remainingTokens ?? value, value)
         }
         return gauges
     }

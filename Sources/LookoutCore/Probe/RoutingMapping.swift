@@ -66,11 +66,9 @@ public struct RoutingMapping: Sendable, Equatable {
             var all: [String] = []
             for name in providers + primary + standby + disabled where !all.contains(name) { all.append(name) }
             let routes = all.prefix(RoutingReport.maxProviders).map { provider -> ProviderRoute in
-                let role: ProviderRole
-                if disabled.contains(provider) { role = .disabled }
-                else if primary.contains(provider) { role = .primary }
-                else if standby.contains(provider) { role = failover == false ? .disabled : .standby }
-                else { role = failover == false ? .disabled : .standby }
+                // Listed standbys and the other named providers alike stand by, unless failover is off.
+                let role: ProviderRole = disabled.contains(provider) ? .disabled : primary.contains(provider) ? .primary
+                    : failover == false ? .disabled : .standby
                 return ProviderRoute(provider: provider, role: role)
             }
             guard !routes.isEmpty else { return .failure(RoutingProblem(message: "the routing body names no provider")) }

@@ -36,11 +36,7 @@ public struct ProviderBoard: Sendable, Equatable {
     public mutating func add(_ record: LogRecord, service: String? = nil, at time: Date) {
         guard let provider = record.provider else { return }
         let keys = labels(provider: provider, model: record.model)
-        func cost(_ provider: String) -> Double? {
-            // A failed call is not billed: only a successful one without a cost is priced from the table.
-            record.costUSD ?? (record.isError ? nil : prices.cost(provider: provider, model: record.model,
-                                                                  inputTokens: record.inputTokens, outputTokens: record.outputTokens))
-        }
+        func cost(_ provider: String) -> Double? { record.costUSD ?? prices.cost(of: record, provider: provider) }
         let priced = cost(keys.provider)
         if record.costUSD == nil, priced != nil { pricedCalls += 1 }
         timelines[keys.provider]?.add(record, at: time, cost: priced)

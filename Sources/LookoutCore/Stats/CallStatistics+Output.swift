@@ -67,10 +67,4 @@ extension CallStatistics {
     }
 
     private var lines_: Int { lines }
-
-    /// A number as the JSON outputs write it (`JSONValue.format`).
-    public static func jsonNumber(_ value: Double) -> String { JSONValue.format(value) }
-
-    /// A JSON string literal (`JSONValue.quoted`).
-    public static func jsonString(_ text: String) -> String { JSONValue.quoted(text) }
 }

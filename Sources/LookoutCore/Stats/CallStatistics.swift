@@ -92,9 +92,7 @@ public struct CallStatistics: Sendable {
         case .service: label = record.service ?? "(none)"
         }
         var cost = record.costUSD
-        // A failed call is not billed: only a successful one without a cost is priced from the table.
-        if cost == nil, !record.isError, let priced = prices.cost(provider: provider, model: record.model,
-                                                 inputTokens: record.inputTokens, outputTokens: record.outputTokens) {
+        if cost == nil, let priced = prices.cost(of: record, provider: provider) {
             cost = priced
             pricedCalls += 1
         }

@@ -134,11 +134,10 @@ struct FastLane: Sendable {
             statistics.addNonCall()
             return true
         }
-        if let model = spans[LogField.model.rawValue] as FieldSpan?, model.kind != .none {
-            guard model.kind == .string else { return false }
-            if Self.hasPrefix(bytes, model, bytes, provider) { return false }
+        let model = spans[LogField.model.rawValue]
+        if model.kind != .none {
+            guard model.kind == .string, !Self.hasPrefix(bytes, model, provider) else { return false }
         }
-        let errorClass: ErrorClass? = nil
 
         guard let latency = number(.latency, bytes), let input = number(.inputTokens, bytes),
               let output = number(.outputTokens, bytes), let cost = number(.cost, bytes) else { return false }
@@ -157,7 +156,7 @@ struct FastLane: Sendable {
         if input.value != nil && inputTokens == nil { return false }
         if output.value != nil && outputTokens == nil { return false }
 
-        statistics.addCall(group: index(of: group, bytes, &statistics), errorClass: errorClass, latencyMs: latencyMs,
+        statistics.addCall(group: index(of: group, bytes, &statistics), errorClass: nil, latencyMs: latencyMs,
                            inputTokens: inputTokens, outputTokens: outputTokens, costUSD: cost.value)
         return true
     }
@@ -197,11 +196,10 @@ struct FastLane: Sendable {
                                                   "emergency", "panic"]
 
     /// Whether the span `value` starts with the span `prefix` (a model written `openai/gpt-4o-mini`).
-    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ value: FieldSpan, _ same: UnsafeBufferPointer<UInt8>,
-                          _ prefix: FieldSpan) -> Bool {
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ value: FieldSpan, _ prefix: FieldSpan) -> Bool {
         let n = prefix.end - prefix.start
         guard value.end - value.start > n else { return false }
-        for k in 0..<n where bytes[value.start + k] != same[prefix.start + k] { return false }
+        for k in 0..<n where bytes[value.start + k] != bytes[prefix.start + k] { return false }
         return true
     }
 
