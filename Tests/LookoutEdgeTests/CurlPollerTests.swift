@@ -235,7 +235,9 @@ struct DemoScenarioTests {
     }
 
     /// `service` with its secrets resolved, probed each second with a generous timeout (a loaded machine is no
-    /// failure) until three scrapes and a routing read came back.
+    /// failure) until a routing read and three scrapes came back and the scrapes, read in order, counted calls.
+    /// The wait is for that condition, not for a number of seconds: on a loaded machine the demo's traffic
+    /// writer and the scrapes can both be late (CI once saw three scrapes with no call between them).
     static func scrapesAndRouting(of service: ServiceConfig, _ config: LookoutConfig) async throws -> (ServiceConfig, [ProbeResult]) {
         var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [service]), to: [service])[0]
         resolved.interval = .seconds(1)
@@ -244,11 +246,19 @@ struct DemoScenarioTests {
         let sink = ResultSink()
         let poller = CurlPoller(services: [resolved]) { sink.add($0) }
         poller.start()
-        let results = await sink.wait(seconds: 20) { results in
-            results.filter { $0.kind == .metrics }.count >= 3 && results.contains { $0.kind == .routing }
+        let reading = resolved
+        let results = await sink.wait(seconds: 90) { results in
+            let scrapes = results.filter { $0.kind == .metrics }
+            return scrapes.count >= 3 && results.contains { $0.kind == .routing } && callsCounted(in: scrapes, of: reading) > 0
         }
         poller.stop()
         return (resolved, results)
+    }
+
+    /// The calls that `scrapes`, read in order by a fresh reader, count between them.
+    static func callsCounted(in scrapes: [ProbeResult], of service: ServiceConfig) -> Int {
+        var reader = MetricsReader(services: [service], mappings: [])
+        return scrapes.reduce(0) { sum, scrape in sum + reader.read(scrape).deltas.reduce(0) { $0 + $1.requests } }
     }
 
     /// support-bot, on the fleet of the test above (one fleet fewer on two cores).
