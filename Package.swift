@@ -34,9 +34,13 @@ let package = Package(
         // UI: cell canvas, widgets, screens, themes, key map. No ncurses.
         .target(name: "LookoutUI", dependencies: ["LookoutCore", .product(name: "Yams", package: "Yams")]),
 
+        // The one loop every mode runs (dashboard, snapshot, check): terminal backend protocol, in-memory test
+        // backend, injected clock, effect runner, frame pacing, the bounded inbox. No ncurses, no libcurl.
+        .target(name: "LookoutRuntime", dependencies: ["LookoutCore", "LookoutUI"]),
+
         // Edges.
         .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl"]),
-        .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "CNcursesw"]),
+        .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "LookoutRuntime", "CNcursesw"]),
         .target(name: "LookoutSources", dependencies: ["LookoutCore", "LookoutHTTP"]),
         .target(name: "LookoutDemo", dependencies: [
             "LookoutCore",
@@ -45,13 +49,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "lookout", dependencies: [
-            "LookoutCore", "LookoutUI", "LookoutHTTP", "LookoutTerminal", "LookoutDemo", "LookoutSources",
+            "LookoutCore", "LookoutUI", "LookoutRuntime", "LookoutHTTP", "LookoutTerminal", "LookoutDemo", "LookoutSources",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo", "LookoutUI"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore", "LookoutRuntime"], exclude: ["Snapshots"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: [
             "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources",
             .product(name: "Hummingbird", package: "hummingbird"),

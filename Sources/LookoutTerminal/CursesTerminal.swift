@@ -1,22 +1,15 @@
 import CNcursesw
 import Glibc
 import LookoutCore
+import LookoutRuntime
 import LookoutUI
 
-/// The ncursesw backend: owns the screen, copies canvases to it (only the rows that changed),
-/// and decodes keys. Only the thread that created it may call it.
-public final class CursesTerminal {
+/// The ncursesw backend: owns the screen, copies canvases to it (only the rows that changed, then one refresh, which
+/// ncurses turns into the smallest update it can), and decodes keys. Only the thread that created it may call it.
+public final class CursesTerminal: TerminalDevice {
     private var previous: Canvas?
     private var palette: CursesPalette
     private var active = false
-
-    /// What one read of the keyboard produced.
-    public struct Input {
-        public var keys: [Key] = []
-        public var resized = false
-        /// The terminal is gone (the input side reported readable but yields nothing).
-        public var closed = false
-    }
 
     /// Enters curses mode. Call `restore()` before the process exits.
     public init(theme: Theme) {
@@ -38,7 +31,10 @@ public final class CursesTerminal {
     deinit { restore() }
 
     /// Columns and rows of the terminal now.
-    public var size: (width: Int, height: Int) { (Int(lo_cols()), Int(lo_lines())) }
+    public var size: TerminalSize { TerminalSize(width: Int(lo_cols()), height: Int(lo_lines())) }
+
+    /// The keyboard: standard input.
+    public var inputFD: Int32 { STDIN_FILENO }
 
     /// Whether the terminal can show UTF-8 line-drawing (the locale's codeset is UTF-8).
     public static var utf8: Bool {
@@ -81,8 +77,8 @@ public final class CursesTerminal {
     public func invalidate() { previous = nil }
 
     /// Reads every key waiting, without blocking.
-    public func readInput() -> Input {
-        var input = Input()
+    public func readInput() -> KeyboardInput {
+        var input = KeyboardInput()
         var code: Int32 = 0
         var reads = 0
         while true {
@@ -90,7 +86,7 @@ public final class CursesTerminal {
             if rc == ERR { break }
             reads += 1
             if rc == KEY_CODE_YES {
-                if code == KEY_RESIZE { input.resized = true; continue }
+                if code == KEY_RESIZE { input.resized = true; invalidate(); continue }
                 if let key = CursesTerminal.functionKey(code) { input.keys.append(key) }
             } else if let key = CursesTerminal.characterKey(code) {
                 input.keys.append(key)

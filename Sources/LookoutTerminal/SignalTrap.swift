@@ -1,6 +1,7 @@
 import CNcursesw
 import Glibc
 import LookoutCore
+import LookoutRuntime
 import Synchronization
 
 /// Signal handling for a full-screen session: SIGINT/SIGTERM/SIGHUP become a byte on the inbox pipe
@@ -44,19 +45,6 @@ public enum SignalTrap {
             sigemptyset(&action.sa_mask)
             action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND))
             sigaction(number, &action, previous.slot(index))
-        }
-    }
-
-    /// The pipe byte that means "the window changed size".
-    static let resizeByte = UInt8(SIGWINCH)
-
-    /// Maps a pipe byte back to the termination signal it stands for.
-    static func terminationSignal(_ number: Int32) -> TerminationSignal? {
-        switch number {
-        case SIGINT: return .interrupt
-        case SIGTERM: return .terminate
-        case SIGHUP: return .hangup
-        default: return nil
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import LookoutCore
 import LookoutHTTP
 import LookoutSources
-import LookoutTerminal
+import LookoutRuntime
 
 /// `lookout snapshot`: collect for a while, then print everything the dashboard would know, as JSON or Markdown.
 struct Snapshot: ParsableCommand {
@@ -28,12 +28,26 @@ struct Snapshot: ParsableCommand {
         guard let duration = DurationText.parse(wait) else { throw ValidationError("--wait: expected a duration such as 5s") }
         let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
         let services = try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: chosen.services), to: chosen.services)
+        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
+        state.providers.prices = loaded.prices
+        let headless = HeadlessRun(plan: .init(services: Self.probedOnce(services, scrapingWithin: duration),
+                                              metricMappings: loaded.metricMappings, filesFromStart: true,
+                                              mapping: { $0.flatMap(loaded.mapping(named:)) }),
+                                  state: state)
+        let reached = headless.collect { runtime in
+            runtime.run(for: duration)
+            // Every service answered once (a probe always ends, at its timeout at worst), within 30 s more.
+            runtime.run(for: .seconds(30)) { state in state.services.allSatisfy { $0.probed(since: .distantPast) } }
+        }
+        let report = SnapshotReport(state: reached, generatedAt: Date())
+        print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
+    }
 
-        let inbox = EventInbox()
-        // Cheap probes once; metrics twice or more within --wait, since calls are counter increases between scrapes.
+    /// Cheap probes once, no deep check; metrics twice or more within `duration`, since calls are counter increases
+    /// between scrapes.
+    static func probedOnce(_ services: [ServiceConfig], scrapingWithin duration: Duration) -> [ServiceConfig] {
         let scrapeEvery = Duration.milliseconds(max(1000, duration.milliseconds / 2))
-        let forwarder = ProbeForwarder(services: services, mappings: loaded.metricMappings, inbox: inbox)
-        let poller = CurlPoller(services: services.map { service in
+        return services.map { service in
             var s = service
             s.interval = .seconds(3600)
             s.deep = nil
@@ -41,31 +55,7 @@ struct Snapshot: ParsableCommand {
             s.metrics?.interval = min(scrapeEvery, configured)
             s.routing?.interval = .seconds(3600)
             return s
-        }) { forwarder.deliver($0) }
-        let collectors = LogCollectors(services: services, mapping: { $0.flatMap(loaded.mapping(named:)) }, filesFromStart: true) {
-            inbox.post(.logs($0))
         }
-
-        poller.start()
-        collectors.start()
-        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
-        state.providers.prices = loaded.prices
-        let expected = services.reduce(0) { $0 + ($1.readinessPath == nil ? 1 : 2) }
-        var probes = 0
-        let deadline = Date().addingTimeInterval(Double(duration.milliseconds) / 1000)
-        let giveUp = deadline.addingTimeInterval(30)
-        while Date() < giveUp && (Date() < deadline || probes < expected) {
-            usleep(50_000)
-            _ = Reducer.reduce(&state, .tick(Date()))
-            for event in inbox.drain().events {
-                if case let .probe(result) = event, result.kind == .liveness || result.kind == .readiness { probes += 1 }
-                _ = Reducer.reduce(&state, event)
-            }
-        }
-        poller.stop()
-        collectors.stop()
-        let report = SnapshotReport(state: state, generatedAt: Date())
-        print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
     }
 }
 

@@ -88,7 +88,7 @@ struct ReducerTests {
     @Test func pagingKeepsTheSelectionVisible() {
         let many = ContextConfig(name: "big", services: (0..<50).map { ServiceConfig(name: "svc-\($0)", baseURL: "http://x") })
         var s = AppState(context: many, now: Self.t0)
-        _ = Reducer.reduce(&s, .resize(tableRows: 10))
+        _ = Reducer.reduce(&s, .laidOut(ViewLayout(listRows: 10)))
         _ = Reducer.reduce(&s, .key(.pageDown))
         #expect(s.selection == 10 && s.scroll == 1)
         _ = Reducer.reduce(&s, .key(.char("G")))

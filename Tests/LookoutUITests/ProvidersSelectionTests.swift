@@ -68,7 +68,6 @@ struct ProvidersSelectionTests {
         // selected service visible anyway.
         let services = (0..<40).map { ServiceConfig(name: "svc-\($0)", baseURL: "https://svc\($0).example.com") }
         var state = AppState(context: ContextConfig(name: "prod", services: services), now: Self.now)
-        _ = Reducer.reduce(&state, .resize(tableRows: DashboardView.tableRows(forHeight: height)))
         Self.add(&state, (0..<6).map { ("provider-\($0)", "model-\($0)") })
         var random = SystemRandomNumberGenerator()
         let keys: [Key] = [.char("j"), .char("k"), .char("G"), .char("g"), .pageDown, .pageUp, .char("j"), .char("j")]

@@ -34,6 +34,12 @@ extension Duration {
         let (s, atto) = components
         return s * 1000 + atto / 1_000_000_000_000_000
     }
+
+    /// The duration in seconds, fractions included.
+    public var inSeconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
 }
 
 import Foundation

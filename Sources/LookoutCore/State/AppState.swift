@@ -32,8 +32,10 @@ public struct AppState: Sendable, Equatable {
     public var keyMap: KeyMap
     /// The latest time an event carried; views compute ages from it, never from the clock.
     public var now: Date
-    /// Rows the services table can show; set by resize events so paging moves by a screenful.
+    /// Rows the current screen's list showed in the last frame (`ViewLayout`): paging moves by a screenful.
     public var visibleRows = 10
+    /// The terminal's size, as the last resize event reported it (nil headless).
+    public var terminalSize: TerminalSize?
     public var readOnly: Bool
     /// The Logs screen: every service's records in one bounded ring.
     public var logs: LogViewState
@@ -67,6 +69,8 @@ public struct AppState: Sendable, Equatable {
     public var followUps: [FollowUpWatch] = []
     /// The audit log's recent records (this session's and what the file held), oldest first, at most 500.
     public var audit: [AuditRecord] = []
+    /// The selected row of the Actions screen, counted from the newest record (0 = newest).
+    public var auditSelection = 0
     /// Dangerous actions need the service's name typed.
     public var protectedContext: Bool
     /// A one-line message for the engineer (why an action cannot start…); cleared by the next key.
@@ -119,8 +123,12 @@ public enum Event: Sendable, Equatable {
     /// Records (and a status change) from one log source.
     case logs(LogBatch)
     case tick(Date)
-    /// The terminal now has this many rows for the services table.
-    case resize(tableRows: Int)
+    /// The terminal now has this size.
+    case resize(TerminalSize)
+    /// What the last frame laid out (the view owns the viewport; the reducer pages by what it showed).
+    case laidOut(ViewLayout)
+    /// The inbox was over its bound: this many of the oldest pending log lines were dropped unread.
+    case logsSkipped(Int)
     case signal(TerminationSignal)
     /// A line of a running action's output.
     case actionOutput(id: Int, line: String)
@@ -158,4 +166,25 @@ public struct ProviderRowKey: Sendable, Equatable {
         self.provider = provider
         self.model = model
     }
+}
+
+/// Columns and rows of a terminal.
+public struct TerminalSize: Sendable, Equatable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    public var description: String { "\(width)x\(height)" }
+}
+
+/// What a frame laid out, reported by the view: the rows of the current screen's selectable list.
+public struct ViewLayout: Sendable, Equatable {
+    /// Data rows the list showed (its header excluded); paging moves by this many.
+    public var listRows: Int
+
+    public init(listRows: Int) { self.listRows = max(1, listRows) }
 }

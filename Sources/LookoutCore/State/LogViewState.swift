@@ -45,6 +45,9 @@ public struct LogViewState: Sendable, Equatable {
     public var detail: Int?
     public private(set) var sourceStatus: [String: String] = [:]
     public private(set) var malformed = 0
+    /// Lines dropped unread before they reached the ring: the inbox was over its bound (a flood faster than the
+    /// screen reads). Shown, never silent.
+    public private(set) var skipped = 0
 
     public init(capacity: Int) { self.capacity = max(1, capacity) }
 
@@ -83,6 +86,9 @@ public struct LogViewState: Sendable, Equatable {
             if detail == dropped.sequence { detail = nil }
         }
     }
+
+    /// Counts `count` lines dropped before they arrived.
+    public mutating func skip(_ count: Int) { skipped += max(0, count) }
 
     public mutating func setFilter(_ filter: LogFilter?) {
         self.filter = filter

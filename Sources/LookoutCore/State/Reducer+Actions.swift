@@ -138,6 +138,9 @@ extension Reducer {
         case let .audited(records):
             state.audit.append(contentsOf: records)
             if state.audit.count > 500 { state.audit.removeFirst(state.audit.count - 500) }
+            // A record read back stays selected when newer ones arrive above it; the newest row follows the newest.
+            if state.auditSelection > 0 { state.auditSelection += records.count }
+            state.auditSelection = min(state.auditSelection, max(0, state.audit.count - 1))
             return []
         default:
             return []

@@ -29,9 +29,15 @@ public enum Reducer {
                 state.providers.add(record, service: service, at: at)
             }
             return []
-        case let .resize(rows):
-            state.visibleRows = max(1, rows)
+        case let .resize(size):
+            state.terminalSize = size
+            return []
+        case let .laidOut(layout):
+            state.visibleRows = layout.listRows
             clampScroll(&state)
+            return []
+        case let .logsSkipped(count):
+            state.logs.skip(count)
             return []
         case .signal:
             return [.quit]
@@ -53,6 +59,11 @@ public enum Reducer {
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         if state.screen == .logs { return runOnLogs(command, &state) }
         if state.screen == .providers, let effects = runOnProviders(command, &state) { return effects }
+        if state.screen == .actions, let selection = moved(state.auditSelection, by: command, count: state.audit.count,
+                                                           page: state.visibleRows) {
+            state.auditSelection = selection
+            return []
+        }
         let last = max(0, state.services.count - 1)
         switch command {
         case .moveDown: state.selection = min(last, state.selection + 1)
@@ -99,12 +110,11 @@ public enum Reducer {
     /// Moves and Enter on the Providers screen; nil for the commands every screen shares.
     static func runOnProviders(_ command: Command, _ state: inout AppState) -> [Effect]? {
         let rows = state.providers.rows
-        let last = max(0, rows.count - 1)
+        if let selection = moved(state.providerSelection, by: command, count: rows.count, page: state.visibleRows) {
+            state.providerSelection = selection
+            return []
+        }
         switch command {
-        case .moveDown: state.providerSelection = min(last, state.providerSelection + 1)
-        case .moveUp: state.providerSelection = max(0, state.providerSelection - 1)
-        case .top: state.providerSelection = 0
-        case .bottom: state.providerSelection = last
         case .open:
             guard rows.indices.contains(state.providerSelection) else { return [] }
             let row = rows[state.providerSelection]
@@ -121,6 +131,20 @@ public enum Reducer {
         default: return nil
         }
         return []
+    }
+
+    /// Where a move command takes a selection in a list of `count` rows paged by `page`; nil for other commands.
+    static func moved(_ selection: Int, by command: Command, count: Int, page: Int) -> Int? {
+        let last = max(0, count - 1)
+        switch command {
+        case .moveDown: return min(last, selection + 1)
+        case .moveUp: return max(0, selection - 1)
+        case .pageDown: return min(last, selection + max(1, page))
+        case .pageUp: return max(0, selection - max(1, page))
+        case .top: return 0
+        case .bottom: return last
+        default: return nil
+        }
     }
 
     static func runOnLogs(_ command: Command, _ state: inout AppState) -> [Effect] {

@@ -68,6 +68,13 @@ public struct ServiceState: Sendable, Equatable {
         [lastLiveness?.startedAt, lastReadiness?.startedAt].compactMap { $0 }.max()
     }
 
+    /// Whether a probe round that started at `time` or later is complete: liveness, and readiness when configured.
+    public func probed(since time: Date) -> Bool {
+        guard let liveness = lastLiveness, liveness.startedAt >= time else { return false }
+        guard config.readinessPath != nil else { return true }
+        return (lastReadiness?.startedAt).map { $0 >= time } ?? false
+    }
+
     /// A one-line reason shown when the service is down or not ready.
     public var reason: String? {
         if liveness.state == .down { return liveness.reason.map { "liveness: \($0)" } ?? "liveness: down" }

@@ -2,44 +2,46 @@ import LookoutCore
 
 /// Renders the whole dashboard for a state: header, the current screen, the hint bar, and help on top.
 public enum DashboardView {
-    /// Rows taken by the frame and the table header on the overview, so the reducer can page by a screenful.
-    public static func tableRows(forHeight height: Int) -> Int { max(1, height - OverviewView.chromeRows) }
-
     public static func render(_ state: AppState, width: Int, height: Int) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         render(state, into: &canvas)
         return canvas
     }
 
-    public static func render(_ state: AppState, into canvas: inout Canvas) {
+    /// Draws `state` and reports what it laid out: the rows the current screen's list showed, which the reducer
+    /// pages by (the view owns the viewport; the reducer never guesses a page height).
+    @discardableResult
+    public static func render(_ state: AppState, into canvas: inout Canvas) -> ViewLayout {
         let bounds = canvas.bounds
         guard bounds.width >= 20, bounds.height >= 5 else {
             canvas.write("lookout: terminal too small", x: 0, y: 0, style: .warn)
-            return
+            return ViewLayout(listRows: 1)
         }
         // Judged once per frame: the header counts them, the overview's strip shows the worst.
         let alerts = AlertRules.evaluate(state)
         HeaderBar(state: state, alerts: alerts).render(in: bounds.rows(0, 1), canvas: &canvas)
         let body = Rect(x: 0, y: 1, width: bounds.width, height: bounds.height - 2)
+        let listRows: Int
         switch state.screen {
-        case .overview: OverviewView(state: state, alerts: alerts).render(in: body, canvas: &canvas)
+        case .overview: listRows = OverviewView(state: state, alerts: alerts).render(in: body, canvas: &canvas)
         case .serviceDetail:
+            listRows = body.height
             if let service = state.detailService {
                 ServiceDetailView(service: service, now: state.now).render(in: body, canvas: &canvas)
             }
         case .logs:
-            LogsView(logs: state.logs).render(in: body, canvas: &canvas)
+            listRows = LogsView(logs: state.logs).render(in: body, canvas: &canvas)
         case .providers:
-            ProvidersView(state: state).render(in: body, canvas: &canvas)
+            listRows = ProvidersView(state: state).render(in: body, canvas: &canvas)
         case .actions:
-            ActionsView(state: state).render(in: body, canvas: &canvas)
+            listRows = ActionsView(state: state).render(in: body, canvas: &canvas)
         }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)
         if let notice = state.notice {
             let line = bounds.rows(bounds.height - 1, 1)
             canvas.fill(line, with: Cell(" ", .hintBar))
-            canvas.write(" " + SafeText.escape(notice), x: 0, y: line.y, style: .warn, maxWidth: bounds.width)
+            canvas.write(" " + notice, x: 0, y: line.y, style: .warn, maxWidth: bounds.width)
         }
         if let pane = state.action {
             ActionPaneView(pane: pane, followUps: state.followUps).render(in: body, canvas: &canvas)
@@ -47,6 +49,7 @@ public enum DashboardView {
         if state.showingHelp {
             HelpView(keyMap: state.keyMap, screen: state.screen.kind).render(in: body, canvas: &canvas)
         }
+        return ViewLayout(listRows: listRows)
     }
 }
 

@@ -8,12 +8,15 @@ public struct LogsView {
 
     public init(logs: LogViewState) { self.logs = logs }
 
-    public func render(in area: Rect, canvas: inout Canvas) {
-        guard area.height >= 4 else { return }
+    /// Draws the screen; returns the record rows the list showed.
+    @discardableResult
+    public func render(in area: Rect, canvas: inout Canvas) -> Int {
+        guard area.height >= 4 else { return 1 }
         var x = area.x
         x += canvas.write(" Logs", x: x, y: area.y, style: .title)
         let shown = logs.visible
-        x += canvas.write("  \(shown.count) shown · \(logs.lines.count) kept", x: x, y: area.y, style: .dim)
+        x += canvas.write("  \(shown.count) shown · \(logs.lines.count) of \(logs.nextSequence) kept", x: x, y: area.y, style: .dim)
+        if logs.skipped > 0 { x += canvas.write(" · \(logs.skipped) skipped", x: x, y: area.y, style: .warn) }
         if logs.malformed > 0 { x += canvas.write(" · \(logs.malformed) malformed", x: x, y: area.y, style: .warn) }
         if logs.isPaused {
             x += canvas.write("  PAUSED", x: x, y: area.y, style: .warn)
@@ -35,6 +38,7 @@ public struct LogsView {
             canvas.write(" " + SafeText.escape("\(entry.key) — \(entry.value)"), x: area.x, y: area.maxY - statusRows + offset,
                          style: style, maxWidth: area.width)
         }
+        return max(1, listArea.height - 1)
     }
 
     private func filterLine(area: Rect, canvas: inout Canvas) {
@@ -75,6 +79,9 @@ public struct LogsView {
         let table = Table(columns: Self.columns, rows: window.compactMap { logs.line($0) }.map(Self.row),
                           selected: current.flatMap { window.firstIndex(of: $0) }.map { $0 - start })
         table.render(in: area, canvas: &canvas)
+        if let hint = Table.positionHint(first: start, visible: rows, total: shown.count) {
+            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y - 2, style: .key)
+        }
         if shown.isEmpty {
             let note = logs.filter != nil ? "no record matches the filter" : "no log records yet"
             canvas.write(note, x: area.x + 1, y: area.y + 2, style: .dim)

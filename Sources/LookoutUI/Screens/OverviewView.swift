@@ -26,7 +26,9 @@ public struct OverviewView {
         TableColumn("REASON", width: 14, flex: 4),
     ]
 
-    public func render(in whole: Rect, canvas: inout Canvas) {
+    /// Draws the screen; returns the service rows the table showed.
+    @discardableResult
+    public func render(in whole: Rect, canvas: inout Canvas) -> Int {
         let area = Rect(x: whole.x, y: whole.y, width: whole.width, height: whole.height - 1)
         renderAlertStrip(in: whole.rows(whole.height - 1, 1), canvas: &canvas)
         canvas.write(" Services", x: area.x, y: area.y, style: .title)
@@ -40,6 +42,10 @@ public struct OverviewView {
                                   rows: state.services.count, height: servicesHeight)
         let table = Table(columns: Self.columns, rows: state.services.map(row), selected: state.selection, scroll: scroll)
         table.render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: servicesHeight), canvas: &canvas)
+        let shown = max(1, servicesHeight - 1)
+        if let hint = Table.positionHint(first: scroll, visible: shown, total: state.services.count) {
+            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
+        }
         if providersHeight > 2 {
             let top = area.maxY - providersHeight
             canvas.write(" Providers", x: area.x, y: top, style: .title)
@@ -54,6 +60,7 @@ public struct OverviewView {
         if state.services.isEmpty {
             canvas.write("No services in context \(SafeText.escape(state.contextName)).", x: area.x + 2, y: area.y + 3, style: .dim)
         }
+        return shown
     }
 
     /// The most severe firing alert, and how many more.

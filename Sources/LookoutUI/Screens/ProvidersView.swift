@@ -10,7 +10,9 @@ public struct ProvidersView {
 
     public init(state: AppState) { self.state = state }
 
-    public func render(in area: Rect, canvas: inout Canvas) {
+    /// Draws the screen; returns the rows the providers table showed.
+    @discardableResult
+    public func render(in area: Rect, canvas: inout Canvas) -> Int {
         var x = area.x
         x += canvas.write(" Providers", x: x, y: area.y, style: .title)
         x += canvas.write("  window \(state.window)", x: x, y: area.y, style: .key)
@@ -30,15 +32,15 @@ public struct ProvidersView {
         let selected = rows.isEmpty ? nil : state.providerSelection
         ProvidersTable(state: state, withModels: true).render(in: tableArea, canvas: &canvas, selected: selected)
         let visible = max(1, tableArea.height - 1)
-        if rows.count > visible {
-            // Where the visible rows sit in the whole list, at the title line's right end.
-            let first = ProvidersTable.scroll(selected: selected, rows: rows.count, height: tableArea.height)
-            let hint = " rows \(first + 1)–\(min(rows.count, first + visible)) of \(rows.count) "
-            canvas.write(hint, x: area.maxX - hint.count, y: area.y, style: .key)
+        // Where the visible rows sit in the whole list, at the title line's right end.
+        let first = ProvidersTable.scroll(selected: selected, rows: rows.count, height: tableArea.height)
+        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
+            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
         }
-        guard panel > 0, rows.indices.contains(state.providerSelection) else { return }
+        guard panel > 0, rows.indices.contains(state.providerSelection) else { return visible }
         renderPanel(provider: rows[state.providerSelection].provider,
                     in: Rect(x: area.x + 1, y: area.maxY - panel, width: area.width - 2, height: panel), canvas: &canvas)
+        return visible
     }
 
     /// Where the numbers come from: log lines, and which services' metrics.

@@ -20,10 +20,11 @@ public enum Format {
         return String(format: "%.1fs", ms / 1000)
     }
 
-    /// `HH:mm:ss` in UTC, for the header clock (on-call shares times in UTC).
+    /// `HH:mmZ` in UTC, for the header clock (on-call shares times in UTC). Minutes, not seconds: an idle dashboard
+    /// redraws when the minute turns, not every second (every event redraws anyway).
     public static func clock(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970) % 86400
-        return String(format: "%02d:%02d:%02dZ", seconds / 3600, (seconds / 60) % 60, seconds % 60)
+        return String(format: "%02d:%02dZ", seconds / 3600, (seconds / 60) % 60)
     }
 
     /// The judged state, with `~` when the service is flapping.

@@ -57,6 +57,12 @@ public struct Table: Sendable {
         return min(max(0, first), rows - visible)
     }
 
+    /// ` rows 12–24 of 140 `: where the visible rows sit in the whole list; nil when every row fits.
+    public static func positionHint(first: Int, visible: Int, total: Int) -> String? {
+        guard total > visible else { return nil }
+        return " rows \(first + 1)–\(min(total, first + visible)) of \(total) "
+    }
+
     /// Column widths for `width` cells (one space between columns); dropped columns get width 0.
     public func layout(width: Int) -> [Int] {
         var kept = Array(columns.indices)

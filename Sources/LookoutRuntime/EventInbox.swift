@@ -1,0 +1,78 @@
+import Glibc
+import LookoutCore
+import Synchronization
+
+/// Where collector threads and signal handlers leave work for the loop: events in a locked, bounded `InboxQueue`,
+/// plus a self-pipe byte that wakes the loop's `poll()`. Signal handlers write the signal's number as the byte.
+public final class EventInbox: Sendable {
+    private let queue: Mutex<InboxQueue>
+    /// Read end, polled by the loop.
+    public let readFD: Int32
+    /// Write end, also used by the signal handlers (a write is async-signal-safe).
+    public let writeFD: Int32
+    /// Set while a wake-up byte is in the pipe, so a flood of posts writes one byte, not one per event.
+    private let awake = Atomic<Bool>(false)
+
+    /// - Parameter logLineBound: pending log lines at most; past it the oldest lines of the busiest source are dropped
+    ///   and counted.
+    public init(logLineBound: Int = 100_000) {
+        queue = Mutex(InboxQueue(logLineBound: logLineBound))
+        var fds: [Int32] = [0, 0]
+        if pipe(&fds) != 0 { fatalError("lookout: pipe() failed: errno \(errno)") }
+        readFD = fds[0]
+        writeFD = fds[1]
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+
+    /// Queues `event` and wakes the loop. Callable from any thread.
+    public func post(_ event: Event) {
+        // Boxed: with a large enum payload captured in `withLock`'s closure, the Swift 6.3 build here corrupted the
+        // stack ("stack smashing detected"); a reference keeps the capture small.
+        let box = EventBox(event)
+        queue.withLock { $0.push(box.event) }
+        if !awake.exchange(true, ordering: .acquiringAndReleasing) {
+            var byte: UInt8 = 0
+            _ = write(writeFD, &byte, 1)
+        }
+    }
+
+    /// Empties the pipe and the queue: the events posted (coalesced, with a `.logsSkipped` first when lines were
+    /// dropped), the termination signals that arrived, and whether the window was resized.
+    public func drain() -> (events: [Event], signals: [TerminationSignal], resized: Bool) {
+        var signals: [TerminationSignal] = []
+        var resized = false
+        var buffer = [UInt8](repeating: 0, count: 256)
+        awake.store(false, ordering: .sequentiallyConsistent)
+        while true {
+            let count = read(readFD, &buffer, buffer.count)
+            if count <= 0 { break }
+            for byte in buffer[0..<count] where byte != 0 {
+                if Int32(byte) == SIGWINCH { resized = true }
+                if let signal = Self.terminationSignal(Int32(byte)) { signals.append(signal) }
+            }
+        }
+        let events = queue.withLock { $0.drain() }
+        return (events, signals, resized)
+    }
+
+    /// The termination signal a pipe byte stands for.
+    static func terminationSignal(_ number: Int32) -> TerminationSignal? {
+        switch number {
+        case SIGINT: return .interrupt
+        case SIGTERM: return .terminate
+        case SIGHUP: return .hangup
+        default: return nil
+        }
+    }
+}
+
+/// One queued event, by reference.
+private final class EventBox: Sendable {
+    let event: Event
+    init(_ event: Event) { self.event = event }
+}

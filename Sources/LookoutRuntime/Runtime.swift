@@ -1,0 +1,130 @@
+import Foundation
+import LookoutCore
+import LookoutUI
+
+/// The one loop of every mode (bubbletea's Program): it waits on an `InputSource`, reduces what arrived, hands the
+/// reducer's effects to an `EffectRunner`, ticks the clock once a second, and — when it has a `TerminalBackend` —
+/// draws, only after something visible changed and at most `framesPerSecond` times a second (`FramePacer`).
+/// The dashboard runs it on curses; `snapshot` and `check` run it headless; tests run it on `TestBackend` with a
+/// `VirtualClock`. Single-threaded: only the thread that calls `run` touches it.
+public final class Runtime {
+    /// The state, as reduced so far.
+    public private(set) var state: AppState
+    private let backend: (any TerminalBackend)?
+    private let input: any InputSource
+    private let clock: any RuntimeClock
+    private let effects: any EffectRunner
+    private var pacer: FramePacer
+    private var lastTick: Duration
+    private var size: TerminalSize?
+    private var ended: Ending?
+    /// Frames handed to the backend so far.
+    public private(set) var framesDrawn = 0
+    /// Called after each frame with its canvas (the crash test hooks in here).
+    public var afterFrame: ((Canvas) -> Void)?
+
+    /// Why `run` returned.
+    public enum Ending: Equatable, Sendable {
+        /// The caller's condition held.
+        case done
+        /// The time limit passed.
+        case timeLimit
+        /// `q` (the reducer's `.quit`).
+        case quit
+        case signal(TerminationSignal)
+        /// The terminal went away.
+        case terminalClosed
+    }
+
+    public init(state: AppState, backend: (any TerminalBackend)?, input: any InputSource, clock: any RuntimeClock,
+                effects: any EffectRunner, framesPerSecond: Double = 30) {
+        self.state = state
+        self.backend = backend
+        self.input = input
+        self.clock = clock
+        self.effects = effects
+        pacer = FramePacer(framesPerSecond: framesPerSecond)
+        lastTick = clock.elapsed
+        if let backend {
+            size = backend.size
+            _ = Reducer.reduce(&self.state, .resize(backend.size))
+        }
+    }
+
+    /// Runs until `done(state)` holds, `limit` passes, or the session ends (quit, signal, terminal gone); a session
+    /// that ended stays ended (`run` then returns at once).
+    @discardableResult
+    public func run(for limit: Duration? = nil, until done: (AppState) -> Bool = { _ in false }) -> Ending {
+        let start = clock.elapsed
+        while true {
+            if let ended { return ended }
+            if done(state) { return .done }
+            let remaining = limit.map { start + $0 - clock.elapsed }
+            if let remaining, remaining <= .zero { return .timeLimit }
+            drawIfDue()
+            var timeout = lastTick + .seconds(1) - clock.elapsed
+            if let frame = pacer.wait(at: clock.elapsed.inSeconds), backend != nil { timeout = min(timeout, .seconds(frame)) }
+            if let remaining { timeout = min(timeout, remaining) }
+            receive(input.wait(timeout: max(.zero, timeout)))
+            tickIfDue()
+        }
+    }
+
+    /// Runs an effect the caller decided on (a headless mode's next probe pass), as if the reducer had asked for it.
+    public func perform(_ effect: Effect) {
+        if effect == .quit { ended = .quit } else { effects.run(effect) }
+    }
+
+    /// Reduces one event as if it had arrived (tests, and modes that seed the state: the audit history).
+    public func apply(_ event: Event) {
+        for effect in Reducer.reduce(&state, event) { perform(effect) }
+        pacer.changed()
+    }
+
+    private func receive(_ inputs: [RuntimeInput]) {
+        for item in inputs {
+            switch item {
+            case let .key(key): apply(.key(key))
+            case let .resized(newSize):
+                size = newSize
+                apply(.resize(newSize))
+            case let .event(event): apply(event)
+            case let .signal(signal):
+                apply(.signal(signal))
+                ended = .signal(signal)
+            case .terminalClosed: ended = .terminalClosed
+            }
+        }
+    }
+
+    /// The clock moves the state once a second. A tick alone redraws only what time visibly changed: the header's
+    /// minute, a follow-up watch's verdict, an alert that started or stopped; ages and windows otherwise move with
+    /// the next event (probes arrive every few seconds) — an idle dashboard writes nothing.
+    private func tickIfDue() {
+        guard clock.elapsed - lastTick >= .seconds(1) else { return }
+        lastTick = clock.elapsed
+        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps,
+                      alerts: backend == nil ? [] : AlertRules.evaluate(state))
+        for effect in Reducer.reduce(&state, .tick(clock.now)) { perform(effect) }
+        let minute = Int(state.now.timeIntervalSince1970) / 60
+        if minute != before.minute || state.followUps != before.followUps
+            || (backend != nil && AlertRules.evaluate(state) != before.alerts) {
+            pacer.changed()
+        }
+    }
+
+    private func drawIfDue() {
+        guard let backend, let size, pacer.shouldDraw(at: clock.elapsed.inSeconds) else { return }
+        var canvas = Canvas(width: size.width, height: size.height)
+        let layout = DashboardView.render(state, into: &canvas)
+        backend.draw(canvas)
+        framesDrawn += 1
+        afterFrame?(canvas)
+        // What the frame laid out is how the reducer pages; telling it is no change on screen.
+        if layout.listRows != state.visibleRows {
+            let scroll = state.scroll
+            _ = Reducer.reduce(&state, .laidOut(layout))
+            if state.scroll != scroll { pacer.changed() }
+        }
+    }
+}

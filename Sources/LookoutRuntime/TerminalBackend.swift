@@ -1,0 +1,66 @@
+import LookoutCore
+import LookoutUI
+
+/// Where frames go: the curses terminal, or an in-memory screen in tests. Only the loop's thread calls it.
+public protocol TerminalBackend: AnyObject {
+    /// Columns and rows now.
+    var size: TerminalSize { get }
+    /// Shows `canvas` (a backend may write only what changed since the last frame).
+    func draw(_ canvas: Canvas)
+    /// Gives the terminal back as it was; safe to call more than once.
+    func restore()
+}
+
+/// A backend with a keyboard the loop can wait on (the curses terminal).
+public protocol TerminalDevice: TerminalBackend {
+    /// Polled for readability by the loop.
+    var inputFD: Int32 { get }
+    /// Every key waiting, without blocking.
+    func readInput() -> KeyboardInput
+    /// Adopts the window's size after SIGWINCH and forgets the last frame.
+    func adoptWindowSize()
+}
+
+/// What one read of the keyboard produced.
+public struct KeyboardInput: Sendable, Equatable {
+    public var keys: [Key] = []
+    public var resized = false
+    /// The terminal is gone (the input side reported readable but yields nothing).
+    public var closed = false
+
+    public init(keys: [Key] = [], resized: Bool = false, closed: Bool = false) {
+        self.keys = keys
+        self.resized = resized
+        self.closed = closed
+    }
+}
+
+/// One thing the loop received in a wake-up.
+public enum RuntimeInput: Sendable, Equatable {
+    case key(Key)
+    /// The terminal has a new size (a resize is an event carrying the real size).
+    case resized(TerminalSize)
+    /// From a collector, the poller or the action runner, through the inbox.
+    case event(Event)
+    case signal(TerminationSignal)
+    /// The terminal went away (SSH dropped): the loop must end, never spin.
+    case terminalClosed
+}
+
+/// Where the loop sleeps: until input arrives or `timeout` passes.
+public protocol InputSource: AnyObject {
+    func wait(timeout: Duration) -> [RuntimeInput]
+}
+
+/// Runs the reducer's effects at the edges (probes, actions); results come back as events through the inbox.
+/// `.quit` never reaches it: the loop ends itself.
+public protocol EffectRunner: AnyObject {
+    func run(_ effect: Effect)
+}
+
+/// Runs nothing: a loop with no edges (tests of the loop alone).
+public final class NoEffects: EffectRunner {
+    public private(set) var received: [Effect] = []
+    public init() {}
+    public func run(_ effect: Effect) { received.append(effect) }
+}

@@ -1,0 +1,85 @@
+import LookoutCore
+import LookoutHTTP
+import LookoutRuntime
+import LookoutSources
+import Synchronization
+
+/// The edges one mode connects to a fleet — the libcurl poller, the log collectors and the action runner — all
+/// posting into one inbox, and the runner of the reducer's effects. The dashboard, `snapshot` and `check` differ
+/// only in the `Plan` they pass.
+final class FleetLink: EffectRunner {
+    /// What a mode polls and reads.
+    struct Plan {
+        /// Services with their secrets resolved.
+        var services: [ServiceConfig]
+        var metricMappings: [MetricMapping] = []
+        /// Log sources at all, and whether files are read from their start (a snapshot).
+        var logs = true
+        var filesFromStart = false
+        /// Resolves a source's mapping name.
+        var mapping: (String?) -> LogMapping? = { _ in nil }
+        /// Actions, with where they are audited and from where they started.
+        var actions: (audit: AuditLog, secrets: [String: SecretSource], origin: String)?
+    }
+
+    let inbox: EventInbox
+    private let poller: CurlPoller
+    private let collectors: LogCollectors?
+    private let runner: ActionRunner?
+    private let log: DiagnosticLog?
+
+    init(_ plan: Plan, inbox: EventInbox, log: DiagnosticLog? = nil) {
+        self.inbox = inbox
+        self.log = log
+        let forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
+        poller = CurlPoller(services: plan.services) { forwarder.deliver($0) }
+        collectors = plan.logs
+            ? LogCollectors(services: plan.services, mapping: plan.mapping, filesFromStart: plan.filesFromStart) { inbox.post(.logs($0)) }
+            : nil
+        runner = plan.actions.map { actions in
+            ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin) { inbox.post($0) }
+        }
+    }
+
+    func start() {
+        poller.start()
+        collectors?.start()
+    }
+
+    func stop() {
+        poller.stop()
+        collectors?.stop()
+    }
+
+    func run(_ effect: Effect) {
+        switch effect {
+        case let .probeNow(names): poller.probeNow(names)
+        case let .runAction(plan):
+            log?.write("action \(plan.action) on \(plan.service)\(plan.dryRun ? " (dry run)" : ""): \(plan.maskedSummary)")
+            runner?.start(plan)
+        case let .cancelAction(id): runner?.cancel(id: id)
+        case .quit: break
+        }
+    }
+}
+
+/// Hands the poller's results to the loop: `/metrics` results are read here, on the poller thread (parsing a large
+/// exposition must not stall the screen), and arrive as `.scraped`; everything else as `.probe`.
+final class ProbeForwarder: Sendable {
+    private let reader: Mutex<MetricsReader>
+    private let inbox: EventInbox
+
+    init(services: [ServiceConfig], mappings: [MetricMapping], inbox: EventInbox) {
+        reader = Mutex(MetricsReader(services: services, mappings: mappings))
+        self.inbox = inbox
+    }
+
+    func deliver(_ result: ProbeResult) {
+        guard result.kind == .metrics else {
+            inbox.post(.probe(result))
+            return
+        }
+        let scrape = reader.withLock { $0.read(result) }
+        inbox.post(.scraped(scrape))
+    }
+}
