@@ -56,6 +56,7 @@ let package = Package(
         .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo", "LookoutUI"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore", "LookoutRuntime"], exclude: ["Snapshots"]),
+        .testTarget(name: "LookoutRuntimeTests", dependencies: ["LookoutRuntime", "LookoutUI", "LookoutCore"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: [
             "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -47,7 +47,6 @@ public final class EventInbox: Sendable {
         var signals: [TerminationSignal] = []
         var resized = false
         var buffer = [UInt8](repeating: 0, count: 256)
-        awake.store(false, ordering: .sequentiallyConsistent)
         while true {
             let count = read(readFD, &buffer, buffer.count)
             if count <= 0 { break }
@@ -56,6 +55,10 @@ public final class EventInbox: Sendable {
                 if let signal = Self.terminationSignal(Int32(byte)) { signals.append(signal) }
             }
         }
+        // In this order: the pipe is empty, then posts may write again, then the queue is taken. A post whose event
+        // missed this drain pushed after the flag was cleared, so it writes a byte and wakes the next poll; clearing
+        // the flag before emptying the pipe could swallow that byte and leave an event waiting with no wake-up.
+        awake.store(false, ordering: .sequentiallyConsistent)
         let events = queue.withLock { $0.drain() }
         return (events, signals, resized)
     }

@@ -24,7 +24,7 @@ public final class Runtime {
     public var afterFrame: ((Canvas) -> Void)?
 
     /// Why `run` returned.
-    public enum Ending: Equatable, Sendable {
+    public enum Ending: Equatable, Sendable, CustomStringConvertible {
         /// The caller's condition held.
         case done
         /// The time limit passed.
@@ -34,6 +34,17 @@ public final class Runtime {
         case signal(TerminationSignal)
         /// The terminal went away.
         case terminalClosed
+
+        /// `quit`, `signal SIGHUP`, `terminal closed`… (the diagnostics log's words).
+        public var description: String {
+            switch self {
+            case .done: return "done"
+            case .timeLimit: return "time limit"
+            case .quit: return "quit"
+            case let .signal(signal): return "signal \(signal.rawValue)"
+            case .terminalClosed: return "terminal closed"
+            }
+        }
     }
 
     public init(state: AppState, backend: (any TerminalBackend)?, input: any InputSource, clock: any RuntimeClock,

@@ -1,0 +1,79 @@
+import Foundation
+import LookoutCore
+import LookoutRuntime
+import LookoutUI
+import Testing
+
+/// The loop's inbox: bounded, coalescing, and never losing a wake-up.
+@Suite("Bounded inbox")
+struct InboxTests {
+    static func batch(_ service: String, _ count: Int, from first: Int = 0) -> Event {
+        .logs(LogBatch(service: service, source: "/var/log/\(service).log", records: RuntimeHarness.calls(count, from: first)))
+    }
+
+    @Test func logBatchesOfOneSourceAreCoalescedAndOtherEventsKeepTheirOrder() {
+        var queue = InboxQueue(logLineBound: 10_000)
+        queue.push(Self.batch("a", 10))
+        queue.push(.key(.char("j")))
+        queue.push(Self.batch("b", 5))
+        queue.push(Self.batch("a", 10, from: 10))
+        queue.push(.key(.char("k")))
+        let drained = queue.drain()
+        #expect(drained.count == 4)
+        #expect(drained[0] == .key(.char("j")) && drained[1] == .key(.char("k")))
+        guard case let .logs(a) = drained[2], case let .logs(b) = drained[3] else { Issue.record("two batches"); return }
+        #expect(a.service == "a" && a.records.map(\.message) == (0..<20).map { "#\($0)" })
+        #expect(b.service == "b" && b.records.count == 5)
+        #expect(queue.isEmpty && queue.drain().isEmpty)
+    }
+
+    @Test func pastTheBoundTheOldestLinesOfTheBusiestSourceAreDroppedAndCounted() {
+        var queue = InboxQueue(logLineBound: 1_000)
+        queue.push(Self.batch("quiet", 50))
+        for step in 0..<30 { queue.push(Self.batch("flood", 100, from: step * 100)) }   // 3,050 lines for 1,000 places
+        #expect(queue.pendingLogLines <= 1_000)
+        let drained = queue.drain()
+        guard case let .logsSkipped(skipped) = drained.first else { Issue.record("the skip comes first: \(drained.count)"); return }
+        let kept = drained.dropFirst().compactMap { event -> LogBatch? in if case let .logs(b) = event { return b } else { return nil } }
+        let quiet = kept.first { $0.service == "quiet" }, flood = kept.first { $0.service == "flood" }
+        #expect(quiet?.records.count == 50, "a quiet source loses nothing to another's flood")
+        #expect(skipped + (flood?.records.count ?? 0) == 3_000, "every flood line is kept or counted")
+        #expect(flood?.records.last?.message == "#2999", "the newest lines are kept")
+        #expect(flood?.records.first?.message == "#\(skipped)", "the oldest are the ones dropped")
+        // The Logs screen says so.
+        var state = AppState(context: RuntimeHarness.context(services: 1), now: RuntimeHarness.start)
+        for event in drained { _ = Reducer.reduce(&state, event) }
+        _ = Reducer.reduce(&state, .key(.char("4")))
+        let header = DashboardView.render(state, width: 120, height: 40).lines[1]
+        #expect(header.contains("\(skipped) skipped"), "\(header)")
+    }
+
+    /// Two threads post 40,000 events while the loop waits on the real pipe; a lost wake-up (an event queued with
+    /// no byte left to wake the poll) would leave events behind and the loop asleep.
+    @Test func noWakeUpIsLostUnderConcurrentPosts() async {
+        let inbox = EventInbox()
+        let input = PollingInput(device: nil, inbox: inbox)
+        let perThread = 20_000
+        let posters = (0..<2).map { thread in
+            Thread {
+                for n in 0..<perThread {
+                    inbox.post(.tick(Date(timeIntervalSince1970: Double(thread * perThread + n))))
+                    if n % 97 == 0 { usleep(UInt32.random(in: 0...50)) }
+                }
+            }
+        }
+        posters.forEach { $0.start() }
+        let received = await Task.detached {
+            var count = 0, idleWaits = 0
+            let deadline = Date().addingTimeInterval(60)
+            while count < 2 * perThread, Date() < deadline {
+                let inputs = input.wait(timeout: .seconds(1))
+                if inputs.isEmpty { idleWaits += 1 }
+                count += inputs.count
+            }
+            return (count, idleWaits)
+        }.value
+        #expect(received.0 == 2 * perThread, "every event arrived")
+        #expect(received.1 <= 2, "the loop was woken for them (\(received.1) waits of a second found nothing)")
+    }
+}
