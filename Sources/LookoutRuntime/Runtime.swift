@@ -12,7 +12,7 @@ public final class Runtime {
     public private(set) var state: AppState
     private let backend: (any TerminalBackend)?
     private let input: any InputSource
-    private let clock: any RuntimeClock
+    let clock: any RuntimeClock
     private let effects: any EffectRunner
     private var pacer: FramePacer
     private var lastTick: Duration

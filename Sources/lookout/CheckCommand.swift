@@ -55,30 +55,17 @@ struct Check: ParsableCommand {
         return (chosen, try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: selected), to: selected))
     }
 
-    /// Probe passes on the runtime, judged from its state as the dashboard judges: the first pass, then (with a
-    /// deadline) a pass a second until the report is OK or the deadline passed.
+    /// Probe passes on the headless runtime (`Runtime.checkPasses`), judged from its state as the dashboard judges.
     static func probe(_ services: [ServiceConfig], of context: ContextConfig, until wait: Duration?) -> CheckReport {
-        let start = ContinuousClock.now
         // A deploy gate runs the cheap probes only: costly deep checks stay on their own schedule in the dashboard.
         let plan = FleetLink.Plan(services: services.map { s in
             var s = s
             s.interval = .seconds(3600); s.deep = nil; s.metrics = nil; s.routing = nil
             return s
         }, logs: false)
-        let names = services.map(\.name)
         var report = CheckReport(services: [])
         _ = HeadlessRun(plan: plan, state: AppState(context: ContextConfig(name: context.name, services: services), now: Date()))
-            .collect { runtime in
-                var passStarted = Date.distantPast
-                while true {
-                    runtime.run { state in state.services.allSatisfy { $0.probed(since: passStarted) } }
-                    report = CheckReport(services: runtime.state.services)
-                    if report.status == .ok || ContinuousClock.now - start >= (wait ?? .zero) { return }
-                    runtime.run(for: .seconds(1))
-                    passStarted = Date()
-                    runtime.perform(.probeNow(services: names))
-                }
-            }
+            .collect { runtime in report = runtime.checkPasses(of: services.map(\.name), waitingUpTo: wait) }
         return report
     }
 }

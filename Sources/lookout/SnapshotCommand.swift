@@ -34,11 +34,7 @@ struct Snapshot: ParsableCommand {
                                               metricMappings: loaded.metricMappings, filesFromStart: true,
                                               mapping: { $0.flatMap(loaded.mapping(named:)) }),
                                   state: state)
-        let reached = headless.collect { runtime in
-            runtime.run(for: duration)
-            // Every service answered once (a probe always ends, at its timeout at worst), within 30 s more.
-            runtime.run(for: .seconds(30)) { state in state.services.allSatisfy { $0.probed(since: .distantPast) } }
-        }
+        let reached = headless.collect { runtime in _ = runtime.snapshotCollect(for: duration) }
         let report = SnapshotReport(state: reached, generatedAt: Date())
         print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
     }
