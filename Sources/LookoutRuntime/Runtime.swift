@@ -15,9 +15,13 @@ public final class Runtime {
     let clock: any RuntimeClock
     private let effects: any EffectRunner
     private var pacer: FramePacer
+    private let dataInterval: Double
+    private let logTailInterval: Double
     private var lastTick: Duration
     private var size: TerminalSize?
     private var ended: Ending?
+    /// The alerts the last tick found, to tell whether time alone changed them.
+    private var alertsAtLastTick: [Alert] = []
     /// Frames handed to the backend so far.
     public private(set) var framesDrawn = 0
     /// Called after each frame with its canvas (the crash test hooks in here).
@@ -47,14 +51,20 @@ public final class Runtime {
         }
     }
 
+    /// - Parameters:
+    ///   - framesPerSecond: the frame rate's cap, and how soon a key shows.
+    ///   - dataInterval: how long what the fleet reports may wait for a frame (`--refresh`; the Logs screen waits at
+    ///     most 0.25 s).
     public init(state: AppState, backend: (any TerminalBackend)?, input: any InputSource, clock: any RuntimeClock,
-                effects: any EffectRunner, framesPerSecond: Double = 30) {
+                effects: any EffectRunner, framesPerSecond: Double = 30, dataInterval: Duration = .seconds(2)) {
+        self.dataInterval = dataInterval.inSeconds
+        logTailInterval = min(0.25, dataInterval.inSeconds)
         self.state = state
         self.backend = backend
         self.input = input
         self.clock = clock
         self.effects = effects
-        pacer = FramePacer(framesPerSecond: framesPerSecond)
+        pacer = FramePacer(framesPerSecond: framesPerSecond, dataInterval: dataInterval.inSeconds)
         lastTick = clock.elapsed
         if let backend {
             size = backend.size
@@ -87,9 +97,9 @@ public final class Runtime {
     }
 
     /// Reduces one event as if it had arrived (tests, and modes that seed the state: the audit history).
-    public func apply(_ event: Event) {
+    public func apply(_ event: Event, _ urgency: FramePacer.Urgency = .input) {
         for effect in Reducer.reduce(&state, event) { perform(effect) }
-        pacer.changed()
+        pacer.changed(urgency)
     }
 
     private func receive(_ inputs: [RuntimeInput]) {
@@ -99,12 +109,20 @@ public final class Runtime {
             case let .resized(newSize):
                 size = newSize
                 apply(.resize(newSize))
-            case let .event(event): apply(event)
+            case let .event(event): apply(event, Self.urgency(of: event))
             case let .signal(signal):
                 apply(.signal(signal))
                 ended = .signal(signal)
             case .terminalClosed: ended = .terminalClosed
             }
+        }
+    }
+
+    /// An action's progress shows at once; what the fleet reports waits for the data interval.
+    static func urgency(of event: Event) -> FramePacer.Urgency {
+        switch event {
+        case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
+        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut: return .data
         }
     }
 
@@ -114,17 +132,20 @@ public final class Runtime {
     private func tickIfDue() {
         guard clock.elapsed - lastTick >= .seconds(1) else { return }
         lastTick = clock.elapsed
-        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps,
-                      alerts: backend == nil ? [] : AlertRules.evaluate(state))
+        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps)
         for effect in Reducer.reduce(&state, .tick(clock.now)) { perform(effect) }
-        let minute = Int(state.now.timeIntervalSince1970) / 60
-        if minute != before.minute || state.followUps != before.followUps
-            || (backend != nil && AlertRules.evaluate(state) != before.alerts) {
-            pacer.changed()
+        var changed = Int(state.now.timeIntervalSince1970) / 60 != before.minute || state.followUps != before.followUps
+        if backend != nil {
+            let alerts = AlertRules.evaluate(state)
+            changed = changed || alerts != alertsAtLastTick
+            alertsAtLastTick = alerts
         }
+        if changed { pacer.changed(.data) }
     }
 
     private func drawIfDue() {
+        // A live log tail moves faster than a table of services.
+        pacer.dataInterval = state.screen == .logs ? logTailInterval : dataInterval
         guard let backend, let size, pacer.shouldDraw(at: clock.elapsed.inSeconds) else { return }
         var canvas = Canvas(width: size.width, height: size.height)
         let layout = DashboardView.render(state, into: &canvas)

@@ -62,10 +62,17 @@ public final class FileTailer: Sendable {
         var firstPass = true
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         var lastStatus: [String: String] = [:]
+        var matched: [Int: [String]] = [:]
+        var pass = 0
         while !thread.isStopping {
+            // Patterns are expanded once a second, not on every pass: glob(3) reads directories, and a file that
+            // appears is read from its start, so waiting a second for it loses nothing.
+            let expanding = pass % 5 == 0
+            pass += 1
             for (index, source) in sources.enumerated() {
                 var files = followed[index] ?? [:]
-                let matches = FileTailer.expand(source.path)
+                if expanding || matched[index] == nil { matched[index] = FileTailer.expand(source.path) }
+                let matches = matched[index] ?? []
                 for path in matches where files[path] == nil {
                     let file = Followed(path: path, mapping: source.mapping)
                     // Files present at start are followed from their end; files that appear later from their start.

@@ -35,6 +35,17 @@ struct DisplayOptions: ParsableArguments {
     @Option(name: .long, help: "Diagnostics log (default: $XDG_STATE_HOME/lookout/lookout.log).")
     var logFile: String?
 
+    @Option(name: .long, help: "How often what the fleet reports is redrawn (default 2s; keys show at once; the Logs screen follows within 0.25s).")
+    var refresh: String = "2s"
+
+    /// `--refresh` as a duration, between 0.1 s and 60 s.
+    func refreshInterval() throws -> Duration {
+        guard let value = DurationText.parse(refresh), value >= .milliseconds(100), value <= .seconds(60) else {
+            throw ValidationError("--refresh: expected a duration from 100ms to 60s, such as 2s")
+        }
+        return value
+    }
+
     @OptionGroup var audit: AuditLogOption
 }
 

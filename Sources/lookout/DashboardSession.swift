@@ -14,6 +14,7 @@ struct DashboardSession {
 
     /// Runs until `q`, a termination signal or a lost terminal; returns the exit code.
     func run() throws -> Int32 {
+        let refresh = try display.refreshInterval()
         let log = try DiagnosticLog.open(path: display.logFile)
         let theme = ThemeLoader.load(name: display.theme, log: log)
         let inbox = EventInbox()
@@ -31,7 +32,7 @@ struct DashboardSession {
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
         let runtime = Runtime(state: state, backend: terminal, input: PollingInput(device: terminal, inbox: inbox),
-                              clock: SystemClock(), effects: fleet)
+                              clock: SystemClock(), effects: fleet, dataInterval: refresh)
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         if ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1" {

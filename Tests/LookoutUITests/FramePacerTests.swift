@@ -26,6 +26,25 @@ struct FramePacerTests {
         #expect(frames >= 29, "and still about thirty: the screen keeps up with the flood")
     }
 
+    @Test func theFleetsChangesWaitForTheDataIntervalAKeyDoesNot() throws {
+        var pacer = FramePacer(framesPerSecond: 30, dataInterval: 1)
+        let first = pacer.shouldDraw(at: 0)
+        #expect(first)
+        var frames = 0
+        for step in 1...10_000 {   // a log batch every millisecond for ten seconds
+            let now = Double(step) / 1000
+            pacer.changed(.data)
+            if pacer.shouldDraw(at: now) { frames += 1 }
+        }
+        #expect(frames == 10, "one frame a second while only data changes")
+        pacer.changed(.data)
+        pacer.changed(.input)   // a key after a data change: the key's urgency wins
+        let wait = try #require(pacer.wait(at: 10.001))
+        #expect(wait <= 1.0 / 30)
+        pacer.changed(.data)    // and data after a key does not slow it down
+        #expect(try #require(pacer.wait(at: 10.001)) <= 1.0 / 30)
+    }
+
     @Test func aKeyInTheFloodShowsWithinOneFrame() throws {
         var pacer = FramePacer(framesPerSecond: 30)
         let drawn = pacer.shouldDraw(at: 5.000)

@@ -1,32 +1,57 @@
-/// When the loop draws: only after something changed, and at most `framesPerSecond` frames a second, so a burst of
-/// events (a log flood, a scrape of thousands of series) yields a few frames instead of one per wake-up, while a key
-/// pressed in the burst still shows within one frame interval. Pure: the loop passes a monotonic time in seconds.
+/// When the loop draws: only after something changed, and then no sooner than that change needs. What the engineer
+/// did (a key, a resize, an action's output) shows within one frame interval (`framesPerSecond`, 30 by default);
+/// what the fleet reported (log lines, probes, scrapes) is gathered for up to `dataInterval` — a second, as htop and
+/// k9s refresh; a live log tail sets less — so a log flood or a busy fleet costs a few frames a second, not one per
+/// event. Pure: the loop passes a monotonic time in seconds.
 public struct FramePacer: Sendable, Equatable {
-    /// Seconds between two frames at the most.
+    /// Seconds between two frames at the most (the frame rate's cap, and how soon a key shows).
     public let interval: Double
+    /// Seconds a change from the fleet may wait for the next frame.
+    public var dataInterval: Double
     private var lastFrame: Double?
-    private var dirty = true
+    /// What is pending: nothing, data only, or something the engineer did.
+    private var pending: Urgency? = .input
 
-    public init(framesPerSecond: Double = 30) {
-        interval = 1 / max(1, framesPerSecond)
+    /// Who caused a change.
+    public enum Urgency: Sendable, Equatable {
+        /// A key, a resize, an action's progress: shown within one frame interval.
+        case input
+        /// A log line, a probe, a scrape: shown within `dataInterval`.
+        case data
     }
 
-    /// Something the screen shows may have changed (an event was reduced).
-    public mutating func changed() { dirty = true }
+    public init(framesPerSecond: Double = 30, dataInterval: Double = 1) {
+        interval = 1 / max(1, framesPerSecond)
+        self.dataInterval = max(interval, dataInterval)
+    }
+
+    /// Something the screen shows may have changed.
+    public mutating func changed(_ urgency: Urgency = .input) {
+        if pending != .input { pending = urgency }
+    }
+
+    /// How long after the last frame the pending change may be drawn; nil when nothing is pending.
+    private var delay: Double? {
+        switch pending {
+        case .input?: return interval
+        case .data?: return dataInterval
+        case nil: return nil
+        }
+    }
 
     /// Whether to draw now; a true answer counts as the frame drawn.
     public mutating func shouldDraw(at now: Double) -> Bool {
-        guard dirty else { return false }
-        if let lastFrame, now - lastFrame < interval - 1e-9 { return false }   // the tolerance absorbs rounding of waits
+        guard let delay else { return false }
+        if let lastFrame, now - lastFrame < delay - 1e-9 { return false }   // the tolerance absorbs rounding of waits
         lastFrame = now
-        dirty = false
+        pending = nil
         return true
     }
 
     /// How long the loop may sleep before a pending frame is due; nil when none is pending (sleep until an event).
     public func wait(at now: Double) -> Double? {
-        guard dirty else { return nil }
+        guard let delay else { return nil }
         guard let lastFrame else { return 0 }
-        return max(0, lastFrame + interval - now)
+        return max(0, lastFrame + delay - now)
     }
 }
