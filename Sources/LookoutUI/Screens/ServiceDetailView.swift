@@ -11,20 +11,45 @@ public struct ServiceDetailView {
         self.now = now
     }
 
+    /// Top to bottom: the title, the judged state, history, each endpoint, providers and actions, the readiness
+    /// checks, the conditions, then where the time went.
     public func render(in area: Rect, canvas: inout Canvas) {
-        var y = area.y
         let x = area.x + 1
-        var cursor = x
-        cursor += canvas.write(" " + SafeText.escape(service.name), x: area.x, y: y, style: .title)
+        titleLine(area: area, canvas: &canvas)
+        var y = area.y + 2
+        y = stateLine(x: x, y: y, area: area, canvas: &canvas)
+        y = historyLine(x: x, y: y, area: area, canvas: &canvas)
+        y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
+                         reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
+        y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,
+                         reason: service.readiness?.problem, x: x, y: y, area: area, canvas: &canvas)
+        if service.config.deep != nil { y = deepLine(x: x, y: y, area: area, canvas: &canvas) }
+        if service.config.routing != nil || service.config.metrics != nil {
+            y = providersLine(x: x, y: y, area: area, canvas: &canvas)
+        }
+        if !service.config.actions.isEmpty { y = actionsLine(x: x, y: y, area: area, canvas: &canvas) }
+        y = checksTable(x: x, y: y + 1, area: area, canvas: &canvas)
+        y = conditions(x: x, y: y, area: area, canvas: &canvas)
+        TimingPanel(liveness: service.lastLiveness, readiness: service.lastReadiness)
+            .render(in: Rect(x: x, y: y, width: area.width - 2, height: area.maxY - y), canvas: &canvas)
+    }
+
+    /// ` chat-api  INSECURE TLS…  Cloud Run  https://…`
+    private func titleLine(area: Rect, canvas: inout Canvas) {
+        let y = area.y
+        var cursor = area.x + 1
+        cursor += canvas.write(" " + service.name, x: area.x, y: y, style: .title)
         if service.config.insecure {
             cursor += canvas.write("  INSECURE TLS (not verified)", x: area.x + cursor, y: y, style: .warn)
         }
         if !service.config.platform.isEmpty {
-            cursor += canvas.write("  " + SafeText.escape(service.config.platform), x: area.x + cursor, y: y, style: .dim)
+            cursor += canvas.write("  " + service.config.platform, x: area.x + cursor, y: y, style: .dim)
         }
-        canvas.write("  " + SafeText.escape(service.config.baseURL), x: area.x + cursor, y: y, style: .dim,
-                     maxWidth: max(0, area.width - cursor))
-        y += 2
+        canvas.write("  " + service.config.baseURL, x: area.x + cursor, y: y, style: .dim, maxWidth: max(0, area.width - cursor))
+    }
+
+    /// `State      degraded  since 3m ago · last probe says healthy (needs 2 in a row) · version 1.4.1`
+    private func stateLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
         var sx = x
         sx += canvas.write("State      ", x: sx, y: y, style: .dim)
         let judged = Format.state(service.health, now: now)
@@ -33,42 +58,42 @@ public struct ServiceDetailView {
             var words = "since \(Format.age(since, now: now)) ago"
             if service.health.isFlapping(at: now) { words += " · flapping: \(service.health.transitions.count) changes in 10m" }
             if let observed = service.observedState, observed != service.health.state {
-                words += " · last probe says \(observed.rawValue) (needs \(observed > (service.health.state ?? .healthy) ? service.config.failureThreshold : service.config.successThreshold) in a row)"
+                let needed = observed > (service.health.state ?? .healthy) ? service.config.failureThreshold : service.config.successThreshold
+                words += " · last probe says \(observed.rawValue) (needs \(needed) in a row)"
             }
             if let version = service.readiness?.version { words += " · version \(version)" }
             canvas.write(words, x: sx, y: y, style: .dim, maxWidth: area.maxX - sx)
         }
-        y += 1
-        y = historyLine(x: x, y: y, area: area, canvas: &canvas)
-        y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
-                         reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
-        y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,
-                         reason: service.readiness?.problem, x: x, y: y, area: area, canvas: &canvas)
-        if let deep = service.config.deep {
-            let verdict = service.deep.map { report in
-                report.state == .ready && !report.checks.contains { $0.state == .unhealthy } ? TableCell("ok", .ok)
-                    : TableCell(report.state == .unknown ? "unknown" : "FAILING", report.state == .unknown ? .unknown : .warn)
-            } ?? TableCell("…", .unknown)
-            let failing = service.deep?.checks.filter { $0.state == .unhealthy }.map(\.name) ?? []
-            let reason = failing.isEmpty ? "costly: every \(DurationText.format(deep.interval))"
-                : "\(failing.count) failing: \(failing.joined(separator: ", "))"
-            y = endpointLine("Deep     ", verdict: verdict, result: service.lastDeep, reason: reason, x: x, y: y, area: area, canvas: &canvas)
-        }
-        if service.config.routing != nil || service.config.metrics != nil {
-            y = providersLine(x: x, y: y, area: area, canvas: &canvas)
-        }
-        if !service.config.actions.isEmpty {
-            var cx = x + canvas.write("Actions    ", x: x, y: y, style: .dim)
-            for action in service.config.actions {
-                let how = action.name == "redeploy" ? "R " : action.name == "failover" ? "x/s/p on Providers: " : ""
-                cx += canvas.write(how, x: cx, y: y, style: .key, maxWidth: max(0, area.maxX - cx))
-                cx += canvas.write(action.name + (action.dangerous ? "" : " (safe)") + "   ", x: cx, y: y, style: .normal,
-                                   maxWidth: max(0, area.maxX - cx))
-            }
-            y += 1
-        }
-        y += 1
+        return y + 1
+    }
 
+    /// The costly deep check: its verdict, and what fails or how often it runs.
+    private func deepLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        guard let deep = service.config.deep else { return y }
+        let verdict = service.deep.map { report in
+            report.state == .ready && !report.checks.contains { $0.state == .unhealthy } ? TableCell("ok", .ok)
+                : TableCell(report.state == .unknown ? "unknown" : "FAILING", report.state == .unknown ? .unknown : .warn)
+        } ?? TableCell("…", .unknown)
+        let failing = service.deep?.checks.filter { $0.state == .unhealthy }.map(\.name) ?? []
+        let reason = failing.isEmpty ? "costly: every \(DurationText.format(deep.interval))"
+            : "\(failing.count) failing: \(failing.joined(separator: ", "))"
+        return endpointLine("Deep     ", verdict: verdict, result: service.lastDeep, reason: reason, x: x, y: y, area: area, canvas: &canvas)
+    }
+
+    /// `Actions    R redeploy   x/s/p on Providers: failover`
+    private func actionsLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        var cx = x + canvas.write("Actions    ", x: x, y: y, style: .dim)
+        for action in service.config.actions {
+            let how = action.name == "redeploy" ? "R " : action.name == "failover" ? "x/s/p on Providers: " : ""
+            cx += canvas.write(how, x: cx, y: y, style: .key, maxWidth: max(0, area.maxX - cx))
+            cx += canvas.write(action.name + (action.dangerous ? "" : " (safe)") + "   ", x: cx, y: y, style: .normal,
+                               maxWidth: max(0, area.maxX - cx))
+        }
+        return y + 1
+    }
+
+    /// Every readiness check with its state, age and message (or why there are none); returns the next free row.
+    private func checksTable(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
         let checks = service.readiness?.checks ?? []
         let timingRows = 7
         let checkRows = max(2, area.maxY - y - timingRows)
@@ -90,19 +115,19 @@ public struct ServiceDetailView {
                 : (service.config.readinessPath == nil ? "no readiness endpoint configured" : "the body listed no checks")
             canvas.write(note, x: x, y: y + 1, style: .dim)
         }
-        y += min(checkRows, max(2, checks.count + 1)) + 1
-        if !service.conditionResults.isEmpty && y < area.maxY - 8 {
-            canvas.write("Conditions", x: x, y: y, style: .title)
-            for (offset, result) in service.conditionResults.prefix(max(0, area.maxY - y - 8)).enumerated() {
-                canvas.write(result.passed ? "✓" : "✗", x: x, y: y + 1 + offset, style: result.passed ? .ok : .bad)
-                canvas.write(result.explanation, x: x + 2, y: y + 1 + offset, style: result.passed ? .dim : .bad, maxWidth: area.width - 4)
-            }
-            y += min(service.conditionResults.count, max(0, area.maxY - y - 8)) + 2
-        } else {
-            y += 1
+        return y + min(checkRows, max(2, checks.count + 1)) + 1
+    }
+
+    /// The configured conditions as last evaluated, when there is room above the timing panel.
+    private func conditions(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        guard !service.conditionResults.isEmpty && y < area.maxY - 8 else { return y + 1 }
+        canvas.write("Conditions", x: x, y: y, style: .title)
+        let room = max(0, area.maxY - y - 8)
+        for (offset, result) in service.conditionResults.prefix(room).enumerated() {
+            canvas.write(result.passed ? "✓" : "✗", x: x, y: y + 1 + offset, style: result.passed ? .ok : .bad)
+            canvas.write(result.explanation, x: x + 2, y: y + 1 + offset, style: result.passed ? .dim : .bad, maxWidth: area.width - 4)
         }
-        TimingPanel(liveness: service.lastLiveness, readiness: service.lastReadiness)
-            .render(in: Rect(x: x, y: y, width: area.width - 2, height: area.maxY - y), canvas: &canvas)
+        return y + min(service.conditionResults.count, room) + 2
     }
 
     /// `History  ████▒▒███ state · ▁▂▅█▃ latency · uptime 1h 98.3% · 24h 99.1%`, newest on the right.
