@@ -106,13 +106,29 @@ public enum ConfigParser {
         return context
     }
 
+    /// One service: each group of keys read by its own step, every problem recorded with its line; nil when any was.
     private static func readService(_ node: Node, at path: String, _ reader: inout YAMLReader) -> ServiceConfig? {
         guard let pairs = reader.pairs(node, at: path, allowed: serviceKeys) else { return nil }
         var service = ServiceConfig(name: "", baseURL: "")
         var values: [String: Node] = [:]
         for (key, _, value) in pairs { values[key] = value }
         let issuesBefore = reader.issues.count
+        readIdentity(values, of: node, at: path, into: &service, &reader)
+        readProbing(values, of: node, at: path, into: &service, &reader)
+        readThresholds(values, of: node, at: path, into: &service, &reader)
+        if let value = values["headers"] { service.headers = readHeaders(value, at: "\(path).headers", &reader) }
+        if let value = values["metrics"] { service.metrics = readSideEndpoint(value, at: "\(path).metrics", withMapping: true, &reader) }
+        if let value = values["routing"] { service.routing = readSideEndpoint(value, at: "\(path).routing", withMapping: false, &reader) }
+        if let value = values["actions"] { service.actions = readActions(value, at: "\(path).actions", &reader) }
+        readDeep(values, of: node, at: path, into: &service, &reader)
+        readTransport(values, of: node, at: path, into: &service, &reader)
+        readConditionsAndLogs(values, of: node, at: path, into: &service, &reader)
+        return reader.issues.count == issuesBefore ? service : nil
+    }
 
+    /// `name`, `url` (required) and `platform`.
+    private static func readIdentity(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
+                               _ reader: inout YAMLReader) {
         if let value = values["name"], let name = reader.string(value, at: "\(path).name") {
             if name.isEmpty || name.contains(where: { $0.isWhitespace || $0.isNewline }) {
                 reader.fail(value, "\(path).name", "a service name must be non-empty, without spaces")
@@ -130,6 +146,11 @@ public enum ConfigParser {
         if let value = values["platform"], let platform = reader.string(value, at: "\(path).platform") {
             service.platform = platform
         }
+    }
+
+    /// Paths, interval and timeout of the probes (a timeout longer than the interval is refused).
+    private static func readProbing(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
+                               _ reader: inout YAMLReader) {
         if let value = values["health"], let health = reader.string(value, at: "\(path).health") {
             if !health.hasPrefix("/") { reader.fail(value, "\(path).health", "a path must start with /") }
             service.healthPath = health
@@ -152,10 +173,11 @@ public enum ConfigParser {
             reader.fail(values["timeout"] ?? node, "\(path).timeout",
                         "longer than the interval (\(DurationText.format(service.interval))): probes would overlap")
         }
-        if let value = values["headers"] { service.headers = readHeaders(value, at: "\(path).headers", &reader) }
-        if let value = values["metrics"] { service.metrics = readSideEndpoint(value, at: "\(path).metrics", withMapping: true, &reader) }
-        if let value = values["routing"] { service.routing = readSideEndpoint(value, at: "\(path).routing", withMapping: false, &reader) }
-        if let value = values["actions"] { service.actions = readActions(value, at: "\(path).actions", &reader) }
+    }
+
+    /// `failure-threshold` and `success-threshold`: probes in a row, 1 to 100.
+    private static func readThresholds(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
+                               _ reader: inout YAMLReader) {
         for key in ["failure-threshold", "success-threshold"] {
             guard let value = values[key], let text = reader.string(value, at: "\(path).\(key)") else { continue }
             guard let number = Int(text), (1...100).contains(number) else {
@@ -164,6 +186,11 @@ public enum ConfigParser {
             }
             if key == "failure-threshold" { service.failureThreshold = number } else { service.successThreshold = number }
         }
+    }
+
+    /// `deep:` — a costly check on its own schedule, at most once a minute.
+    private static func readDeep(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
+                               _ reader: inout YAMLReader) {
         if let value = values["deep"], let pairs = reader.pairs(value, at: "\(path).deep", allowed: ["path", "interval", "timeout"]) {
             var deep = DeepProbe(path: "")
             for (key, _, entry) in pairs {
@@ -182,6 +209,11 @@ public enum ConfigParser {
                 reader.fail(value, "\(path).deep.interval", "a costly probe runs at most once a minute (it may call an LLM on every run)")
             } else { service.deep = deep }
         }
+    }
+
+    /// `redirects:` and `tls:`.
+    private static func readTransport(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
+                               _ reader: inout YAMLReader) {
         if let value = values["redirects"], let text = reader.string(value, at: "\(path).redirects") {
             if let policy = RedirectPolicy(rawValue: text) { service.redirects = policy }
             else { reader.fail(value, "\(path).redirects", "expected same-host, any or none") }
@@ -197,6 +229,11 @@ public enum ConfigParser {
                 }
             }
         }
+    }
+
+    /// Gatus-style `conditions:` and the `logs:` sources.
+    private static func readConditionsAndLogs(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
+                               _ reader: inout YAMLReader) {
         if let value = values["conditions"] {
             for (index, node) in (reader.sequence(value, at: "\(path).conditions") ?? []).enumerated() {
                 guard let text = reader.string(node, at: "\(path).conditions[\(index)]") else { continue }
@@ -210,7 +247,6 @@ public enum ConfigParser {
                 if let source = readLogSource(node, at: "\(path).logs[\(index)]", &reader) { service.logs.append(source) }
             }
         }
-        return reader.issues.count == issuesBefore ? service : nil
     }
 
     /// `secrets: { NAME: { env: VAR } | { file: PATH } | { command: [argv…] } }`.
