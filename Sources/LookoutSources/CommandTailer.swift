@@ -49,9 +49,9 @@ public final class CommandTailer: Sendable {
         var stderrTail = ""
         var startedAt = Date.distantPast
         var nextStart = Date.distantPast
-        var backoff: Double
+        var backoff: Backoff
 
-        init(source: Source, backoff: Double) {
+        init(source: Source, backoff: Backoff) {
             self.source = source
             self.backoff = backoff
             pipeline = LogPipeline(mapping: source.mapping)
@@ -59,7 +59,7 @@ public final class CommandTailer: Sendable {
     }
 
     private func run() {
-        let commands = sources.map { Running(source: $0, backoff: initialBackoff) }
+        let commands = sources.map { Running(source: $0, backoff: Backoff(initial: initialBackoff)) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !thread.isStopping {
             for command in commands {
@@ -76,12 +76,11 @@ public final class CommandTailer: Sendable {
                         command.pipeline.finish { records.append($0) }
                         closeFDs(command)
                         command.pid = 0
-                        if Date().timeIntervalSince(command.startedAt) > 60 { command.backoff = initialBackoff }
-                        command.nextStart = Date().addingTimeInterval(command.backoff)
+                        let pause = command.backoff.next(afterRunOf: Date().timeIntervalSince(command.startedAt))
+                        command.nextStart = Date().addingTimeInterval(pause)
                         let how = exit & 0x7f == 0 ? "exited \((exit >> 8) & 0xff)" : "killed by signal \(exit & 0x7f)"
                         let why = command.stderrTail.isEmpty ? "" : ": \(command.stderrTail)"
-                        status = "\(how)\(why); restarting in \(DurationText.format(.milliseconds(Int64(command.backoff * 1000))))"
-                        command.backoff = min(30, command.backoff * 2)
+                        status = "\(how)\(why); restarting in \(DurationText.format(.milliseconds(Int64(pause * 1000))))"
                     }
                 }
                 records.removeAll(where: \.isBlank)
@@ -101,8 +100,7 @@ public final class CommandTailer: Sendable {
         do {
             child = try ChildProcess.start(command.source.argv, captureStderr: true)
         } catch {
-            command.nextStart = Date().addingTimeInterval(command.backoff)
-            command.backoff = min(30, command.backoff * 2)
+            command.nextStart = Date().addingTimeInterval(command.backoff.next(afterRunOf: nil))
             return "cannot start \(command.source.argv[0]): \(error.message)"
         }
         for fd in [child.stdout, child.stderr] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }

@@ -43,7 +43,7 @@ public final class HTTPStreamTailer: Sendable {
     public func stop() { threads.forEach { $0.stop() } }
 
     private func follow(_ source: Source, _ thread: CollectorThread) {
-        var backoff = initialBackoff
+        var backoff = Backoff(initial: initialBackoff)
         while !thread.isStopping {
             deliver(LogBatch(service: source.service, source: source.url, records: [], status: "connecting"))
             var pipeline = LogPipeline(mapping: source.mapping)
@@ -72,14 +72,13 @@ public final class HTTPStreamTailer: Sendable {
             var last: [LogRecord] = []
             pipeline.finish { last.append($0) }
             if outcome.stopped { return }
-            if Date().timeIntervalSince(started) > 60 { backoff = initialBackoff }
+            let pause = backoff.next(afterRunOf: Date().timeIntervalSince(started))
             let why = outcome.error.map { SafeText.escape($0.message) } ?? "stream ended (HTTP \(outcome.httpStatus.map(String.init) ?? "?"))"
-            let wait = DurationText.format(.milliseconds(Int64(backoff * 1000)))
+            let wait = DurationText.format(.milliseconds(Int64(pause * 1000)))
             deliver(LogBatch(service: source.service, source: source.url, records: last.filter { !$0.isBlank },
                              status: "\(why); reconnecting in \(wait)"))
-            let until = Date().addingTimeInterval(backoff)
+            let until = Date().addingTimeInterval(pause)
             while Date() < until && !thread.isStopping { Thread.sleep(forTimeInterval: 0.05) }
-            backoff = min(30, backoff * 2)
         }
     }
 }
