@@ -31,7 +31,9 @@ struct DashboardSession {
         let terminal = CursesTerminal(theme: theme)
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
-        let runtime = Runtime(state: state, backend: terminal, input: PollingInput(device: terminal, inbox: inbox),
+        // The fleet's events are drained four times a second at most: keys still show within a frame.
+        let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .milliseconds(250))
+        let runtime = Runtime(state: state, backend: terminal, input: input,
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.

@@ -76,4 +76,29 @@ struct InboxTests {
         #expect(received.0 == 2 * perThread, "every event arrived")
         #expect(received.1 <= 2, "the loop was woken for them (\(received.1) waits of a second found nothing)")
     }
+
+    /// With a drain interval, a fleet posting all the time wakes the loop a few times a second, and nothing is lost.
+    @Test func aDrainIntervalGathersPostsIntoFewWakeUps() async {
+        let inbox = EventInbox()
+        let input = PollingInput(device: nil, inbox: inbox, drainInterval: .milliseconds(250))
+        let poster = Thread {
+            for n in 0..<200 {
+                inbox.post(.tick(Date(timeIntervalSince1970: Double(n))))
+                usleep(5_000)   // 200 posts over about a second
+            }
+        }
+        poster.start()
+        let (received, wakeUps) = await Task.detached {
+            var received = 0, wakeUps = 0
+            let deadline = Date().addingTimeInterval(30)
+            while received < 200, Date() < deadline {
+                let inputs = input.wait(timeout: .seconds(1))
+                if !inputs.isEmpty { wakeUps += 1 }
+                received += inputs.count
+            }
+            return (received, wakeUps)
+        }.value
+        #expect(received == 200)
+        #expect(wakeUps <= 8, "\(wakeUps) wake-ups for 200 posts in about a second")
+    }
 }
