@@ -34,41 +34,54 @@ public struct LogFramer: Sendable {
 
     /// Feeds one line (without its newline); returns the entries it completes (zero, one, or two).
     public mutating func feed(_ line: String) -> [LogEntry] {
-        if var gather = gathering {
-            gather.lines.append(line)
-            gather.bytes += line.utf8.count + 1
-            gather.depth += LogFramer.depthChange(line)
-            if gather.depth <= 0 {
-                gathering = nil
-                return [LogEntry(text: gather.lines.joined(separator: "\n"), envelopeTime: gather.time)]
-            }
-            if gather.bytes > maxEntryBytes || gather.lines.count > maxEntryLines {
-                gathering = nil
-                return [LogEntry(text: gather.lines.joined(separator: "\n"), envelopeTime: gather.time,
-                                 framingProblem: "multi-line entry longer than \(maxEntryLines) lines or \(maxEntryBytes) bytes")]
-            }
-            gathering = gather
-            return []
-        }
-        if let cri = CRILine(line) {
-            if cri.partial {
-                if var pending = partial { pending.text += cri.message; partial = pending }
-                else { partial = (cri.message, cri.stream, cri.time) }
-                if let pending = partial, pending.text.utf8.count > maxEntryBytes {
-                    partial = nil
-                    return [LogEntry(text: pending.text, stream: pending.stream, envelopeTime: pending.time,
-                                     framingProblem: "partial (P) lines longer than \(maxEntryBytes) bytes")]
-                }
-                return []
-            }
-            let text = (partial?.text ?? "") + cri.message
-            let entry = LogEntry(text: text, stream: partial?.stream ?? cri.stream, envelopeTime: partial?.time ?? cri.time)
-            partial = nil
-            return [entry]
-        }
+        if gathering != nil { return gather(line) }
+        if let cri = CRILine(line) { return join(cri) }
         if let docker = DockerJSONLine(line) {
             return [LogEntry(text: docker.message, stream: docker.stream, envelopeTime: docker.time)]
         }
+        return start(line)
+    }
+
+    /// A line of a multi-line JSON entry being gathered: the entry when its brackets close or it grew past the bounds.
+    private mutating func gather(_ line: String) -> [LogEntry] {
+        guard var gather = gathering else { return [] }
+        gather.lines.append(line)
+        gather.bytes += line.utf8.count + 1
+        gather.depth += LogFramer.depthChange(line)
+        if gather.depth <= 0 {
+            gathering = nil
+            return [LogEntry(text: gather.lines.joined(separator: "\n"), envelopeTime: gather.time)]
+        }
+        if gather.bytes > maxEntryBytes || gather.lines.count > maxEntryLines {
+            gathering = nil
+            return [LogEntry(text: gather.lines.joined(separator: "\n"), envelopeTime: gather.time,
+                             framingProblem: "multi-line entry longer than \(maxEntryLines) lines or \(maxEntryBytes) bytes")]
+        }
+        gathering = gather
+        return []
+    }
+
+    /// A CRI line: a partial (`P`) is held until its final (`F`) part, bounded by `maxEntryBytes`.
+    private mutating func join(_ cri: CRILine) -> [LogEntry] {
+        guard cri.partial else {
+            let entry = LogEntry(text: (partial?.text ?? "") + cri.message, stream: partial?.stream ?? cri.stream,
+                                 envelopeTime: partial?.time ?? cri.time)
+            partial = nil
+            return [entry]
+        }
+        if var pending = partial { pending.text += cri.message; partial = pending }
+        else { partial = (cri.message, cri.stream, cri.time) }
+        if let pending = partial, pending.text.utf8.count > maxEntryBytes {
+            partial = nil
+            return [LogEntry(text: pending.text, stream: pending.stream, envelopeTime: pending.time,
+                             framingProblem: "partial (P) lines longer than \(maxEntryBytes) bytes")]
+        }
+        return []
+    }
+
+    /// Any other line: an entry of its own (its `aws logs tail` prefix taken off), or the first line of a
+    /// multi-line JSON entry, which starts gathering.
+    private mutating func start(_ line: String) -> [LogEntry] {
         var text = line
         var time: String?
         if let aws = AWSTailLine(line) {
