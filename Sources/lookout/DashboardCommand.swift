@@ -38,6 +38,9 @@ struct DisplayOptions: ParsableArguments {
     @Option(name: .long, help: "How often what the fleet reports is redrawn (default 2s; keys show at once; the Logs screen follows within 0.25s).")
     var refresh: String = "2s"
 
+    /// Refuses a bad `--refresh` before anything starts.
+    func validate() throws { _ = try refreshInterval() }
+
     /// `--refresh` as a duration, between 0.1 s and 60 s.
     func refreshInterval() throws -> Duration {
         guard let value = DurationText.parse(refresh), value >= .milliseconds(100), value <= .seconds(60) else {

@@ -15,6 +15,15 @@ struct CommandLineTests {
         for word in ["demo", "config", "dashboard", "--version"] { #expect(help.stdout.contains(word)) }
     }
 
+    @Test func aBadRefreshIsRefusedBeforeAnythingStarts() throws {
+        let binary = try LookoutBinary.require()
+        for value in ["0s", "soon", "2h"] {
+            let run = try Spawn.capture([binary, "demo", "--refresh", value])
+            #expect(run.status == 64, "a usage error for --refresh \(value)")
+            #expect(run.stderr.contains("--refresh: expected a duration from 100ms to 60s"), "\(run.stderr)")
+        }
+    }
+
     @Test func configValidateSaysOKOrNamesFileLineAndKey() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
