@@ -73,7 +73,7 @@ struct DifferentialScannerTests {
     /// The full parser's record: Foundation's JSONSerialization and the mapping's paths.
     func reference(_ line: String, _ mapping: LogMapping) -> LogRecord {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-            return LogRecord(raw: line, mapping: LogMapping.malformedName)
+            return LogRecord.malformed(raw: line)
         }
         return LogDecoder.record(from: object, mapping: mapping, raw: line)
     }

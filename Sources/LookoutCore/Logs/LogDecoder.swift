@@ -46,7 +46,7 @@ public struct LogDecoder: Sendable {
         if bytes[first] == UInt8(ascii: "{") {
             if table == nil {
                 guard let object = LogDecoder.parseObject(bytes, start, end) else {
-                    return LogRecord(raw: rawText(), mapping: LogMapping.malformedName)
+                    return LogRecord.malformed(raw: rawText())
                 }
                 let detected = MappingDetector.detect(keys: Set(object.keys))
                 mapping = detected
@@ -62,13 +62,13 @@ public struct LogDecoder: Sendable {
 
     private mutating func decodeJSON(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                                      raw: () -> String, malformedRaw: () -> String) -> LogRecord {
-        guard let table, let mapping else { return LogRecord(raw: malformedRaw(), mapping: LogMapping.malformedName) }
+        guard let table, let mapping else { return LogRecord.malformed(raw: malformedRaw()) }
         switch FlatJSONScanner.scan(bytes, start, end, table: table, spans: &spans) {
         case .malformed:
-            return LogRecord(raw: malformedRaw(), mapping: LogMapping.malformedName)
+            return LogRecord.malformed(raw: malformedRaw())
         case .needsFullParse:
             guard let object = LogDecoder.parseObject(bytes, start, end) else {
-                return LogRecord(raw: malformedRaw(), mapping: LogMapping.malformedName)
+                return LogRecord.malformed(raw: malformedRaw())
             }
             return LogDecoder.record(from: object, mapping: mapping, raw: raw())
         case .fields:

@@ -62,7 +62,7 @@ public struct LogPipeline: Sendable {
         if end - start > room {
             carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<(start + max(0, room))]))
             // Emit the kept prefix now as an overlong (malformed) line; skip the rest up to the newline.
-            var record = LogRecord(raw: SafeText.escape(bytes: carry), mapping: LogMapping.malformedName)
+            var record = LogRecord.malformed(raw: SafeText.escape(bytes: carry))
             record.message = "line longer than \(maxLineBytes) bytes, cut"
             overlong.append(record)
             carry.removeAll(keepingCapacity: true)
@@ -82,7 +82,7 @@ public struct LogPipeline: Sendable {
         }
         var stop = end
         if stop > start, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
-        if stop == start { return emit(LogRecord(raw: "", mapping: LogMapping.blankName)) }
+        if stop == start { return emit(LogRecord.blank) }
         // Fast lane: a line that is one JSON object (or a broken one: it has a quote, so the framer would not
         // gather it), with no envelope, once the mapping is known: straight to the decoder, no String made.
         if bytes[start] == UInt8(ascii: "{"), framer.isIdle, let mapping = decoder.mapping, mapping.name != LogMapping.otlpName,
@@ -98,7 +98,7 @@ public struct LogPipeline: Sendable {
 
     private mutating func decodeEntry(_ entry: LogEntry, emit: (LogRecord) -> Void) {
         if let problem = entry.framingProblem {
-            var record = LogRecord(raw: entry.text, mapping: LogMapping.malformedName)
+            var record = LogRecord.malformed(raw: entry.text)
             record.message = problem
             return emit(record)
         }

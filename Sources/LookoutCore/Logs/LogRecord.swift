@@ -90,11 +90,36 @@ public struct LogRecord: Sendable, Equatable {
     public var raw: String
     /// The mapping that decoded it (`app`, `gcp`, `litellm`, `logfmt`, `plain`, …), or `malformed`.
     public var mapping: String
+    /// Whether the line was decoded, could not be (shown raw, counted), or was empty (counted, never kept).
+    public var form: Form = .decoded
+
+    /// What became of a line.
+    public enum Form: Sendable, Equatable {
+        case decoded
+        /// Not decodable by its mapping: kept as raw text, counted as malformed.
+        case malformed
+        /// An empty line: counted as a line, never kept or shown.
+        case blank
+    }
 
     public init(raw: String, mapping: String) {
         self.raw = raw
         self.mapping = mapping
     }
+
+    /// A line that could not be decoded, kept as `raw` (its mapping shows as `malformed`).
+    public static func malformed(raw: String) -> LogRecord {
+        var record = LogRecord(raw: raw, mapping: LogMapping.malformedName)
+        record.form = .malformed
+        return record
+    }
+
+    /// An empty line's record.
+    public static let blank: LogRecord = {
+        var record = LogRecord(raw: "", mapping: LogMapping.blankName)
+        record.form = .blank
+        return record
+    }()
 
     /// A record is an LLM call when it names a provider and carries call evidence: a model, a latency, token
     /// counts, an HTTP status or a call status. A line that merely has a `provider` field ("primary provider
@@ -109,10 +134,10 @@ public struct LogRecord: Sendable, Equatable {
     /// The record's own time in epoch seconds, when it has one lookout can read (`LogTime`).
     public var timestamp: Double? { time.flatMap(LogTime.epochSeconds) }
 
-    public var isMalformed: Bool { mapping == LogMapping.malformedName }
+    public var isMalformed: Bool { form == .malformed }
 
     /// An empty line: counted, never kept or shown.
-    public var isBlank: Bool { mapping == LogMapping.blankName }
+    public var isBlank: Bool { form == .blank }
 
     /// Failed by status word, HTTP code, or level (the `stats` definition of an error).
     public var isError: Bool {
