@@ -54,7 +54,8 @@ struct ActionsEndToEndTests {
         try tmux.send("1")
         let before = try tmux.waitFor("the overview again", seconds: 5) { Self.percent("rag-search", column: "LLM ERR", in: $0) != nil }
         let atFailover = try #require(Self.percent("rag-search", column: "LLM ERR", in: before))
-        try tmux.waitFor("rag-search's LLM error rate falling after the failover", seconds: 30) { screen in
+        // The window is a minute: within one, anthropic's failed calls have all left it.
+        try tmux.waitFor("rag-search's LLM error rate falling after the failover", seconds: 60) { screen in
             (Self.percent("rag-search", column: "LLM ERR", in: screen) ?? 100) < atFailover - 1
         }
 

@@ -39,9 +39,10 @@ struct ProvidersEndToEndTests {
             usleep(500_000)
         }
         let seen = try #require(high, "anthropic's 1m error rate never rose from below 15% to 20% or more (lowest \(lowest ?? -1)):\n\(tmux.screen())")
-        // openai has its own baseline of errors (and support-bot's refused connections), over few calls this early
-        // in a 1m window: "low" is well under anthropic's rate, not a fixed number.
-        #expect(seen.openai < 25 && seen.openai < seen.anthropic / 2, "openai stays low while anthropic fails: \(seen.openai)%\n\(seen.screen)")
+        // openai has its own baseline of errors (about 10%: support-bot's refused connections among them), measured over
+        // few calls this early in a 1m window; the incident fails 60% of anthropic's calls. "Low" is under 20% and
+        // under anthropic's rate.
+        #expect(seen.openai < 20 && seen.openai < seen.anthropic, "openai stays low while anthropic fails: \(seen.openai)%\n\(seen.screen)")
         #expect(seen.screen.contains("anthropic") && seen.screen.contains("alert"), "the header counts the alert")
         try tmux.send("q")
     }
