@@ -124,3 +124,35 @@ struct WidgetTests {
         #expect(canvas[1, 0].character == nil)
     }
 }
+
+/// Every screen at every small size draws without trapping: a screen laid out for more rows than the terminal has
+/// must clip, not crash (the service screen at 40x10 died with "Range requires lowerBound <= upperBound").
+@Suite("Tiny terminals")
+struct TinyTerminalTests {
+    static func states() -> [(String, AppState)] {
+        var help = Fixtures.state()
+        _ = Reducer.reduce(&help, .key(.char("?")))
+        var logs = Fixtures.state(screen: .logs)
+        var decoder = LogDecoder(mapping: .app)
+        _ = Reducer.reduce(&logs, .logs(LogBatch(service: "chat-api", source: "/x", records: (0..<30).map {
+            decoder.decode(#"{"level":"INFO","message":"line \#($0)","provider":"openai","model":"gpt-4o","latency_ms":12}"#)
+        })))
+        var record = logs
+        _ = Reducer.reduce(&record, .key(.enter))
+        return [("overview", Fixtures.state()), ("help", help), ("logs", logs), ("record", record),
+                ("providers", Fixtures.state(screen: .providers)), ("actions", Fixtures.state(screen: .actions))]
+            + Fixtures.context.services.map { ("detail \($0.name)", Fixtures.state(screen: .serviceDetail(name: $0.name))) }
+    }
+
+    @Test func everyScreenDrawsAtEverySizeFrom20x5To60x16() {
+        for (name, state) in Self.states() {
+            for width in stride(from: 20, through: 60, by: 4) {
+                for height in 5...16 {
+                    let canvas = DashboardView.render(state, width: width, height: height)
+                    #expect(canvas.lines.count == height, "\(name) at \(width)x\(height)")
+                    #expect(canvas.lines[0].contains("lookout"), "\(name) at \(width)x\(height): the header is drawn")
+                }
+            }
+        }
+    }
+}

@@ -62,9 +62,15 @@ public struct Canvas: Sendable, Equatable {
 
     /// Fills `rect` (clipped to the canvas) with `cell`.
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y] = cell }
-        }
+        let (xs, ys) = clip(rect)
+        for y in ys { for x in xs { self[x, y] = cell } }
+    }
+
+    /// The columns and rows of `rect` that lie on the canvas — empty when it lies wholly off it (a screen laid out
+    /// for more rows than a tiny terminal has), never an inverted range.
+    private func clip(_ rect: Rect) -> (Range<Int>, Range<Int>) {
+        let x0 = min(max(0, rect.x), width), y0 = min(max(0, rect.y), height)
+        return (x0..<max(x0, min(width, rect.maxX)), y0..<max(y0, min(height, rect.maxY)))
     }
 
     /// Writes `text` from (x, y), clipped to `maxWidth` columns and the canvas; returns the columns used.
@@ -99,9 +105,8 @@ public struct Canvas: Sendable, Equatable {
 
     /// Puts the selection bar over `rect` without changing characters or styles.
     public mutating func highlight(_ rect: Rect) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) { self[x, y].highlighted = true }
-        }
+        let (xs, ys) = clip(rect)
+        for y in ys { for x in xs { self[x, y].highlighted = true } }
     }
 
     /// The canvas as lines of text, trailing spaces kept, for snapshot tests.

@@ -31,7 +31,10 @@ public struct LogsView {
         if let detail = logs.detail, let line = logs.line(detail) {
             RecordDetail(line: line).render(in: listArea, canvas: &canvas)
         } else {
-            list(shown, in: listArea, canvas: &canvas)
+            // Where the visible rows sit in the whole list, at the title line's right end.
+            if let hint = list(shown, in: listArea, canvas: &canvas) {
+                canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
+            }
         }
         for (offset, entry) in logs.sourceStatus.sorted(by: { $0.key < $1.key }).prefix(statusRows).enumerated() {
             let style: StyleSlot = entry.value.hasPrefix("following") ? .dim : .warn
@@ -70,7 +73,8 @@ public struct LogsView {
         TableColumn("MESSAGE", width: 20, flex: 1),
     ]
 
-    private func list(_ shown: [Int], in area: Rect, canvas: inout Canvas) {
+    /// Draws the rows that end at the selected (or newest) line; returns the position hint when they do not all fit.
+    private func list(_ shown: [Int], in area: Rect, canvas: inout Canvas) -> String? {
         let rows = max(0, area.height - 1)
         let current = logs.current
         let end = current.flatMap { shown.firstIndex(of: $0) }.map { $0 + 1 } ?? shown.count
@@ -79,13 +83,11 @@ public struct LogsView {
         let table = Table(columns: Self.columns, rows: window.compactMap { logs.line($0) }.map(Self.row),
                           selected: current.flatMap { window.firstIndex(of: $0) }.map { $0 - start })
         table.render(in: area, canvas: &canvas)
-        if let hint = Table.positionHint(first: start, visible: rows, total: shown.count) {
-            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y - 2, style: .key)
-        }
         if shown.isEmpty {
             let note = logs.filter != nil ? "no record matches the filter" : "no log records yet"
             canvas.write(note, x: area.x + 1, y: area.y + 2, style: .dim)
         }
+        return Table.positionHint(first: start, visible: rows, total: shown.count)
     }
 
     static func row(_ line: LogLine) -> [TableCell] {
