@@ -18,7 +18,6 @@ public final class Runtime {
     private let dataInterval: Double
     private let logTailInterval: Double
     private var lastTick: Duration
-    private var size: TerminalSize?
     private var ended: Ending?
     /// The alerts the last tick found, to tell whether time alone changed them.
     private var alertsAtLastTick: [Alert] = []
@@ -66,10 +65,7 @@ public final class Runtime {
         self.effects = effects
         pacer = FramePacer(framesPerSecond: framesPerSecond, dataInterval: dataInterval.inSeconds)
         lastTick = clock.elapsed
-        if let backend {
-            size = backend.size
-            _ = Reducer.reduce(&self.state, .resize(backend.size))
-        }
+        if let backend { _ = Reducer.reduce(&self.state, .resize(backend.size)) }
     }
 
     /// Runs until `done(state)` holds, `limit` passes, or the session ends (quit, signal, terminal gone); a session
@@ -106,9 +102,7 @@ public final class Runtime {
         for item in inputs {
             switch item {
             case let .key(key): apply(.key(key))
-            case let .resized(newSize):
-                size = newSize
-                apply(.resize(newSize))
+            case let .resized(size): apply(.resize(size))
             case let .event(event): apply(event, Self.urgency(of: event))
             case let .signal(signal):
                 apply(.signal(signal))
@@ -146,7 +140,7 @@ public final class Runtime {
     private func drawIfDue() {
         // A live log tail moves faster than a table of services.
         pacer.dataInterval = state.screen == .logs ? logTailInterval : dataInterval
-        guard let backend, let size, pacer.shouldDraw(at: clock.elapsed.inSeconds) else { return }
+        guard let backend, let size = state.terminalSize, pacer.shouldDraw(at: clock.elapsed.inSeconds) else { return }
         var canvas = Canvas(width: size.width, height: size.height)
         let layout = DashboardView.render(state, into: &canvas)
         backend.draw(canvas)

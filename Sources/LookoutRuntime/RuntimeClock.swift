@@ -20,7 +20,7 @@ public final class SystemClock: RuntimeClock {
     public var now: Date { Date() }
 }
 
-/// A clock that moves only when told: `advance(by:)` or `advance(to:)`.
+/// A clock that moves only when told (`advance(to:)`; `ScriptedInput` moves it as the loop waits).
 public final class VirtualClock: RuntimeClock {
     public private(set) var elapsed: Duration = .zero
     private let start: Date
@@ -28,8 +28,6 @@ public final class VirtualClock: RuntimeClock {
     public init(start: Date) { self.start = start }
 
     public var now: Date { start.addingTimeInterval(elapsed.inSeconds) }
-
-    public func advance(by duration: Duration) { elapsed += max(.zero, duration) }
 
     /// Moves to `instant` (elapsed time), never backwards.
     public func advance(to instant: Duration) { elapsed = max(elapsed, instant) }

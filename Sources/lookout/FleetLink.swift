@@ -22,14 +22,12 @@ final class FleetLink: EffectRunner {
         var actions: (audit: AuditLog, secrets: [String: SecretSource], origin: String)?
     }
 
-    let inbox: EventInbox
     private let poller: CurlPoller
     private let collectors: LogCollectors?
     private let runner: ActionRunner?
     private let log: DiagnosticLog?
 
     init(_ plan: Plan, inbox: EventInbox, log: DiagnosticLog? = nil) {
-        self.inbox = inbox
         self.log = log
         let forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
         poller = CurlPoller(services: plan.services) { forwarder.deliver($0) }

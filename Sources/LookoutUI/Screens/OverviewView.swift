@@ -2,9 +2,6 @@ import LookoutCore
 
 /// The start screen: one row per service with health, readiness, latency, age and the reason when not ready.
 public struct OverviewView {
-    /// Header bar, section title, table header, alert strip and hint bar.
-    static let chromeRows = 5
-
     let state: AppState
     /// The firing alerts, criticals first (`AlertRules.evaluate(state)`).
     let alerts: [Alert]
