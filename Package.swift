@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // C interop: plain typed functions over macros, globals and variadic calls.
@@ -41,7 +42,9 @@ let package = Package(
         // Edges.
         .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl"]),
         .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "LookoutRuntime", "CNcursesw"]),
-        .target(name: "LookoutSources", dependencies: ["LookoutCore", "LookoutHTTP"]),
+        .target(name: "LookoutSources", dependencies: [
+            "LookoutCore", "LookoutHTTP", .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         .target(name: "LookoutDemo", dependencies: [
             "LookoutCore",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,7 +4,7 @@ import LookoutCore
 import LookoutHTTP
 import Synchronization
 
-/// Runs action plans, one thread each: writes the intent to the audit log (flushed) before anything starts —
+/// Runs action plans, one task each: writes the intent to the audit log (flushed) before anything starts —
 /// and refuses to start when it cannot —, resolves the plan's secrets at the last moment, sends the request or
 /// runs the argv (never a shell) with a timeout and cancel, reports output lines and the outcome, and writes
 /// the result record. Output is escaped and any secret value in it is masked.
@@ -14,7 +14,8 @@ public final class ActionRunner: Sendable {
     private let origin: String
     private let deliver: @Sendable (Event) -> Void
     private let cancelled = Mutex<Set<Int>>([])
-    private let running = Mutex<[Int: pid_t]>([:])
+    /// The task of each plan started by `start`, by plan id.
+    private let running = Mutex<[Int: Task<Void, Never>]>([:])
 
     /// - Parameter origin: `dashboard` or `headless`, recorded in the audit log.
     public init(audit: AuditLog, secrets: [String: SecretSource], origin: String, deliver: @escaping @Sendable (Event) -> Void) {
@@ -24,22 +25,27 @@ public final class ActionRunner: Sendable {
         self.deliver = deliver
     }
 
-    /// Starts `plan` on its own thread; events arrive through `deliver`.
+    /// Starts `plan` as a task of its own; events arrive through `deliver`.
     public func start(_ plan: ActionPlan) {
-        let thread = Thread { [self] in self.run(plan) }
-        thread.name = "lookout-action-\(plan.id)"
-        thread.start()
+        let task = Task(executorPreference: SourceExecutor.shared) { [self] in
+            await self.run(plan)
+            _ = running.withLock { $0.removeValue(forKey: plan.id) }
+        }
+        running.withLock { $0[plan.id] = task }
+        if cancelled.withLock({ $0.contains(plan.id) }) { task.cancel() }
     }
 
-    /// Asks the run of plan `id` to stop: SIGTERM to a command's process group (SIGKILL 2 s later), or an aborted request.
+    /// Asks the run of plan `id` to stop: SIGTERM to a command's process group (SIGKILL 2 s later), or an aborted
+    /// request. The outcome (`cancelled`) is still audited.
     public func cancel(id: Int) {
         cancelled.withLock { _ = $0.insert(id) }
-        if let pid = running.withLock({ $0[id] }) { kill(-pid, SIGTERM) }
+        running.withLock { $0[id] }?.cancel()
     }
 
-    /// Runs `plan` on the calling thread and returns its outcome (headless use; the dashboard calls `start`).
+    /// Runs `plan` and returns its outcome (headless use; the dashboard calls `start`). Cancelling the calling task
+    /// cancels the action.
     @discardableResult
-    public func run(_ plan: ActionPlan) -> ActionOutcome {
+    public func run(_ plan: ActionPlan) async -> ActionOutcome {
         let id = UUID().uuidString.lowercased()
         let user = Operator.user(), ssh = Operator.sshClient()
         let started = ContinuousClock.now
@@ -57,8 +63,8 @@ public final class ActionRunner: Sendable {
             outcome = ActionOutcome(status: .dryRun, detail: "not sent (dry run)", durationMs: 0)
         } else {
             do {
-                let values = try SecretResolver.resolve(names: plan.secretNames, sources: secrets)
-                outcome = execute(plan, values: values)
+                let values = try await SecretResolver.resolve(names: plan.secretNames, sources: secrets)
+                outcome = await execute(plan, values: values)
             } catch {
                 outcome = ActionOutcome(status: .refused, detail: "not started: \(error.description)", durationMs: 0)
             }
@@ -77,16 +83,18 @@ public final class ActionRunner: Sendable {
 
     private func isCancelled(_ id: Int) -> Bool { cancelled.withLock { $0.contains(id) } }
 
-    private func execute(_ plan: ActionPlan, values: [String: String]) -> ActionOutcome {
-        func reveal(_ text: String) -> String { (try? SecretReference.substitute(text, values: values).get()) ?? text }
-        func output(_ line: String) {
+    private func execute(_ plan: ActionPlan, values: [String: String]) async -> ActionOutcome {
+        @Sendable func reveal(_ text: String) -> String { (try? SecretReference.substitute(text, values: values).get()) ?? text }
+        let output: @Sendable (String) -> Void = { [deliver] line in
             deliver(.actionOutput(id: plan.id, line: SecretReference.redact(line, secrets: values.values)))
         }
         switch plan.kind {
         case let .http(method, url, headers, body):
-            let response = CurlRequest.perform(method: method, url: reveal(url),
-                                               headers: headers.map { HTTPHeader(name: $0.name, value: reveal($0.value)) },
-                                               body: body.map(reveal), timeout: plan.timeout) { [self] in isCancelled(plan.id) }
+            let response = await onOwnThread(name: "lookout-action") { [self] stopped in
+                CurlRequest.perform(method: method, url: reveal(url),
+                                    headers: headers.map { HTTPHeader(name: $0.name, value: reveal($0.value)) },
+                                    body: body.map(reveal), timeout: plan.timeout) { stopped() || self.isCancelled(plan.id) }
+            }
             for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n").prefix(20) { output(String(line)) }
             if response.stopped { return ActionOutcome(status: .cancelled, detail: "request aborted", durationMs: 0) }
             if let error = response.error {
@@ -98,65 +106,52 @@ public final class ActionRunner: Sendable {
             let ok = plan.expect.map { $0 == status } ?? (200..<300).contains(status)
             return ActionOutcome(status: ok ? .succeeded : .failed, detail: "HTTP \(status)", durationMs: 0)
         case let .command(argv):
-            return runCommand(argv.map(reveal), plan: plan, output: output)
+            return await runCommand(argv.map(reveal), plan: plan, output: output)
         }
     }
 
-    private func runCommand(_ argv: [String], plan: ActionPlan, output: (String) -> Void) -> ActionOutcome {
-        let child: ChildProcess
-        do { child = try ChildProcess.start(argv, captureStderr: true) } catch {
-            return ActionOutcome(status: .failed, detail: "cannot start \(SafeText.escape(argv[0])): \(error.message)", durationMs: 0)
-        }
-        running.withLock { $0[plan.id] = child.pid }
-        defer { running.withLock { $0[plan.id] = nil } }
-        let deadline = ContinuousClock.now + plan.timeout
-        var buffers: [Int32: [UInt8]] = [child.stdout: [], child.stderr: []]
-        var open = [child.stdout, child.stderr]
-        var stopReason: ActionOutcome.Status?
-        var killAt: ContinuousClock.Instant?
-        while !open.isEmpty {
-            if stopReason == nil {
-                if isCancelled(plan.id) { stopReason = .cancelled } else if ContinuousClock.now >= deadline { stopReason = .timedOut }
-                if stopReason != nil { kill(-child.pid, SIGTERM); killAt = ContinuousClock.now + .seconds(2) }
-            } else if let at = killAt, ContinuousClock.now >= at {
-                kill(-child.pid, SIGKILL)
-                killAt = nil
+    /// Runs the command until it ends, the plan's timeout passes or the action is cancelled (then SIGTERM to its
+    /// process group, SIGKILL 2 s later), and says how it went.
+    private func runCommand(_ argv: [String], plan: ActionPlan, output: @escaping @Sendable (String) -> Void) async -> ActionOutcome {
+        let (end, timedOut) = await withTaskGroup(of: CommandEnd?.self) { group -> (CommandEnd, Bool) in
+            group.addTask {
+                var lines = LineAssembler()
+                let end = await CommandProcess.run(argv, grace: .seconds(2), stdout: { chunk in lines.feed(chunk, line: output) },
+                                                   stderr: output)
+                lines.finish(line: output)
+                return end
             }
-            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            _ = poll(&fds, nfds_t(fds.count), 200)
-            for entry in fds where entry.revents != 0 {
-                var chunk = [UInt8](repeating: 0, count: 4096)
-                let n = read(entry.fd, &chunk, chunk.count)
-                if n <= 0 {
-                    if n < 0 && errno == EINTR { continue }
-                    if let rest = buffers[entry.fd], !rest.isEmpty { output(String(decoding: rest, as: UTF8.self)) }
-                    close(entry.fd)
-                    open.removeAll { $0 == entry.fd }
+            group.addTask {
+                try? await Task.sleep(for: plan.timeout)
+                return nil
+            }
+            var timedOut = false
+            while let next = await group.next() {
+                guard let end = next else {
+                    // The deadline's task ended: the timeout passed, or the action was cancelled (its sleep cut short).
+                    timedOut = !Task.isCancelled
+                    group.cancelAll()
                     continue
                 }
-                buffers[entry.fd, default: []].append(contentsOf: chunk[..<n])
-                while let newline = buffers[entry.fd]?.firstIndex(of: 10) {
-                    let line = Array(buffers[entry.fd]![..<newline])
-                    buffers[entry.fd]!.removeFirst(newline + 1)
-                    output(String(decoding: line, as: UTF8.self))
-                }
-                if (buffers[entry.fd]?.count ?? 0) > 64 * 1024 {   // a very long line: shown in pieces
-                    output(String(decoding: buffers[entry.fd]!, as: UTF8.self))
-                    buffers[entry.fd] = []
-                }
+                group.cancelAll()
+                return (end, timedOut)
             }
+            return (.cannotStart("no outcome"), timedOut)
         }
-        var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
-        // A cancel whose signal ended the child before the loop looked again is still a cancel.
-        if stopReason == nil && isCancelled(plan.id) { stopReason = .cancelled }
-        let exited = status & 0x7f == 0
-        let code = Int((status >> 8) & 0xff)
-        if let stopReason {
-            return ActionOutcome(status: stopReason, detail: stopReason == .cancelled ? "cancelled: process group signalled" : "timed out after \(DurationText.format(plan.timeout))", durationMs: 0)
+        if Task.isCancelled || isCancelled(plan.id) {
+            return ActionOutcome(status: .cancelled, detail: "cancelled: process group signalled", durationMs: 0)
         }
-        guard exited else { return ActionOutcome(status: .failed, detail: "killed by signal \(status & 0x7f)", durationMs: 0) }
-        let ok = code == (plan.expect ?? 0)
-        return ActionOutcome(status: ok ? .succeeded : .failed, detail: "exit \(code)", durationMs: 0)
+        if timedOut {
+            return ActionOutcome(status: .timedOut, detail: "timed out after \(DurationText.format(plan.timeout))", durationMs: 0)
+        }
+        switch end {
+        case let .cannotStart(reason):
+            return ActionOutcome(status: .failed, detail: "cannot start \(SafeText.escape(argv[0])): \(reason)", durationMs: 0)
+        case let .signalled(signal):
+            return ActionOutcome(status: .failed, detail: "killed by signal \(signal)", durationMs: 0)
+        case let .exited(code):
+            let ok = Int(code) == (plan.expect ?? 0)
+            return ActionOutcome(status: ok ? .succeeded : .failed, detail: "exit \(code)", durationMs: 0)
+        }
     }
 }

@@ -3,8 +3,8 @@ import Glibc
 import LookoutCore
 import Synchronization
 
-/// Follows log files on one thread: each configured path or glob, from the end (or the start), across
-/// rotation by rename (the old file is read to its end, then the new one from its start) and by truncation
+/// Follows log files — each configured path or glob a task of its own, polled every `interval` — from the end (or
+/// the start), across rotation by rename (the old file is read to its end, then the new one from its start) and by truncation
 /// (copytruncate: reading restarts at 0). A partial last line waits for its newline. Batches of records
 /// and status changes go to `deliver`.
 public final class FileTailer: Sendable {
@@ -25,7 +25,7 @@ public final class FileTailer: Sendable {
     private let sources: [Source]
     private let deliver: @Sendable (LogBatch) -> Void
     private let interval: Duration
-    private let thread = CollectorThread(name: "lookout-tail")
+    private let tasks = SourceTasks()
 
     public init(sources: [Source], interval: Duration = .milliseconds(200), deliver: @escaping @Sendable (LogBatch) -> Void) {
         self.sources = sources
@@ -34,12 +34,14 @@ public final class FileTailer: Sendable {
     }
 
     public func start() {
-        guard !sources.isEmpty else { return }
-        thread.start { [self] in self.run() }
+        tasks.start(sources.map { source in { [self] in await self.follow(source) } })
     }
 
-    /// Stops following and waits for the thread to end.
-    public func stop() { thread.stop() }
+    /// Stops following and waits until every source's files are closed.
+    public func stop() async { await tasks.stop() }
+
+    /// `stop()` from a thread outside the concurrency pool (the main thread); blocks.
+    public func stop() { tasks.stop() }
 
     /// One followed file.
     private final class Followed {
@@ -57,45 +59,39 @@ public final class FileTailer: Sendable {
         deinit { if fd >= 0 { close(fd) } }
     }
 
-    private func run() {
-        var followed: [Int: [String: Followed]] = [:]
+    /// Follows one path or pattern until the task is cancelled; its files are closed when it returns.
+    private func follow(_ source: Source) async {
+        var files: [String: Followed] = [:]
+        var matches: [String] = []
         var firstPass = true
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
-        var lastStatus: [String: String] = [:]
-        var matched: [Int: [String]] = [:]
+        var lastStatus: String?
         var pass = 0
-        while !thread.isStopping {
+        while !Task.isCancelled {
             // Patterns are expanded once a second, not on every pass: glob(3) reads directories, and a file that
             // appears is read from its start, so waiting a second for it loses nothing.
-            let expanding = pass % 5 == 0
+            if pass % 5 == 0 { matches = FileTailer.expand(source.path) }
             pass += 1
-            for (index, source) in sources.enumerated() {
-                var files = followed[index] ?? [:]
-                if expanding || matched[index] == nil { matched[index] = FileTailer.expand(source.path) }
-                let matches = matched[index] ?? []
-                for path in matches where files[path] == nil {
-                    let file = Followed(path: path, mapping: source.mapping)
-                    // Files present at start are followed from their end; files that appear later from their start.
-                    if open(file, atEnd: firstPass && !source.fromStart) { files[path] = file }
-                }
-                var records: [LogRecord] = []
-                for (path, file) in files {
-                    read(file, into: &records, buffer: &buffer)
-                    checkRotation(file, into: &records, buffer: &buffer)
-                    if file.fd < 0 { files[path] = nil }
-                }
-                followed[index] = files
-                let status = matches.isEmpty ? "waiting: no file matches \(source.path)"
-                    : "following\(matches.count == 1 ? "" : " \(matches.count) files") (\(files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
-                let key = "\(index)"
-                if !records.isEmpty || lastStatus[key] != status {
-                    deliver(LogBatch(service: source.service, source: source.path, records: records,
-                                     status: lastStatus[key] != status ? status : nil))
-                    lastStatus[key] = status
-                }
+            for path in matches where files[path] == nil {
+                let file = Followed(path: path, mapping: source.mapping)
+                // Files present at start are followed from their end; files that appear later from their start.
+                if open(file, atEnd: firstPass && !source.fromStart) { files[path] = file }
+            }
+            var records: [LogRecord] = []
+            for (path, file) in files {
+                read(file, into: &records, buffer: &buffer)
+                checkRotation(file, into: &records, buffer: &buffer)
+                if file.fd < 0 { files[path] = nil }
+            }
+            let status = matches.isEmpty ? "waiting: no file matches \(source.path)"
+                : "following\(matches.count == 1 ? "" : " \(matches.count) files") (\(files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
+            if !records.isEmpty || lastStatus != status {
+                deliver(LogBatch(service: source.service, source: source.path, records: records,
+                                 status: lastStatus != status ? status : nil))
+                lastStatus = status
             }
             firstPass = false
-            Thread.sleep(forTimeInterval: Double(interval.milliseconds) / 1000)
+            try? await Task.sleep(for: interval)
         }
     }
 

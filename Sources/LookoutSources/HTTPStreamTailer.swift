@@ -4,7 +4,8 @@ import LookoutHTTP
 import Synchronization
 
 /// Reads streaming HTTP log endpoints (NDJSON, or server-sent events when the response says
-/// `text/event-stream`) through libcurl, one thread per stream, reconnecting with backoff
+/// `text/event-stream`) through libcurl — each stream a task whose transfer runs on a thread of its own (a blocking
+/// transfer must not hold one of the concurrency pool's threads) —, reconnecting with backoff
 /// (1 s doubling to 30 s, reset after a minute connected) whenever a stream ends or fails.
 public final class HTTPStreamTailer: Sendable {
     public struct Source: Sendable {
@@ -24,61 +25,65 @@ public final class HTTPStreamTailer: Sendable {
     private let sources: [Source]
     private let deliver: @Sendable (LogBatch) -> Void
     private let initialBackoff: Double
-    private let threads: [CollectorThread]
+    private let tasks = SourceTasks()
 
     public init(sources: [Source], initialBackoff: Double = 1, deliver: @escaping @Sendable (LogBatch) -> Void) {
         self.sources = sources
         self.initialBackoff = initialBackoff
         self.deliver = deliver
-        threads = sources.indices.map { _ in CollectorThread(name: "lookout-stream") }
     }
 
     public func start() {
-        for (source, thread) in zip(sources, threads) {
-            thread.start { [self] in self.follow(source, thread) }
-        }
+        tasks.start(sources.map { source in { [self] in await self.follow(source) } })
     }
 
-    /// Stops every stream (each notices within a second) and waits for the threads.
-    public func stop() { threads.forEach { $0.stop() } }
+    /// Stops every stream (each transfer notices within a second) and waits until each connection is closed.
+    public func stop() async { await tasks.stop() }
 
-    private func follow(_ source: Source, _ thread: CollectorThread) {
+    /// `stop()` from a thread outside the concurrency pool (the main thread); blocks.
+    public func stop() { tasks.stop() }
+
+    private func follow(_ source: Source) async {
         var backoff = Backoff(initial: initialBackoff)
-        while !thread.isStopping {
+        while !Task.isCancelled {
             deliver(LogBatch(service: source.service, source: source.url, records: [], status: "connecting"))
-            var pipeline = LogPipeline(mapping: source.mapping)
-            var events: ServerSentEvents?
-            var announced = false
             let started = Date()
-            let outcome = CurlStream.run(url: source.url, headers: source.headers, onBytes: { chunk, contentType in
-                var records: [LogRecord] = []
-                if !announced {
-                    announced = true
-                    if contentType?.lowercased().hasPrefix("text/event-stream") == true { events = ServerSentEvents() }
-                }
-                if var sse = events {
-                    let lines = sse.feed(chunk)
-                    events = sse
-                    lines.withUnsafeBufferPointer { pipeline.feed($0) { records.append($0) } }
-                } else {
-                    pipeline.feed(chunk) { records.append($0) }
-                }
-                records.removeAll(where: \.isBlank)
-                let status = records.isEmpty ? nil : "streaming \(events == nil ? "NDJSON" : "server-sent events") (\(pipeline.decoder.mappingName))"
-                if !records.isEmpty {
-                    self.deliver(LogBatch(service: source.service, source: source.url, records: records, status: status))
-                }
-            }, shouldStop: { thread.isStopping })
-            var last: [LogRecord] = []
-            pipeline.finish { last.append($0) }
-            if outcome.stopped { return }
+            let (outcome, last) = await onOwnThread(name: "lookout-stream") { shouldStop in self.read(source, shouldStop: shouldStop) }
+            if outcome.stopped || Task.isCancelled { return }
             let pause = backoff.next(afterRunOf: Date().timeIntervalSince(started))
             let why = outcome.error.map { SafeText.escape($0.message) } ?? "stream ended (HTTP \(outcome.httpStatus.map(String.init) ?? "?"))"
             let wait = DurationText.format(.milliseconds(Int64(pause * 1000)))
-            deliver(LogBatch(service: source.service, source: source.url, records: last.filter { !$0.isBlank },
-                             status: "\(why); reconnecting in \(wait)"))
-            let until = Date().addingTimeInterval(pause)
-            while Date() < until && !thread.isStopping { Thread.sleep(forTimeInterval: 0.05) }
+            deliver(LogBatch(service: source.service, source: source.url, records: last, status: "\(why); reconnecting in \(wait)"))
+            try? await Task.sleep(for: .milliseconds(Int64(pause * 1000)))
         }
+    }
+
+    /// One connection, read to its end on the calling thread; how it ended and the records its last partial line made.
+    private func read(_ source: Source, shouldStop: @escaping () -> Bool) -> (CurlStream.Outcome, [LogRecord]) {
+        var pipeline = LogPipeline(mapping: source.mapping)
+        var events: ServerSentEvents?
+        var announced = false
+        let outcome = CurlStream.run(url: source.url, headers: source.headers, onBytes: { chunk, contentType in
+            var records: [LogRecord] = []
+            if !announced {
+                announced = true
+                if contentType?.lowercased().hasPrefix("text/event-stream") == true { events = ServerSentEvents() }
+            }
+            if var sse = events {
+                let lines = sse.feed(chunk)
+                events = sse
+                lines.withUnsafeBufferPointer { pipeline.feed($0) { records.append($0) } }
+            } else {
+                pipeline.feed(chunk) { records.append($0) }
+            }
+            records.removeAll(where: \.isBlank)
+            if !records.isEmpty {
+                let status = "streaming \(events == nil ? "NDJSON" : "server-sent events") (\(pipeline.decoder.mappingName))"
+                self.deliver(LogBatch(service: source.service, source: source.url, records: records, status: status))
+            }
+        }, shouldStop: shouldStop)
+        var last: [LogRecord] = []
+        pipeline.finish { if !$0.isBlank { last.append($0) } }
+        return (outcome, last)
     }
 }

@@ -39,9 +39,15 @@ public final class LogCollectors: Sendable {
         streams.start()
     }
 
+    /// Stops every source and returns when each has let go of what it started (files, process groups, connections).
+    public func stop() async {
+        await files.stop()
+        await commands.stop()
+        await streams.stop()
+    }
+
+    /// `stop()` from a thread outside the concurrency pool (the main thread); blocks.
     public func stop() {
-        files.stop()
-        commands.stop()
-        streams.stop()
+        waitFor { await self.stop() }
     }
 }

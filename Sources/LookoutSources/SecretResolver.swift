@@ -7,18 +7,26 @@ import LookoutCore
 public enum SecretResolver {
     /// The value of each secret the services refer to.
     public static func resolve(_ sources: [String: SecretSource], for services: [ServiceConfig],
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(MissingSecret) -> [String: String] {
-        try resolve(names: services.flatMap { $0.allHeaders.flatMap { SecretReference.names(in: $0.value) } },
+                               environment: [String: String] = ProcessInfo.processInfo.environment) async throws(MissingSecret) -> [String: String] {
+        try await resolve(names: services.flatMap { $0.allHeaders.flatMap { SecretReference.names(in: $0.value) } },
                     sources: sources, environment: environment)
+    }
+
+    /// `resolve(_:for:)` while a mode starts, on the main thread: blocks until every secret is read.
+    public static func resolveWaiting(_ sources: [String: SecretSource], for services: [ServiceConfig]) throws(MissingSecret) -> [String: String] {
+        let result = waitFor { () async -> Result<[String: String], MissingSecret> in
+            do throws(MissingSecret) { return .success(try await resolve(sources, for: services)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// The values of the named secrets (an action's, resolved only when it runs).
     public static func resolve(names: [String], sources: [String: SecretSource],
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(MissingSecret) -> [String: String] {
+                               environment: [String: String] = ProcessInfo.processInfo.environment) async throws(MissingSecret) -> [String: String] {
         var values: [String: String] = [:]
         for name in Set(names).sorted() {
             guard let source = sources[name] else { throw MissingSecret(name: name) }
-            values[name] = try value(of: name, from: source, environment: environment)
+            values[name] = try await value(of: name, from: source, environment: environment)
         }
         return values
     }
@@ -46,7 +54,7 @@ public enum SecretResolver {
         return out
     }
 
-    static func value(of name: String, from source: SecretSource, environment: [String: String]) throws(MissingSecret) -> String {
+    static func value(of name: String, from source: SecretSource, environment: [String: String]) async throws(MissingSecret) -> String {
         var missing = MissingSecret(name: name)
         switch source {
         case let .environment(variable):
@@ -62,29 +70,11 @@ public enum SecretResolver {
             }
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         case let .command(argv):
-            guard let output = run(argv), !output.isEmpty else {
+            guard let output = await CommandProcess.output(of: argv)?.trimmingCharacters(in: .whitespacesAndNewlines), !output.isEmpty else {
                 missing.reason = "command \(argv[0]) failed or printed nothing"
                 throw missing
             }
             return output
         }
-    }
-
-    /// Runs argv (no shell) with stdin and stderr on /dev/null; its trimmed stdout, or nil on failure.
-    static func run(_ argv: [String]) -> String? {
-        guard let child = try? ChildProcess.start(argv, captureStderr: false) else { return nil }
-        defer { close(child.stdout) }
-        var data = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while data.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { read(child.stdout, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            data += buffer[0..<count]
-        }
-        var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
-        guard status == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -98,7 +98,7 @@ struct ActionCommand: ParsableCommand {
         let runner = ActionRunner(audit: audit.log, secrets: loaded.secrets, origin: "headless") { event in
             if case let .actionOutput(_, line) = event { print("  | " + SafeText.escape(line)); fflush(nil) }
         }
-        let outcome = runner.run(plan)
+        let outcome = waitFor { [plan] in await runner.run(plan) }
         print("\(outcome.status.rawValue): \(outcome.detail) (\(outcome.durationMs) ms)")
         switch outcome.status {
         case .succeeded, .dryRun: return

@@ -52,7 +52,7 @@ struct Check: ParsableCommand {
         guard unknown.isEmpty else { throw LookoutError("no service named \(unknown.joined(separator: ", ")) in context \(chosen.name)") }
         let selected = service.isEmpty ? chosen.services : chosen.services.filter { service.contains($0.name) }
         guard !selected.isEmpty else { throw LookoutError("context \(chosen.name) has no services") }
-        return (chosen, try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: selected), to: selected))
+        return (chosen, try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: selected), to: selected))
     }
 
     /// Probe passes on the headless runtime (`Runtime.checkPasses`), judged from its state as the dashboard judges.

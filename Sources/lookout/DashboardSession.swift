@@ -19,7 +19,7 @@ struct DashboardSession {
         let theme = ThemeLoader.load(name: display.theme, log: log)
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
-        let services = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: context.services), to: context.services)
+        let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
         let audit = display.audit.log
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings,
                                     mapping: { $0.flatMap(config.mapping(named:)) },

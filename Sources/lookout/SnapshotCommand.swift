@@ -27,7 +27,7 @@ struct Snapshot: ParsableCommand {
     func run() throws {
         guard let duration = DurationText.parse(wait) else { throw ValidationError("--wait: expected a duration such as 5s") }
         let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
-        let services = try SecretResolver.apply(try SecretResolver.resolve(loaded.secrets, for: chosen.services), to: chosen.services)
+        let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
         var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
         state.providers.prices = loaded.prices
         let headless = HeadlessRun(plan: .init(services: Self.probedOnce(services, scrapingWithin: duration),

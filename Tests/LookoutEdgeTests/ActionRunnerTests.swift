@@ -32,14 +32,14 @@ struct ActionRunnerTests {
         return plan
     }
 
-    @Test func aCommandStreamsItsOutputWithSecretsMaskedAndIsAuditedBeforeAndAfter() throws {
+    @Test func aCommandStreamsItsOutputWithSecretsMaskedAndIsAuditedBeforeAndAfter() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "s3cr3t-value-42\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
         let audit = AuditLog(path: directory + "/state/audit.jsonl")
         let sink = EventSink()
         let runner = ActionRunner(audit: audit, secrets: ["T": .file(directory + "/token")], origin: "headless") { sink.add($0) }
-        let outcome = runner.run(try plan(["/bin/sh", "-c", "echo rolling out {{service}}; echo token=${secret:T} >&2; exit 3"]))
+        let outcome = await runner.run(try plan(["/bin/sh", "-c", "echo rolling out {{service}}; echo token=${secret:T} >&2; exit 3"]))
         #expect(outcome.status == .failed && outcome.detail == "exit 3")
         #expect(Set(sink.output) == ["rolling out chat-api", "token=••••"])
         let text = try String(contentsOfFile: audit.path, encoding: .utf8)
@@ -67,14 +67,14 @@ struct ActionRunnerTests {
         #expect(Date().timeIntervalSince(started) < 5)
 
         let timed = ActionRunner(audit: audit, secrets: [:], origin: "dashboard") { _ in }
-        let outcome = timed.run(try plan(["sleep", "30"], timeout: .milliseconds(500)))
+        let outcome = await timed.run(try plan(["sleep", "30"], timeout: .milliseconds(500)))
         #expect(outcome.status == .timedOut && outcome.durationMs < 4000)
     }
 
-    @Test func anUnwritableAuditLogRefusesToStart() throws {
+    @Test func anUnwritableAuditLogRefusesToStart() async throws {
         let marker = NSTemporaryDirectory() + "lookout-never-\(UUID().uuidString.prefix(8))"
         let runner = ActionRunner(audit: AuditLog(path: "/dev/null/audit.jsonl"), secrets: [:], origin: "headless") { _ in }
-        let outcome = runner.run(try plan(["touch", marker]))
+        let outcome = await runner.run(try plan(["touch", marker]))
         #expect(outcome.status == .refused && outcome.detail.hasPrefix("not started: audit log /dev/null/audit.jsonl"))
         #expect(!FileManager.default.fileExists(atPath: marker), "the command never ran")
     }

@@ -6,46 +6,55 @@ import Testing
 
 @Suite("Log commands as real subprocesses", .serialized)
 struct CommandTailerTests {
-    @Test func decodesStdoutShowsStderrAndRestartsWithBackoff() throws {
+    @Test func decodesStdoutShowsStderrAndRestartsWithBackoff() async throws {
         let script = #"printf '{"provider":"openai","latency_ms":12}\n{"provider":"anthropic","latency_ms":'; sleep 0.2; printf '30}\n'; echo 'error: token expired' >&2; exit 3"#
         let sink = BatchSink()
         let tailer = CommandTailer(sources: [.init(service: "chat-api", argv: ["/bin/sh", "-c", script])], initialBackoff: 0.3) { sink.add($0) }
         tailer.start()
-        defer { tailer.stop() }
-        let records = sink.waitFor(seconds: 10) { $0.count >= 4 }
-        #expect(records.prefix(4).map(\.provider) == ["openai", "anthropic", "openai", "anthropic"], "it ran twice")
+        let records = await sink.waitFor(seconds: 10) { $0.count >= 4 }
+        try #require(records.count >= 4, "it ran twice")
+        #expect(records.prefix(4).map(\.provider) == ["openai", "anthropic", "openai", "anthropic"])
         #expect(records[1].latencyMs == 30, "a line split across writes is one record")
         #expect(sink.statuses.contains { $0.hasPrefix("running (pid ") })
         #expect(sink.statuses.contains("exited 3: error: token expired; restarting in 300ms"))
+        await tailer.stop()
     }
 
-    @Test func aMissingProgramIsAStatusNotACrash() {
+    @Test func aMissingProgramIsAStatusNotACrash() async {
         let sink = BatchSink()
         let tailer = CommandTailer(sources: [.init(service: "s", argv: ["/nonexistent/kubectl", "logs"])]) { sink.add($0) }
         tailer.start()
-        defer { tailer.stop() }
-        _ = sink.waitFor(seconds: 5) { _ in !sink.statuses.isEmpty }
+        _ = await sink.waitFor(seconds: 5) { _ in !sink.statuses.isEmpty }
         #expect(sink.statuses.first == "cannot start /nonexistent/kubectl: No such file or directory")
+        await tailer.stop()
     }
 
-    @Test func stoppingEndsTheCommandWithinASecond() throws {
+    @Test func stoppingEndsTheCommandAndWhatItStartedWithinASecond() async throws {
         let marker = NSTemporaryDirectory() + "lookout-cmd-\(UUID().uuidString.prefix(8))"
         let sink = BatchSink()
-        let tailer = CommandTailer(sources: [.init(service: "s", argv: ["/bin/sh", "-c", "echo $$ > \(marker); sleep 60 & wait"])]) { sink.add($0) }
+        let script = "sleep 60 & echo $$ $! > \(marker); wait"
+        let tailer = CommandTailer(sources: [.init(service: "s", argv: ["/bin/sh", "-c", script])]) { sink.add($0) }
         tailer.start()
-        var shell: pid_t = 0
+        var pids: [pid_t] = []
         let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: marker, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                shell = pid
-                break
-            }
-            usleep(20_000)
+        while Date() < deadline && pids.count < 2 {
+            let text = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+            pids = text.split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) }
+            try? await Task.sleep(for: .milliseconds(20))
         }
-        #expect(shell > 0)
+        #expect(pids.count == 2 && pids.allSatisfy(isRunning), "the shell and the sleep it started are running")
         let start = Date()
-        tailer.stop()
+        await tailer.stop()
         #expect(Date().timeIntervalSince(start) < 2)
-        #expect(kill(shell, 0) != 0, "the command is gone (and reaped) after stop")
+        #expect(!isRunning(pids[0]) && kill(pids[0], 0) != 0, "the command is gone and reaped after stop")
+        #expect(!isRunning(pids[1]), "what it started is gone too: its process group was signalled")
     }
+}
+
+/// Whether a process exists and is not a zombie (`/proc/PID/stat`'s state).
+func isRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
 }

@@ -239,7 +239,7 @@ struct DemoScenarioTests {
     /// The wait is for that condition, not for a number of seconds: on a loaded machine the demo's traffic
     /// writer and the scrapes can both be late (CI once saw three scrapes with no call between them).
     static func scrapesAndRouting(of service: ServiceConfig, _ config: LookoutConfig) async throws -> (ServiceConfig, [ProbeResult]) {
-        var resolved = try SecretResolver.apply(try SecretResolver.resolve(config.secrets, for: [service]), to: [service])[0]
+        var resolved = try SecretResolver.apply(try await SecretResolver.resolve(config.secrets, for: [service]), to: [service])[0]
         resolved.interval = .seconds(1)
         resolved.timeout = .seconds(10)
         resolved.readinessPath = nil

@@ -14,12 +14,12 @@ struct HTTPStreamTailerTests {
         let sink = BatchSink()
         let tailer = HTTPStreamTailer(sources: [.init(service: "chat-api", url: streamURL(fleet, "limit=2"))], initialBackoff: 0.2) { sink.add($0) }
         tailer.start()
-        defer { tailer.stop() }
-        let records = sink.waitFor(seconds: 15) { $0.count >= 4 }
+        let records = await sink.waitFor(seconds: 15) { $0.count >= 4 }
         #expect(records.count >= 4, "two streams of two lines each")
         #expect(records.allSatisfy { $0.isLLMCall && $0.mapping == "app" && $0.service == "chat-api" })
         #expect(sink.statuses.contains("streaming NDJSON (app)"))
         #expect(sink.statuses.contains { $0.hasPrefix("stream ended (HTTP 200); reconnecting in 200ms") })
+        await tailer.stop()
     }
 
     @Test func readsServerSentEvents() async throws {
@@ -28,24 +28,24 @@ struct HTTPStreamTailerTests {
         let sink = BatchSink()
         let tailer = HTTPStreamTailer(sources: [.init(service: "chat-api", url: streamURL(fleet, "format=sse"))]) { sink.add($0) }
         tailer.start()
-        let records = sink.waitFor(seconds: 30) { $0.count >= 3 }
+        let records = await sink.waitFor(seconds: 30) { $0.count >= 3 }
         let start = Date()
-        tailer.stop()
+        await tailer.stop()
         #expect(Date().timeIntervalSince(start) < 2, "an idle stream stops within a second")
         #expect(records.count >= 3 && records.allSatisfy { $0.isLLMCall && !$0.isMalformed })
         #expect(sink.statuses.contains("streaming server-sent events (app)"))
     }
 
-    @Test func aRefusedConnectionIsAStatusAndRetried() throws {
+    @Test func aRefusedConnectionIsAStatusAndRetried() async throws {
         let port = try SilentServer.closedPort()
         let sink = BatchSink()
         let tailer = HTTPStreamTailer(sources: [.init(service: "s", url: "http://127.0.0.1:\(port)/logs")], initialBackoff: 0.1) { sink.add($0) }
         tailer.start()
-        defer { tailer.stop() }
-        _ = sink.waitFor(seconds: 5) { _ in sink.statuses.filter { $0.contains("reconnecting") }.count >= 2 }
+        _ = await sink.waitFor(seconds: 5) { _ in sink.statuses.filter { $0.contains("reconnecting") }.count >= 2 }
         let failures = sink.statuses.filter { $0.contains("reconnecting") }
         #expect(failures.count >= 2)
         #expect(failures.first?.contains("Failed to connect") == true || failures.first?.contains("Couldn't connect") == true)
+        await tailer.stop()
     }
 
     @Test func serverSentEventsKeepOnlyDataPayloads() {
