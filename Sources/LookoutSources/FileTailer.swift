@@ -3,8 +3,8 @@ import Glibc
 import LookoutCore
 import Synchronization
 
-/// Follows log files — each configured path or glob a task of its own, polled every `interval` — from the end (or
-/// the start), across rotation by rename (the old file is read to its end, then the new one from its start) and by truncation
+/// Follows log files — every configured path or glob, in one task that passes over them all every `interval` — from
+/// the end (or the start), across rotation by rename (the old file is read to its end, then the new one from its start) and by truncation
 /// (copytruncate: reading restarts at 0). A partial last line waits for its newline. Batches of records
 /// and status changes go to `deliver`.
 public final class FileTailer: Sendable {
@@ -34,7 +34,8 @@ public final class FileTailer: Sendable {
     }
 
     public func start() {
-        tasks.start(sources.map { source in { [self] in await self.follow(source) } })
+        guard !sources.isEmpty else { return }
+        tasks.start([{ [self] in await self.follow() }])
     }
 
     /// Stops following and waits until every source's files are closed.
@@ -59,39 +60,54 @@ public final class FileTailer: Sendable {
         deinit { if fd >= 0 { close(fd) } }
     }
 
-    /// Follows one path or pattern until the task is cancelled; its files are closed when it returns.
-    private func follow(_ source: Source) async {
+    /// One configured path or pattern and the files it matches now.
+    private final class Pattern {
+        let source: Source
         var files: [String: Followed] = [:]
         var matches: [String] = []
-        var firstPass = true
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         var lastStatus: String?
+
+        init(_ source: Source) { self.source = source }
+    }
+
+    /// Follows every path and pattern, one pass over all of them per `interval` (one wake-up, not one per file),
+    /// until the task is cancelled; the files are closed when it returns.
+    private func follow() async {
+        let patterns = sources.map(Pattern.init)
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         var pass = 0
         while !Task.isCancelled {
             // Patterns are expanded once a second, not on every pass: glob(3) reads directories, and a file that
             // appears is read from its start, so waiting a second for it loses nothing.
-            if pass % 5 == 0 { matches = FileTailer.expand(source.path) }
+            let expanding = pass % 5 == 0
+            for pattern in patterns { read(pattern, expanding: expanding, firstPass: pass == 0, buffer: &buffer) }
             pass += 1
-            for path in matches where files[path] == nil {
-                let file = Followed(path: path, mapping: source.mapping)
-                // Files present at start are followed from their end; files that appear later from their start.
-                if open(file, atEnd: firstPass && !source.fromStart) { files[path] = file }
-            }
-            var records: [LogRecord] = []
-            for (path, file) in files {
-                read(file, into: &records, buffer: &buffer)
-                checkRotation(file, into: &records, buffer: &buffer)
-                if file.fd < 0 { files[path] = nil }
-            }
-            let status = matches.isEmpty ? "waiting: no file matches \(source.path)"
-                : "following\(matches.count == 1 ? "" : " \(matches.count) files") (\(files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
-            if !records.isEmpty || lastStatus != status {
-                deliver(LogBatch(service: source.service, source: source.path, records: records,
-                                 status: lastStatus != status ? status : nil))
-                lastStatus = status
-            }
-            firstPass = false
             try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One pass over a pattern: new files opened, every file read, rotation handled, and what came delivered.
+    private func read(_ pattern: Pattern, expanding: Bool, firstPass: Bool, buffer: inout [UInt8]) {
+        let source = pattern.source
+        if expanding { pattern.matches = FileTailer.expand(source.path) }
+        for path in pattern.matches where pattern.files[path] == nil {
+            let file = Followed(path: path, mapping: source.mapping)
+            // Files present at start are followed from their end; files that appear later from their start.
+            if open(file, atEnd: firstPass && !source.fromStart) { pattern.files[path] = file }
+        }
+        var records: [LogRecord] = []
+        for (path, file) in pattern.files {
+            read(file, into: &records, buffer: &buffer)
+            checkRotation(file, into: &records, buffer: &buffer)
+            if file.fd < 0 { pattern.files[path] = nil }
+        }
+        let matches = pattern.matches
+        let status = matches.isEmpty ? "waiting: no file matches \(source.path)"
+            : "following\(matches.count == 1 ? "" : " \(matches.count) files") (\(pattern.files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
+        if !records.isEmpty || pattern.lastStatus != status {
+            deliver(LogBatch(service: source.service, source: source.path, records: records,
+                             status: pattern.lastStatus != status ? status : nil))
+            pattern.lastStatus = status
         }
     }
 
