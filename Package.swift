@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C interop: plain typed functions over macros, globals and variadic calls.
@@ -45,6 +46,8 @@ let package = Package(
         .target(name: "LookoutSources", dependencies: [
             "LookoutCore", "LookoutHTTP", .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
+        // Local state that outlives a run: the spend ledger (SQLite through GRDB).
+        .target(name: "LookoutStore", dependencies: ["LookoutCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "LookoutDemo", dependencies: [
             "LookoutCore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -53,7 +56,7 @@ let package = Package(
         ]),
         .executableTarget(name: "lookout", dependencies: [
             "LookoutCore", "LookoutUI", "LookoutRuntime", "LookoutHTTP", "LookoutTerminal", "LookoutDemo", "LookoutSources",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LookoutStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "LookoutCoreTests", dependencies: ["LookoutCore", "LookoutDemo", "LookoutUI"],
@@ -61,7 +64,7 @@ let package = Package(
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore", "LookoutRuntime"], exclude: ["Snapshots"]),
         .testTarget(name: "LookoutRuntimeTests", dependencies: ["LookoutRuntime", "LookoutUI", "LookoutCore"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: [
-            "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources",
+            "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources", "LookoutStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -4,7 +4,7 @@
 # TLS tests and Debian's prometheus, against which the exposition parser is checked)
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libncurses-dev pkg-config)
+packages=(libcurl4-openssl-dev libncurses-dev libsqlite3-dev pkg-config)
 [ "${1:-}" = "--tests" ] && packages+=(tmux openssl prometheus)
 
 missing=()

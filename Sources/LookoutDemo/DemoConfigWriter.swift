@@ -22,6 +22,8 @@ public enum DemoConfigWriter {
         lines.append("contexts:")
         for context in config.contexts {
             lines.append("  \(context.name):")
+            if context.timeZone.identifier != "UTC" { lines.append("    time-zone: \(context.timeZone.identifier)") }
+            lines += budgetLines(context.budgets)
             lines.append("    services:")
             for service in context.services {
                 lines.append("      - name: \(service.name)")
@@ -68,6 +70,25 @@ public enum DemoConfigWriter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `budgets:` of a context, indented for it.
+    static func budgetLines(_ budgets: [BudgetConfig]) -> [String] {
+        guard !budgets.isEmpty else { return [] }
+        var lines = ["    budgets:"]
+        for budget in budgets {
+            lines.append("      - name: \"\(budget.name)\"")
+            lines.append("        scope: \"\(budget.scope.key)\"")
+            lines.append("        period: \(budget.period)")
+            switch budget.limit {
+            case let .usd(amount): lines.append("        limit-usd: \(amount)")
+            case let .tokens(amount): lines.append("        limit-tokens: \(amount)")
+            }
+            if budget.warnAt != [0.5, 0.8, 1.0] {
+                lines.append("        warn: [\(budget.warnAt.map { String(format: "%g", $0 * 100) }.joined(separator: ", "))]")
+            }
+        }
+        return lines
     }
 
     /// One action under `actions:`, indented for a service.

@@ -118,6 +118,7 @@ public final class DemoFleet: Sendable {
         })], currentContext: "demo")
         config.secrets = ["DEMO_ADMIN_TOKEN": .file(adminTokenFile)]
         config.prices = PriceTable.builtIn
+        config.contexts[0].budgets = Self.budgets
         return config
     }
 
@@ -142,6 +143,13 @@ public final class DemoFleet: Sendable {
         failover.roles = [.primary: "primary"]
         return [failover, actions[1]]
     }
+
+    /// Budgets the demo's traffic (about $25 an hour on openai, $40 in all) shows at work: openai's rolling hour runs
+    /// out within minutes, the fleet's day does not.
+    static let budgets = [
+        BudgetConfig(name: "openai-hour", scope: .provider("openai"), period: .rolling(.seconds(3600)), limit: .usd(2)),
+        BudgetConfig(name: "fleet-day", scope: .all, period: .day, limit: .usd(500)),
+    ]
 
     /// The admin endpoints' credential, as the configuration references it (never the value).
     static let adminHeader = HTTPHeader(name: "Authorization", value: "Bearer ${secret:DEMO_ADMIN_TOKEN}")

@@ -116,7 +116,7 @@ public final class Runtime {
     static func urgency(of event: Event) -> FramePacer.Urgency {
         switch event {
         case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
-        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut: return .data
+        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded: return .data
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import LookoutCore
 import LookoutRuntime
 import LookoutSources
+import LookoutStore
 import LookoutTerminal
 import LookoutUI
 
@@ -21,9 +22,10 @@ struct DashboardSession {
         SignalTrap.install(inbox: inbox)
         let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
         let audit = display.audit.log
+        let spend = openSpendStore(log: log)
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
-                                    actions: (audit, config.secrets, "dashboard")),
+                                    actions: (audit, config.secrets, "dashboard"), spend: spend.store),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
@@ -31,11 +33,14 @@ struct DashboardSession {
         let terminal = CursesTerminal(theme: theme)
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
+        state.savesSpend = spend.store != nil
+        state.notice = spend.problem
         // The fleet's events are drained four times a second at most: keys still show within a frame.
         let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .milliseconds(250))
         let runtime = Runtime(state: state, backend: terminal, input: input,
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
+        if !spend.kept.isEmpty { runtime.apply(.spendLoaded(spend.kept)) }
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         if ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1" {
             runtime.afterFrame = { _ in fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
@@ -44,8 +49,28 @@ struct DashboardSession {
         let ending = runtime.run()
         terminal.restore()
         log.restoreStandardError()
+        // What the last second recorded, not yet handed to the store.
+        var ledger = runtime.state.ledger
+        fleet.save(spend: ledger.takeUnsaved(), context: context.name)
         fleet.stop()
         log.write("dashboard stopped: \(ending)")
         return 0
+    }
+
+    /// The spend store when the context has budgets: opened, pruned to the ledger's retention, and what it kept for
+    /// this context. A store that cannot be used is a notice on screen and a line in the log, not a failed start.
+    private func openSpendStore(log: DiagnosticLog) -> (store: SpendStore?, kept: [SpendEntry], problem: String?) {
+        guard !context.budgets.isEmpty else { return (nil, [], nil) }
+        do {
+            let store = try SpendStore(path: SpendStore.defaultPath())
+            let oldest = SpendLedger.minute(of: Date()) - SpendLedger.defaultRetentionMinutes
+            try store.prune(before: oldest)
+            let kept = try store.load(context: context.name, since: oldest)
+            log.write("spend store \(store.path): \(kept.count) minute rows kept for context \(context.name)")
+            return (store, kept, nil)
+        } catch {
+            log.write("\(error)")
+            return (nil, [], "budgets count this run only: \(error)")
+        }
     }
 }

@@ -3,7 +3,8 @@ import Glibc
 
 /// lookout's own diagnostics file. While the screen is up, stderr is sent here too, so nothing
 /// (a library warning, a crash backtrace) scribbles over the dashboard, and a crash leaves a readable report.
-final class DiagnosticLog {
+/// `write` may be called from any thread (one append(2) per line); stderr is redirected and restored by the main thread.
+final class DiagnosticLog: @unchecked Sendable {
     let path: String
     private let fd: Int32
     private var savedStderr: Int32 = -1

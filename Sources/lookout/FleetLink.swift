@@ -1,7 +1,9 @@
 import LookoutCore
 import LookoutHTTP
 import LookoutRuntime
+import Foundation
 import LookoutSources
+import LookoutStore
 import Synchronization
 
 /// The edges one mode connects to a fleet — the libcurl poller, the log collectors and the action runner — all
@@ -20,15 +22,21 @@ final class FleetLink: EffectRunner {
         var mapping: (String?) -> LogMapping? = { _ in nil }
         /// Actions, with where they are audited and from where they started.
         var actions: (audit: AuditLog, secrets: [String: SecretSource], origin: String)?
+        /// Where budget spend is kept across runs (the dashboard's, with budgets configured).
+        var spend: SpendStore?
     }
 
     private let poller: CurlPoller
     private let collectors: LogCollectors?
     private let runner: ActionRunner?
     private let log: DiagnosticLog?
+    private let spend: SpendStore?
+    /// Spend is written off the loop's thread, in order.
+    private let spendWrites = DispatchQueue(label: "lookout-spend-writes")
 
     init(_ plan: Plan, inbox: EventInbox, log: DiagnosticLog? = nil) {
         self.log = log
+        spend = plan.spend
         let forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
         poller = CurlPoller(services: plan.services) { forwarder.deliver($0) }
         collectors = plan.logs
@@ -47,6 +55,15 @@ final class FleetLink: EffectRunner {
     func stop() {
         poller.stop()
         collectors?.stop()
+        spendWrites.sync {}
+    }
+
+    /// Adds spend to the store, off the loop's thread; a failure is logged (the dashboard goes on).
+    func save(spend entries: [SpendEntry], context: String) {
+        guard let spend, !entries.isEmpty else { return }
+        spendWrites.async { [log] in
+            do { try spend.add(context: context, entries) } catch { log?.write("\(error)") }
+        }
     }
 
     func run(_ effect: Effect) {
@@ -56,6 +73,7 @@ final class FleetLink: EffectRunner {
             log?.write("action \(plan.action) on \(plan.service)\(plan.dryRun ? " (dry run)" : ""): \(plan.maskedSummary)")
             runner?.start(plan)
         case let .cancelAction(id): runner?.cancel(id: id)
+        case let .saveSpend(context, entries): save(spend: entries, context: context)
         case .quit: break
         }
     }

@@ -156,3 +156,31 @@ struct TinyTerminalTests {
         }
     }
 }
+
+@Suite("Budgets on screen")
+struct BudgetScreenTests {
+    /// The fixture fleet with an openai budget at 60% of $2.00 after ten minutes at $7.20 an hour.
+    static func state() -> AppState {
+        var state = Fixtures.state()
+        state.budgets = [BudgetConfig(name: "openai-hour", scope: .provider("openai"), period: .rolling(.seconds(3600)), limit: .usd(2)),
+                         BudgetConfig(name: "fleet-day", scope: .all, period: .day, limit: .usd(500))]
+        state.ledger = SpendLedger(scopes: ["provider:openai", "all"], since: state.now.addingTimeInterval(-600))
+        for second in stride(from: -600, to: 0, by: 10) {
+            state.ledger.record(Spend(usd: 0.02), provider: "openai", model: "gpt-4o", service: nil, at: state.now.addingTimeInterval(Double(second)))
+        }
+        return state
+    }
+
+    @Test(arguments: [(80, 24), (120, 30)])
+    func theMostUrgentBudgetIsInTheHeaderAndItsForecastAmongTheAlerts(_ width: Int, _ height: Int) {
+        Snapshot.assert(DashboardView.render(Self.state(), width: width, height: height), named: "overview-budget-\(width)x\(height)")
+    }
+
+    @Test func theHeaderShowsTheBudgetOnEveryScreen() {
+        var state = Self.state()
+        for key in ["3", "4", "5"] {
+            _ = Reducer.reduce(&state, .key(.char(Character(key))))
+            #expect(DashboardView.render(state, width: 160, height: 30).lines[0].contains("$ openai-hour 60% of $2.00 · out ~"), "screen \(key)")
+        }
+    }
+}

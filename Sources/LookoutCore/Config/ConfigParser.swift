@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -86,10 +86,19 @@ public enum ConfigParser {
         let path = "contexts.\(name)"
         var context = ContextConfig(name: name, services: [])
         var sawServices = false
+        var budgetsNode: Node?
         for (key, _, value) in reader.pairs(node, at: path, allowed: contextKeys) ?? [] {
             if key == "readonly" || key == "protected" {
                 guard let flag = value.bool else { reader.fail(value, "\(path).\(key)", "expected true or false"); continue }
                 if key == "readonly" { context.readonly = flag } else { context.protected = flag }
+                continue
+            }
+            if key == "time-zone" {
+                if let zone = readTimeZone(value, at: "\(path).time-zone", &reader) { context.timeZone = zone }
+                continue
+            }
+            if key == "budgets" {
+                budgetsNode = value
                 continue
             }
             sawServices = true
@@ -103,6 +112,10 @@ public enum ConfigParser {
             }
         }
         if !sawServices { reader.fail(keyNode, path, "missing key `services`") }
+        // Read after the services, whatever the order in the file: a budget may name one of them.
+        if let budgetsNode {
+            context.budgets = readBudgets(budgetsNode, at: "\(path).budgets", services: context.services.map(\.name), &reader)
+        }
         return context
     }
 

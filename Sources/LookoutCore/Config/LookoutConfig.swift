@@ -44,6 +44,9 @@ public struct ContextConfig: Sendable, Equatable {
     public var readonly = false
     /// Dangerous actions need the service's name typed to confirm, whatever the action says.
     public var protected = false
+    /// Spending limits (`budgets:`), judged in `timeZone` (`time-zone:`, default UTC) for calendar periods.
+    public var budgets: [BudgetConfig] = []
+    public var timeZone = TimeZone(identifier: "UTC")!
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name

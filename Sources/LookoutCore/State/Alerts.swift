@@ -20,7 +20,7 @@ public struct Alert: Sendable, Equatable {
 }
 
 /// The built-in alert rules: service health, provider error rate over the last minute, LiteLLM deployment state,
-/// rate-limit headroom. Criticals first, then in service and provider order.
+/// rate-limit headroom, budgets. Criticals first, then in service and provider order.
 public enum AlertRules {
     /// Provider error rate over the last minute that warns, and that is critical (with at least `minimumRequests`).
     public static let errorRateWarning = 0.05
@@ -53,6 +53,7 @@ public enum AlertRules {
                 }
             }
         }
+        alerts += budgetAlerts(state.budgetStatuses, now: state.now)
         return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
     }
 
@@ -73,5 +74,19 @@ public enum AlertRules {
         let named = failing.prefix(2).map { "\($0.name) \($0.phrase)" }.joined(separator: ", ")
         let more = failing.count > 2 ? " and \(failing.count - 2) more" : ""
         return [Alert(.warning, provider, "LiteLLM: \(failing.count) of \(total) deployments failing: \(named)\(more)")]
+    }
+
+    /// A budget past its limit is critical; one past a warn line, or on course to run out before its period ends at
+    /// the last hour's pace, is a warning that says when.
+    public static func budgetAlerts(_ statuses: [BudgetStatus], now: Date) -> [Alert] {
+        statuses.compactMap { status in
+            let period = "(\(status.budget.period))"
+            if status.isExhausted {
+                return Alert(.critical, status.budget.name, "budget exhausted: \(status.amount(status.spent)) of \(status.amount(status.budget.limit.amount)) \(period)")
+            }
+            guard status.crossed != nil || status.exhaustion != nil else { return nil }
+            let forecast = status.exhaustion.map { " — runs out ~\(BudgetStatus.moment($0, now: now)) at \(status.amount(status.burnPerHourLastHour))/h" } ?? ""
+            return Alert(.warning, status.budget.name, "budget at \(status.usage) \(period)\(forecast)")
+        }
     }
 }

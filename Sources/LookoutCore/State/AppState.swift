@@ -43,6 +43,12 @@ public struct AppState: Sendable, Equatable {
     public var providers = ProviderBoard()
     /// The window the provider tables show.
     public var window = StatsWindow.fiveMinutes
+    /// The context's spending limits, the spend per minute they are judged on, and their calendar (time zone).
+    public var budgets: [BudgetConfig]
+    public var ledger: SpendLedger
+    public var budgetCalendar: Calendar
+    /// Whether the ledger's new spend goes to the store (`.saveSpend` effects): the dashboard's, not a headless run's.
+    public var savesSpend = false
     /// The selected row of the Providers screen, kept by identity (a provider, or one of its models): a provider or
     /// model that appears later shifts the rows, not the selection — an action key acts on the row the engineer chose.
     public var selectedProviderRow: ProviderRowKey?
@@ -91,6 +97,14 @@ public struct AppState: Sendable, Equatable {
         self.now = now
         self.readOnly = readOnly
         protectedContext = context.protected
+        budgets = context.budgets
+        ledger = SpendLedger(scopes: Set(context.budgets.map(\.scope.key)), since: now)
+        budgetCalendar = BudgetStatus.calendar(in: context.timeZone)
+    }
+
+    /// Where each budget stands now, most urgent first.
+    public var budgetStatuses: [BudgetStatus] {
+        BudgetStatus.urgentFirst(budgets.map { BudgetStatus($0, ledger: ledger, now: now, calendar: budgetCalendar) })
     }
 
     /// The service highlighted on the overview, if any.
@@ -136,6 +150,8 @@ public enum Event: Sendable, Equatable {
     case actionFinished(id: Int, outcome: ActionOutcome)
     /// Records the audit log received (this session's, or the history read at start).
     case audited([AuditRecord])
+    /// The spend the store kept from earlier runs (read at start).
+    case spendLoaded([SpendEntry])
 }
 
 /// Why the process is asked to end from outside.
@@ -155,6 +171,8 @@ public enum Effect: Sendable, Equatable {
     case runAction(ActionPlan)
     /// Stop the run of plan `id` (SIGTERM, then SIGKILL, to a command's process group; abort a request).
     case cancelAction(id: Int)
+    /// Add this spend (deltas per scope and minute) to the store.
+    case saveSpend(context: String, [SpendEntry])
 }
 
 /// A row of the Providers screen: a provider, or one of its models.

@@ -32,9 +32,10 @@ public struct ProviderBoard: Sendable, Equatable {
     }
 
     /// Counts an LLM call from the logs: under its provider and provider/model, and under `service` (one of the
-    /// configuration's services) when given. Cost from the line, else from the price table.
-    public mutating func add(_ record: LogRecord, service: String? = nil, at time: Date) {
-        guard let provider = record.provider else { return }
+    /// configuration's services) when given. Cost from the line, else from the price table; returns that cost.
+    @discardableResult
+    public mutating func add(_ record: LogRecord, service: String? = nil, at time: Date) -> Double? {
+        guard let provider = record.provider else { return nil }
         let keys = labels(provider: provider, model: record.model)
         func cost(_ provider: String) -> Double? { record.costUSD ?? prices.cost(of: record, provider: provider) }
         let priced = cost(keys.provider)
@@ -44,11 +45,13 @@ public struct ProviderBoard: Sendable, Equatable {
         if let service {
             serviceTimelines[service, default: CallTimeline()].add(record, at: time, cost: keys.provider == provider ? priced : cost(provider))
         }
+        return priced
     }
 
     /// Counts the calls a metrics scrape (of `service`, when given) found; cost from the spend counter, else from
-    /// the price table.
-    public mutating func add(_ delta: MetricDelta, service: String? = nil, at time: Date) {
+    /// the price table; returns that cost.
+    @discardableResult
+    public mutating func add(_ delta: MetricDelta, service: String? = nil, at time: Date) -> Double? {
         let keys = labels(provider: delta.provider, model: delta.model)
         func cost(_ provider: String) -> Double? {
             delta.costUSD ?? prices.cost(provider: provider, model: delta.model,
@@ -61,6 +64,7 @@ public struct ProviderBoard: Sendable, Equatable {
         if let service {
             serviceTimelines[service, default: CallTimeline()].add(delta, at: time, cost: keys.provider == delta.provider ? priced : cost(delta.provider))
         }
+        return priced
     }
 
     /// The LLM calls of each configured service (names come from the configuration, not from the calls).

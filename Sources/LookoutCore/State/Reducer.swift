@@ -5,7 +5,7 @@ public enum Reducer {
         case let .tick(now):
             state.now = max(state.now, now)
             updateFollowUps(&state)
-            return []
+            return spendEffects(&state)
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
             guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
@@ -15,7 +15,11 @@ public enum Reducer {
         case let .scraped(scrape):
             guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return [] }
             state.services[index].metricsStatus = scrape.status
-            for delta in scrape.deltas { state.providers.add(delta, service: scrape.service, at: state.now) }
+            for delta in scrape.deltas {
+                let cost = state.providers.add(delta, service: scrape.service, at: state.now)
+                state.ledger.record(Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens), provider: delta.provider,
+                                    model: delta.model, service: scrape.service, at: state.now)
+            }
             for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) { state.providers.setGauges(gauges, for: provider) }
             return []
         case let .logs(batch):
@@ -25,8 +29,10 @@ public enum Reducer {
             guard !countedFromMetrics else { return [] }
             let service = state.services.contains { $0.name == batch.service } ? batch.service : nil
             for record in batch.records where record.isLLMCall {
-                guard let at = ProviderBoard.bucketTime(of: record, now: state.now) else { continue }
-                state.providers.add(record, service: service, at: at)
+                guard let at = ProviderBoard.bucketTime(of: record, now: state.now), let provider = record.provider else { continue }
+                let cost = state.providers.add(record, service: service, at: at)
+                state.ledger.record(Spend(usd: cost ?? 0, tokens: (record.inputTokens ?? 0) + (record.outputTokens ?? 0)),
+                                    provider: provider, model: record.model, service: service, at: at)
             }
             return []
         case let .resize(size):
@@ -38,6 +44,9 @@ public enum Reducer {
             return []
         case let .logsSkipped(count):
             state.logs.skip(count)
+            return []
+        case let .spendLoaded(entries):
+            state.ledger.load(entries)
             return []
         case .signal:
             return [.quit]
@@ -54,6 +63,15 @@ public enum Reducer {
             guard let command = state.keyMap.command(for: key, on: state.screen.kind) else { return [] }
             return run(command, &state)
         }
+    }
+
+    /// Once a second: spend older than the ledger keeps is forgotten, and what was recorded since the last tick goes
+    /// to the store (so a `kill -9` loses at most a second of it).
+    static func spendEffects(_ state: inout AppState) -> [Effect] {
+        guard !state.budgets.isEmpty else { return [] }
+        state.ledger.prune(now: state.now)
+        guard state.savesSpend, state.ledger.hasUnsaved else { return [] }
+        return [.saveSpend(context: state.contextName, state.ledger.takeUnsaved())]
     }
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {

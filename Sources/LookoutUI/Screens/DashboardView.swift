@@ -78,6 +78,17 @@ struct HeaderBar {
         if state.readOnly { x += canvas.write(" │ read-only", x: x, y: area.y, style: .warn) }
         let clock = Format.clock(state.now) + " "
         let clockX = area.maxX - DisplayWidth.of(clock)
+        if let budget = state.budgetStatuses.first {
+            // The most urgent budget, on every screen; cut (never wrapped) before the clock.
+            let style: StyleSlot = budget.isExhausted ? .bad : (budget.exhaustion != nil || budget.crossed != nil ? .warn : .dim)
+            // The whole headline, else name and percentage, else the percentage alone: whatever fits before the clock.
+            let room = clockX - x - 1
+            let percent = String(format: "%.0f%%", budget.fraction * 100)
+            let forms = [budget.headline(now: state.now), "\(budget.budget.name) \(percent)"].map { " │ $ " + SafeText.escape($0) } + [" │ $" + percent]
+            if let text = forms.first(where: { DisplayWidth.of($0) <= room }) {
+                x += canvas.write(text, x: x, y: area.y, style: style)
+            }
+        }
         if clockX > x { canvas.write(clock, x: clockX, y: area.y, style: .dim) }
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+extension BudgetStatus {
+    /// An amount in the limit's unit: `$3.12`, `$1,240`, `1.2M tokens`.
+    public func amount(_ value: Double) -> String {
+        switch budget.limit {
+        case .usd: return value < 100 ? String(format: "$%.2f", value) : "$" + Self.grouped(Int(value.rounded()))
+        case .tokens:
+            if value >= 1_000_000 { return String(format: "%.1fM tokens", value / 1_000_000) }
+            if value >= 10_000 { return String(format: "%.0fk tokens", value / 1000) }
+            return "\(Int(value)) tokens"
+        }
+    }
+
+    /// A moment to come, as the header's clock shows time (UTC): `17:40Z` today, `Dec 19 17:40Z` on another day.
+    public static func moment(_ date: Date, now: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970)
+        let clock = String(format: "%02d:%02dZ", (seconds % 86400) / 3600, (seconds / 60) % 60)
+        if seconds / 86400 == Int(now.timeIntervalSince1970) / 86400 { return clock }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.month, .day], from: date)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(months[(parts.month ?? 1) - 1]) \(parts.day ?? 1) \(clock)"
+    }
+
+    /// "71% of $3.00", the heart of every line about a budget.
+    public var usage: String { String(format: "%.0f%% of ", fraction * 100) + amount(budget.limit.amount) }
+
+    /// What the header shows of the most urgent budget: `chat-day 71% of $200 · out ~17:40Z`.
+    public func headline(now: Date) -> String {
+        var text = "\(budget.name) \(usage)"
+        if isExhausted { text += " · exhausted" } else if let exhaustion { text += " · out ~" + Self.moment(exhaustion, now: now) }
+        return text
+    }
+
+    /// The pace behind a forecast: `$12.40/h over 1h, $9.10/h over 6h`.
+    public var pace: String {
+        "\(amount(burnPerHourLastHour))/h over 1h, \(amount(burnPerHourLastSixHours))/h over 6h"
+    }
+
+    private static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return out
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Yams
+
+extension ConfigParser {
+    static let budgetKeys: Set<String> = ["name", "scope", "period", "limit-usd", "limit-tokens", "warn"]
+
+    /// `time-zone:` of a context: an IANA name (Europe/Berlin, UTC).
+    static func readTimeZone(_ node: Node, at path: String, _ reader: inout YAMLReader) -> TimeZone? {
+        guard let text = reader.string(node, at: path) else { return nil }
+        guard let zone = TimeZone(identifier: text) else {
+            reader.fail(node, path, "unknown time zone \"\(SafeText.escape(text))\" (an IANA name such as UTC or Europe/Berlin)")
+            return nil
+        }
+        return zone
+    }
+
+    /// `budgets:` of a context: a list of limits, each with its scope, period and amount.
+    static func readBudgets(_ node: Node, at path: String, services: [String], _ reader: inout YAMLReader) -> [BudgetConfig] {
+        var budgets: [BudgetConfig] = []
+        for (index, item) in (reader.sequence(node, at: path) ?? []).enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard let budget = readBudget(item, at: itemPath, services: services, &reader) else { continue }
+            if budgets.contains(where: { $0.name == budget.name }) {
+                reader.fail(item, "\(itemPath).name", "duplicate budget name \"\(SafeText.escape(budget.name))\"")
+                continue
+            }
+            budgets.append(budget)
+        }
+        return budgets
+    }
+
+    private static func readBudget(_ node: Node, at path: String, services: [String], _ reader: inout YAMLReader) -> BudgetConfig? {
+        guard let pairs = reader.pairs(node, at: path, allowed: budgetKeys) else { return nil }
+        var values: [String: Node] = [:]
+        for (key, _, value) in pairs { values[key] = value }
+        let before = reader.issues.count
+        var scope = BudgetConfig.Scope.all
+        if let value = values["scope"], let text = reader.string(value, at: "\(path).scope") {
+            if let parsed = BudgetConfig.Scope(key: text) {
+                scope = parsed
+                if case let .service(name) = parsed, !services.contains(name) {
+                    reader.fail(value, "\(path).scope", "names no service of this context: \"\(SafeText.escape(name))\"")
+                }
+            } else {
+                reader.fail(value, "\(path).scope", "expected all, provider:NAME, model:PROVIDER/MODEL or service:NAME")
+            }
+        }
+        var period: BudgetConfig.Period?
+        if let value = values["period"], let text = reader.string(value, at: "\(path).period") {
+            period = BudgetConfig.Period(text: text)
+            if period == nil {
+                reader.fail(value, "\(path).period", "expected hour, day, week, month or rolling D (1m to 31d), got \"\(SafeText.escape(text))\"")
+            }
+        } else if values["period"] == nil {
+            reader.fail(node, "\(path).period", "missing: hour, day, week, month or rolling D")
+        }
+        let limit = readLimit(values, of: node, at: path, &reader)
+        var warnAt = [0.5, 0.8, 1.0]
+        if let value = values["warn"] {
+            let items = reader.sequence(value, at: "\(path).warn") ?? []
+            let parsed = items.compactMap { $0.scalar.flatMap { Double($0.string) } }
+            if parsed.count != items.count || parsed.isEmpty || parsed.contains(where: { $0 <= 0 || $0 > 1000 }) {
+                reader.fail(value, "\(path).warn", "expected a list of percentages such as [50, 80, 100]")
+            } else {
+                warnAt = parsed.map { $0 / 100 }
+            }
+        }
+        var name: String?
+        if let value = values["name"] { name = reader.string(value, at: "\(path).name") }
+        guard reader.issues.count == before, let period, let limit else { return nil }
+        return BudgetConfig(name: name, scope: scope, period: period, limit: limit, warnAt: warnAt)
+    }
+
+    /// Exactly one of `limit-usd` and `limit-tokens`.
+    private static func readLimit(_ values: [String: Node], of node: Node, at path: String, _ reader: inout YAMLReader) -> BudgetConfig.Limit? {
+        switch (values["limit-usd"], values["limit-tokens"]) {
+        case let (usd?, nil):
+            guard let text = reader.string(usd, at: "\(path).limit-usd"), let amount = Double(text.replacingOccurrences(of: "$", with: "")),
+                  amount >= 0, amount.isFinite else {
+                reader.fail(usd, "\(path).limit-usd", "expected an amount of US dollars such as 200 or 12.50")
+                return nil
+            }
+            return .usd(amount)
+        case let (nil, tokens?):
+            guard let text = reader.string(tokens, at: "\(path).limit-tokens"), let amount = Int(text), amount >= 0 else {
+                reader.fail(tokens, "\(path).limit-tokens", "expected a whole number of tokens such as 2000000")
+                return nil
+            }
+            return .tokens(amount)
+        case (.some, .some):
+            reader.fail(node, "\(path).limit-usd", "give limit-usd or limit-tokens, not both")
+            return nil
+        case (nil, nil):
+            reader.fail(node, "\(path).limit-usd", "missing: limit-usd (dollars) or limit-tokens")
+            return nil
+        }
+    }
+}
