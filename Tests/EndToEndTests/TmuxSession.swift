@@ -31,11 +31,23 @@ struct E2EError: Error, CustomStringConvertible {
 final class TmuxSession {
     let socket = "lookout-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
 
-    init(command: String, width: Int, height: Int) throws {
-        try tmux(["new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)", command], quiet: true)
+    /// Where this session's lookout keeps budget spend: its own file unless a test names one (to restart on it),
+    /// so that no run's spend reaches another's budgets, nor the user's own store.
+    let spendStore: String
+    private let ownsSpendStore: Bool
+
+    init(command: String, width: Int, height: Int, spendStore: String? = nil) throws {
+        self.spendStore = spendStore ?? NSTemporaryDirectory() + "lookout-e2e-spend-\(socket).sqlite"
+        ownsSpendStore = spendStore == nil
+        try tmux(["new-session", "-d", "-e", "LOOKOUT_SPEND_DB=\(self.spendStore)", "-s", "main", "-x", "\(width)", "-y", "\(height)",
+                  command], quiet: true)
     }
 
-    deinit { kill() }
+    deinit {
+        kill()
+        guard ownsSpendStore else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: spendStore + suffix) }
+    }
 
     /// The pane's text now.
     func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", "main"])) ?? "" }

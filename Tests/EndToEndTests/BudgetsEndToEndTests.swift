@@ -1,0 +1,49 @@
+import Foundation
+import Glibc
+import Testing
+
+@Suite("End to end: budgets on the demo fleet", .serialized)
+struct BudgetsEndToEndTests {
+    /// The demo's openai budget cut to $0.10 an hour, which its traffic (about $25–40 an hour on openai) spends in
+    /// well under a minute: the forecast appears, the alert fires, and after `kill -9` and a restart the ledger still
+    /// holds what was spent.
+    @Test func theForecastAppearsTheBudgetRunsOutAndTheLedgerSurvivesKillNine() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = scratch.path("demo.yaml")
+        let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--write-config", config],
+                                    stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
+        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        let deadline = Date().addingTimeInterval(15)
+        var yaml = ""
+        while Date() < deadline && !yaml.contains("services:") {
+            yaml = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""
+            usleep(50_000)
+        }
+        #expect(yaml.contains("name: \"openai-hour\""), "the demo configuration carries its budgets")
+        try yaml.replacingOccurrences(of: "limit-usd: 2.0", with: "limit-usd: 0.1").write(toFile: config, atomically: true, encoding: .utf8)
+
+        let store = scratch.path("spend.sqlite")
+        let command = "exec \(binary) --config \(config) --log-file \(scratch.path("lookout.log"))"
+        let first = try TmuxSession(command: command, width: 140, height: 30, spendStore: store)
+        let forecast = try first.waitFor("a forecast in the header", seconds: 60) { screen in
+            screen.split(separator: "\n").first.map { $0.contains("$ openai-hour") && $0.contains("of $0.10 · out ~") } ?? false
+        }
+        #expect(forecast.contains("budget at"), "the forecast is an alert too:\n\(forecast)")
+        try first.waitFor("the budget to run out", seconds: 90) { screen in
+            screen.split(separator: "\n").first.map { $0.contains("$ openai-hour") && $0.contains("· exhausted") } ?? false
+        }
+        // Once a second the new spend goes to the store; give it that second, then kill without warning.
+        sleep(2)
+        let pid = try first.panePID()
+        #expect(kill(pid, SIGKILL) == 0)
+        first.kill()
+
+        let second = try TmuxSession(command: command, width: 140, height: 30, spendStore: store)
+        try second.waitFor("the kept spend in the first frames", seconds: 8) { screen in
+            screen.split(separator: "\n").first.map { $0.contains("$ openai-hour") && $0.contains("· exhausted") } ?? false
+        }
+        second.kill()
+    }
+}
