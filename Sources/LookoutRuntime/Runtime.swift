@@ -20,7 +20,6 @@ public final class Runtime {
     private var lastTick: Duration
     private var ended: Ending?
     /// The alerts the last tick found, to tell whether time alone changed them.
-    private var alertsAtLastTick: [Alert] = []
     /// Frames handed to the backend so far.
     public private(set) var framesDrawn = 0
     /// Called after each frame with its canvas (the crash test hooks in here).
@@ -116,7 +115,7 @@ public final class Runtime {
     static func urgency(of event: Event) -> FramePacer.Urgency {
         switch event {
         case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
-        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded: return .data
+        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded: return .data
         }
     }
 
@@ -126,14 +125,11 @@ public final class Runtime {
     private func tickIfDue() {
         guard clock.elapsed - lastTick >= .seconds(1) else { return }
         lastTick = clock.elapsed
-        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps)
+        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps, alerts: state.alertBook)
         for effect in Reducer.reduce(&state, .tick(clock.now)) { perform(effect) }
         var changed = Int(state.now.timeIntervalSince1970) / 60 != before.minute || state.followUps != before.followUps
-        if backend != nil {
-            let alerts = AlertRules.evaluate(state)
-            changed = changed || alerts != alertsAtLastTick
-            alertsAtLastTick = alerts
-        }
+        // An alert that started, fired, resolved, was acknowledged or silenced shows.
+        changed = changed || state.alertBook != before.alerts
         if changed { pacer.changed(.data) }
     }
 

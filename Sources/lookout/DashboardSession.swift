@@ -22,10 +22,10 @@ struct DashboardSession {
         SignalTrap.install(inbox: inbox)
         let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
         let audit = display.audit.log
-        let spend = openSpendStore(log: log)
+        let kept = openLocalStore(log: log)
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
-                                    actions: (audit, config.secrets, "dashboard"), spend: spend.store),
+                                    actions: (audit, config.secrets, "dashboard"), store: kept.store),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
@@ -33,14 +33,17 @@ struct DashboardSession {
         let terminal = CursesTerminal(theme: theme)
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
-        state.savesSpend = spend.store != nil
-        state.notice = spend.problem
+        state.savesSpend = kept.store != nil
+        state.notice = kept.problem
+        state.operatorName = Operator.user()
+        state.operatorFrom = Operator.sshClient()
         // The fleet's events are drained four times a second at most: keys still show within a frame.
         let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .milliseconds(250))
         let runtime = Runtime(state: state, backend: terminal, input: input,
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
-        if !spend.kept.isEmpty { runtime.apply(.spendLoaded(spend.kept)) }
+        if !kept.spend.isEmpty { runtime.apply(.spendLoaded(kept.spend)) }
+        if let notes = kept.notes { runtime.apply(.alertNotesLoaded(acks: notes.acks, silences: notes.silences)) }
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         if ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1" {
             runtime.afterFrame = { _ in fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
@@ -57,20 +60,25 @@ struct DashboardSession {
         return 0
     }
 
-    /// The spend store when the context has budgets: opened, pruned to the ledger's retention, and what it kept for
-    /// this context. A store that cannot be used is a notice on screen and a line in the log, not a failed start.
-    private func openSpendStore(log: DiagnosticLog) -> (store: SpendStore?, kept: [SpendEntry], problem: String?) {
-        guard !context.budgets.isEmpty else { return (nil, [], nil) }
+    /// The local store (spend, acknowledgements, silences): opened, pruned, and what it kept for this context. A store
+    /// that cannot be used is a notice on screen and a line in the log, not a failed start.
+    private func openLocalStore(log: DiagnosticLog)
+        -> (store: LocalStore?, spend: [SpendEntry], notes: (acks: [String: AlertAck], silences: [AlertSilence])?, problem: String?) {
         do {
-            let store = try SpendStore(path: SpendStore.defaultPath())
-            let oldest = SpendLedger.minute(of: Date()) - SpendLedger.defaultRetentionMinutes
-            try store.prune(before: oldest)
-            let kept = try store.load(context: context.name, since: oldest)
-            log.write("spend store \(store.path): \(kept.count) minute rows kept for context \(context.name)")
-            return (store, kept, nil)
+            let store = try LocalStore(path: LocalStore.defaultPath())
+            let now = Date()
+            var spend: [SpendEntry] = []
+            if !context.budgets.isEmpty {
+                let oldest = SpendLedger.minute(of: now) - SpendLedger.defaultRetentionMinutes
+                try store.prune(before: oldest)
+                spend = try store.load(context: context.name, since: oldest)
+            }
+            let notes = try store.alertNotes(context: context.name, now: now)
+            log.write("local store \(store.path): \(spend.count) spend rows, \(notes.acks.count) acks, \(notes.silences.count) silences kept for context \(context.name)")
+            return (store, spend, notes, nil)
         } catch {
             log.write("\(error)")
-            return (nil, [], "budgets count this run only: \(error)")
+            return (nil, [], nil, "spend, acks and silences are kept for this run only: \(error)")
         }
     }
 }

@@ -22,21 +22,25 @@ final class FleetLink: EffectRunner {
         var mapping: (String?) -> LogMapping? = { _ in nil }
         /// Actions, with where they are audited and from where they started.
         var actions: (audit: AuditLog, secrets: [String: SecretSource], origin: String)?
-        /// Where budget spend is kept across runs (the dashboard's, with budgets configured).
-        var spend: SpendStore?
+        /// Where budget spend, acknowledgements and silences are kept across runs (the dashboard's).
+        var store: LocalStore?
     }
 
     private let poller: CurlPoller
     private let collectors: LogCollectors?
     private let runner: ActionRunner?
     private let log: DiagnosticLog?
-    private let spend: SpendStore?
-    /// Spend is written off the loop's thread, in order.
-    private let spendWrites = DispatchQueue(label: "lookout-spend-writes")
+    private let store: LocalStore?
+    private let audit: AuditLog?
+    private let inbox: EventInbox
+    /// The store and the audit log are written off the loop's thread, in order.
+    private let writes = DispatchQueue(label: "lookout-store-writes")
 
     init(_ plan: Plan, inbox: EventInbox, log: DiagnosticLog? = nil) {
         self.log = log
-        spend = plan.spend
+        store = plan.store
+        audit = plan.actions?.audit
+        self.inbox = inbox
         let forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
         poller = CurlPoller(services: plan.services) { forwarder.deliver($0) }
         collectors = plan.logs
@@ -55,14 +59,39 @@ final class FleetLink: EffectRunner {
     func stop() {
         poller.stop()
         collectors?.stop()
-        spendWrites.sync {}
+        writes.sync {}
     }
 
     /// Adds spend to the store, off the loop's thread; a failure is logged (the dashboard goes on).
     func save(spend entries: [SpendEntry], context: String) {
-        guard let spend, !entries.isEmpty else { return }
-        spendWrites.async { [log] in
-            do { try spend.add(context: context, entries) } catch { log?.write("\(error)") }
+        guard let store, !entries.isEmpty else { return }
+        writes.async { [log] in
+            do { try store.add(context: context, entries) } catch { log?.write("\(error)") }
+        }
+    }
+
+    /// Audits an acknowledgement, a silence or its end (the record also reaches the Actions screen) and keeps it in
+    /// the store, off the loop's thread; a failure is logged and shown.
+    func keep(_ note: AlertNote, context: String) {
+        let by: (user: String, from: String?) = switch note {
+        case let .acknowledged(_, ack): (ack.by, ack.from)
+        case let .silenced(silence): (silence.by, silence.from)
+        case let .unsilenced(_, user, from, _): (user, from)
+        }
+        let record = AuditRecord(note: note, context: context, user: by.user, sshClient: by.from, origin: "dashboard",
+                                 id: UUID().uuidString.lowercased())
+        writes.async { [store, audit, inbox, log] in
+            do {
+                try audit?.append(record)
+                inbox.post(.audited([record]))
+                switch note {
+                case let .acknowledged(key, ack): try store?.save(ack: ack, key: key, context: context)
+                case let .silenced(silence): try store?.save(silence: silence, context: context)
+                case let .unsilenced(silence, _, _, _): try store?.delete(silence: silence.id, context: context)
+                }
+            } catch {
+                log?.write("alert note not kept: \(error)")
+            }
         }
     }
 
@@ -74,6 +103,7 @@ final class FleetLink: EffectRunner {
             runner?.start(plan)
         case let .cancelAction(id): runner?.cancel(id: id)
         case let .saveSpend(context, entries): save(spend: entries, context: context)
+        case let .noteAlert(context, note): keep(note, context: context)
         case .quit: break
         }
     }

@@ -5,9 +5,9 @@ import Testing
 @Suite("End to end: budgets on the demo fleet", .serialized)
 struct BudgetsEndToEndTests {
     /// The demo's openai budget cut to $0.10 an hour, which its traffic (about $25–40 an hour on openai) spends in
-    /// well under a minute: the forecast appears, the alert fires, and after `kill -9` and a restart the ledger still
-    /// holds what was spent.
-    @Test func theForecastAppearsTheBudgetRunsOutAndTheLedgerSurvivesKillNine() throws {
+    /// well under a minute: the forecast appears, the alert fires, it is acknowledged and silenced from the keyboard
+    /// (both audited), and after `kill -9` and a restart the ledger and the silence are still there.
+    @Test func theForecastAppearsTheAlertIsAckedAndSilencedAndAllSurvivesKillNine() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -25,24 +25,44 @@ struct BudgetsEndToEndTests {
         try yaml.replacingOccurrences(of: "limit-usd: 2.0", with: "limit-usd: 0.1").write(toFile: config, atomically: true, encoding: .utf8)
 
         let store = scratch.path("spend.sqlite")
-        let command = "exec \(binary) --config \(config) --log-file \(scratch.path("lookout.log"))"
-        let first = try TmuxSession(command: command, width: 140, height: 30, spendStore: store)
+        let command = "exec \(binary) --config \(config) --log-file \(scratch.path("lookout.log")) --audit-log \(scratch.path("audit.jsonl"))"
+        let first = try TmuxSession(command: command, width: 140, height: 30, stateStore: store)
         let forecast = try first.waitFor("a forecast in the header", seconds: 60) { screen in
             screen.split(separator: "\n").first.map { $0.contains("$ openai-hour") && $0.contains("of $0.10 · out ~") } ?? false
         }
-        #expect(forecast.contains("budget at"), "the forecast is an alert too:\n\(forecast)")
         try first.waitFor("the budget to run out", seconds: 90) { screen in
             screen.split(separator: "\n").first.map { $0.contains("$ openai-hour") && $0.contains("· exhausted") } ?? false
         }
+        // The Alerts screen: the budget's alert fires; `a` acknowledges the top row, `S` silences what is typed.
+        try first.send("5")
+        try first.waitFor("the budget's alert", seconds: 10) { screen in
+            screen.contains("openai-hour") && screen.contains("budget exhausted") && screen.contains("FIRING")
+        }
+        try first.send("a")
+        try first.waitFor(text: "ACKED", seconds: 5)
+        try first.send("S")
+        try first.send("C-u")
+        try first.send("budget:openai-hour 2h", "Enter")
+        let silenced = try first.waitFor("the silence", seconds: 5) { screen in
+            screen.contains("SILENCED") && screen.contains("budget:openai-hour  until")
+        }
+        #expect(silenced.contains("budget exhausted"), "a silenced alert is still listed:\n\(silenced)")
+        let audit = try String(contentsOfFile: scratch.path("audit.jsonl"), encoding: .utf8)
+        #expect(audit.contains(#""action":"ack""#) && audit.contains(#""action":"silence""#) && audit.contains(#""service":"budget:openai-hour""#))
         // Once a second the new spend goes to the store; give it that second, then kill without warning.
         sleep(2)
         let pid = try first.panePID()
         #expect(kill(pid, SIGKILL) == 0)
         first.kill()
 
-        let second = try TmuxSession(command: command, width: 140, height: 30, spendStore: store)
+        let second = try TmuxSession(command: command, width: 140, height: 30, stateStore: store)
         try second.waitFor("the kept spend in the first frames", seconds: 8) { screen in
             screen.split(separator: "\n").first.map { $0.contains("$ openai-hour") && $0.contains("· exhausted") } ?? false
+        }
+        // The silence outlived the process: the budget's alert fires again, silenced.
+        try second.send("5")
+        try second.waitFor("the kept silence", seconds: 10) { screen in
+            screen.contains("SILENCED") && screen.contains("openai-hour") && screen.contains("budget:openai-hour  until")
         }
         second.kill()
     }

@@ -33,20 +33,20 @@ final class TmuxSession {
 
     /// Where this session's lookout keeps budget spend: its own file unless a test names one (to restart on it),
     /// so that no run's spend reaches another's budgets, nor the user's own store.
-    let spendStore: String
-    private let ownsSpendStore: Bool
+    let stateStore: String
+    private let ownsLocalStore: Bool
 
-    init(command: String, width: Int, height: Int, spendStore: String? = nil) throws {
-        self.spendStore = spendStore ?? NSTemporaryDirectory() + "lookout-e2e-spend-\(socket).sqlite"
-        ownsSpendStore = spendStore == nil
-        try tmux(["new-session", "-d", "-e", "LOOKOUT_SPEND_DB=\(self.spendStore)", "-s", "main", "-x", "\(width)", "-y", "\(height)",
+    init(command: String, width: Int, height: Int, stateStore: String? = nil) throws {
+        self.stateStore = stateStore ?? NSTemporaryDirectory() + "lookout-e2e-spend-\(socket).sqlite"
+        ownsLocalStore = stateStore == nil
+        try tmux(["new-session", "-d", "-e", "LOOKOUT_STATE_DB=\(self.stateStore)", "-s", "main", "-x", "\(width)", "-y", "\(height)",
                   command], quiet: true)
     }
 
     deinit {
         kill()
-        guard ownsSpendStore else { return }
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: spendStore + suffix) }
+        guard ownsLocalStore else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: stateStore + suffix) }
     }
 
     /// The pane's text now.

@@ -75,10 +75,10 @@ struct AlertsAndWhatIfTests {
         state.providers.setGauges(ProviderGauges(deploymentState: 2, remainingRequests: 3), for: "azure-openai")
         let alerts = AlertRules.evaluate(state)
         #expect(alerts == [
-            Alert(.critical, "anthropic", "40% errors over 1m (8 of 20), mostly 429 rate limits"),
-            Alert(.critical, "azure-openai", "LiteLLM: complete outage"),
-            Alert(.warning, "openai", "10% errors over 1m (2 of 20), mostly 5xx server errors"),
-            Alert(.warning, "azure-openai", "rate-limit headroom: 3 requests left"),
+            Alert(.critical, .errorRate, "anthropic", "40% errors over 1m (8 of 20), mostly 429 rate limits"),
+            Alert(.critical, .deployment, "azure-openai", "LiteLLM: complete outage"),
+            Alert(.warning, .errorRate, "openai", "10% errors over 1m (2 of 20), mostly 5xx server errors"),
+            Alert(.warning, .headroom, "azure-openai", "rate-limit headroom: 3 requests left"),
         ])
     }
 

@@ -61,7 +61,7 @@ struct BudgetTests {
         let over = BudgetStatus(tight, ledger: ledger, now: noon, calendar: utc)
         #expect(over.isExhausted && over.exhaustion == noon)
         let alerts = AlertRules.budgetAlerts([calm, over], now: noon)
-        #expect(alerts == [Alert(.critical, "tight", "budget exhausted: $10.00 of $8.00 (day)")])
+        #expect(alerts == [Alert(.critical, .budget, "tight", "budget exhausted: $10.00 of $8.00 (day)")])
         #expect(BudgetStatus.urgentFirst([calm, over]).map(\.budget.name) == ["tight", "month"])
     }
 

@@ -116,9 +116,9 @@ struct LiteLLMShapeTests {
         #expect(AlertRules.deploymentAlerts("openai", gauges).map(\.severity) == [.critical])
         gauges.record(deployment: "gpt-4o (b)", state: 0)
         #expect(gauges.deploymentState == 1)
-        #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.warning, "openai", "LiteLLM: 1 of 2 deployments failing: gpt-4o (a) down")])
+        #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.warning, .deployment, "openai", "LiteLLM: 1 of 2 deployments failing: gpt-4o (a) down")])
         gauges.record(deployment: "gpt-4o (b)", state: 2)
-        #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.critical, "openai", "LiteLLM: complete outage, all 2 deployments down")])
+        #expect(AlertRules.deploymentAlerts("openai", gauges) == [Alert(.critical, .deployment, "openai", "LiteLLM: complete outage, all 2 deployments down")])
     }
 
     @Test func healthNamesEachDeployment() throws {

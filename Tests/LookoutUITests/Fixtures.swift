@@ -40,4 +40,12 @@ enum Fixtures {
         state.screen = screen
         return state
     }
+
+    /// Every condition of `state` held for two minutes, so each alert is firing whatever its rule's `pendingFor`.
+    static func firing(_ state: inout AppState) {
+        let conditions = AlertRules.evaluate(state)
+        state.alertBook = AlertBook()
+        state.alertBook.update(conditions, now: state.now.addingTimeInterval(-120))
+        state.alertBook.update(conditions, now: state.now)
+    }
 }

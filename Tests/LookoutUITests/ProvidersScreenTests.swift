@@ -28,6 +28,7 @@ struct ProvidersScreenTests {
         state.providers.setGauges(ProviderGauges(deploymentState: 1, remainingRequests: 3), for: "anthropic")
         state.providers.prices = PriceTable(["openai": ["gpt-4o-mini": .init(inputPerMillion: 0.15, outputPerMillion: 0.60)],
                                              "anthropic": ["claude-3-5-haiku": .init(inputPerMillion: 0.80, outputPerMillion: 4.00)]])
+        Fixtures.firing(&state)
         return state
     }
 

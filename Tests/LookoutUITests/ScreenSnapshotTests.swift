@@ -1,3 +1,4 @@
+import Foundation
 import LookoutCore
 import LookoutUI
 import Testing
@@ -168,6 +169,7 @@ struct BudgetScreenTests {
         for second in stride(from: -600, to: 0, by: 10) {
             state.ledger.record(Spend(usd: 0.02), provider: "openai", model: "gpt-4o", service: nil, at: state.now.addingTimeInterval(Double(second)))
         }
+        Fixtures.firing(&state)
         return state
     }
 
@@ -182,5 +184,45 @@ struct BudgetScreenTests {
             _ = Reducer.reduce(&state, .key(.char(Character(key))))
             #expect(DashboardView.render(state, width: 160, height: 30).lines[0].contains("$ openai-hour 60% of $2.00 · out ~"), "screen \(key)")
         }
+    }
+}
+
+@Suite("Alerts screen")
+struct AlertsScreenTests {
+    /// The fixture fleet's alerts firing, one acknowledged, the budget's silenced, an older one resolved, and a silence
+    /// being typed.
+    static func state() -> AppState {
+        var state = BudgetScreenTests.state()
+        let now = state.now
+        func at(_ seconds: Double) -> Date { now.addingTimeInterval(seconds) }
+        let budget = AlertRules.evaluate(state)
+        let openai = Alert(.warning, .errorRate, "openai", "9% errors over 1m (9 of 100), mostly 5xx server errors")
+        let down = Alert(.critical, .health, "embed-worker", "down: liveness: Failed to connect to embed.example.com port 443")
+        let anthropic = Alert(.critical, .errorRate, "anthropic", "31% errors over 1m (31 of 100), mostly 429 rate limits")
+        state.alertBook = AlertBook()
+        state.alertBook.update([openai], now: at(-900))
+        state.alertBook.update([openai], now: at(-800))      // held 100 s: firing
+        state.alertBook.update([], now: at(-700))
+        state.alertBook.update([], now: at(-630))            // away 70 s: resolved
+        state.alertBook.update(budget + [down], now: at(-120))
+        state.alertBook.update(budget + [down, anthropic], now: at(-20))
+        state.alertBook.update(budget + [down, anthropic], now: now)   // anthropic: pending for 20 of its 60 s
+        state.alertBook.acknowledge("health:embed-worker", AlertAck(by: "ana", from: "10.0.0.7", at: at(-60)))
+        state.alertBook.add(AlertSilence(id: "s1", matcher: "budget:*", until: at(3600), by: "ana", from: "10.0.0.7", created: at(-30)))
+        _ = Reducer.reduce(&state, .key(.char("5")))
+        return state
+    }
+
+    @Test(arguments: [(80, 24), (140, 30)])
+    func alertsWithTheirStateAgeAckAndSilence(_ width: Int, _ height: Int) {
+        Snapshot.assert(DashboardView.render(Self.state(), width: width, height: height), named: "alerts-\(width)x\(height)")
+    }
+
+    @Test func theSilencePromptAndItsError() {
+        var state = Self.state()
+        _ = Reducer.reduce(&state, .key(.char("S")))
+        _ = Reducer.reduce(&state, .key(.char("x")))
+        _ = Reducer.reduce(&state, .key(.enter))
+        Snapshot.assert(DashboardView.render(state, width: 100, height: 20), named: "alerts-silence-prompt-100x20")
     }
 }

@@ -53,6 +53,36 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         self.origin = origin
     }
 
+    /// What the engineer did to an alert (ack, silence, unsilence), as one result record: `service` holds the alert's
+    /// key or the silence's matcher, `request` what was done.
+    public init(note: AlertNote, context: String, user: String, sshClient: String?, origin: String, id: String) {
+        phase = .result
+        self.id = id
+        self.user = user
+        self.sshClient = sshClient
+        self.context = context
+        dryRun = false
+        result = ActionOutcome.Status.succeeded.rawValue
+        self.origin = origin
+        switch note {
+        case let .acknowledged(key, ack):
+            time = Self.format(ack.at)
+            service = key
+            action = "ack"
+            request = "acknowledge \(key)"
+        case let .silenced(silence):
+            time = Self.format(silence.created)
+            service = silence.matcher
+            action = "silence"
+            request = "silence \(silence.matcher) until \(Self.format(silence.until))"
+        case let .unsilenced(silence, _, _, at):
+            time = Self.format(at)
+            service = silence.matcher
+            action = "unsilence"
+            request = "end silence \(silence.id) of \(silence.matcher)"
+        }
+    }
+
     /// One JSON line, keys sorted (stable for `grep` and diffs).
     public var jsonLine: String {
         let encoder = JSONEncoder()

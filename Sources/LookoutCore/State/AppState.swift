@@ -7,6 +7,7 @@ public enum Screen: Sendable, Equatable {
     case providers
     case logs
     case actions
+    case alerts
 
     public var kind: ScreenKind {
         switch self {
@@ -15,6 +16,7 @@ public enum Screen: Sendable, Equatable {
         case .providers: return .providers
         case .logs: return .logs
         case .actions: return .actions
+        case .alerts: return .alerts
         }
     }
 }
@@ -47,6 +49,14 @@ public struct AppState: Sendable, Equatable {
     public var budgets: [BudgetConfig]
     public var ledger: SpendLedger
     public var budgetCalendar: Calendar
+    /// Alerts with their lifecycle, acknowledgements and silences; the selected row of the Alerts screen; the silence
+    /// being typed.
+    public var alertBook = AlertBook()
+    public var alertSelection = 0
+    public var silencePrompt: SilencePrompt?
+    /// Who is at the keyboard, for acknowledgements and silences (the CLI sets them from the OS and SSH).
+    public var operatorName = "unknown"
+    public var operatorFrom: String?
     /// Whether the ledger's new spend goes to the store (`.saveSpend` effects): the dashboard's, not a headless run's.
     public var savesSpend = false
     /// The selected row of the Providers screen, kept by identity (a provider, or one of its models): a provider or
@@ -152,6 +162,8 @@ public enum Event: Sendable, Equatable {
     case audited([AuditRecord])
     /// The spend the store kept from earlier runs (read at start).
     case spendLoaded([SpendEntry])
+    /// Acknowledgements and silences the store kept (read at start).
+    case alertNotesLoaded(acks: [String: AlertAck], silences: [AlertSilence])
 }
 
 /// Why the process is asked to end from outside.
@@ -173,6 +185,8 @@ public enum Effect: Sendable, Equatable {
     case cancelAction(id: Int)
     /// Add this spend (deltas per scope and minute) to the store.
     case saveSpend(context: String, [SpendEntry])
+    /// Audit and keep an acknowledgement, a silence or its end.
+    case noteAlert(context: String, AlertNote)
 }
 
 /// A row of the Providers screen: a provider, or one of its models.

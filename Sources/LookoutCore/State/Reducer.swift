@@ -5,6 +5,7 @@ public enum Reducer {
         case let .tick(now):
             state.now = max(state.now, now)
             updateFollowUps(&state)
+            updateAlerts(&state)
             return spendEffects(&state)
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
@@ -48,6 +49,9 @@ public enum Reducer {
         case let .spendLoaded(entries):
             state.ledger.load(entries)
             return []
+        case let .alertNotesLoaded(acks, silences):
+            state.alertBook.restore(acks: acks, silences: silences, now: state.now)
+            return []
         case .signal:
             return [.quit]
         case .actionOutput, .actionFinished, .audited:
@@ -56,6 +60,7 @@ public enum Reducer {
             state.notice = nil
             if let effects = actionKey(key, &state) { return effects }
             if state.logs.filterInput != nil { return typeFilter(key, &state) }
+            if state.silencePrompt != nil { return typeSilence(key, &state) }
             if state.showingHelp, key != .char("q") {
                 state.showingHelp = false
                 return []
@@ -77,6 +82,7 @@ public enum Reducer {
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         if state.screen == .logs { return runOnLogs(command, &state) }
         if state.screen == .providers, let effects = runOnProviders(command, &state) { return effects }
+        if state.screen == .alerts, let effects = runOnAlerts(command, &state) { return effects }
         if state.screen == .actions, let selection = moved(state.auditSelection, by: command, count: state.audit.count,
                                                            page: state.visibleRows) {
             state.auditSelection = selection
@@ -114,6 +120,10 @@ public enum Reducer {
             break
         case .showActions:
             state.screen = .actions
+        case .showAlerts:
+            state.screen = .alerts
+        case .acknowledge, .silence, .unsilence:
+            break
         case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
             return startAction(command, &state)
         }
@@ -185,6 +195,8 @@ public enum Reducer {
         case .showOverview: state.screen = .overview
         case .showProviders: state.screen = .providers
         case .showActions: state.screen = .actions
+        case .showAlerts: state.screen = .alerts
+        case .acknowledge, .silence, .unsilence: break
         case .showLogs, .cycleWindow, .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy: break
         case .refresh: return [.probeNow(services: state.services.map(\.name))]
         case .help: state.showingHelp.toggle()

@@ -17,8 +17,8 @@ public enum DashboardView {
             canvas.write("lookout: terminal too small", x: 0, y: 0, style: .warn)
             return ViewLayout(listRows: 1)
         }
-        // Judged once per frame: the header counts them, the overview's strip shows the worst.
-        let alerts = AlertRules.evaluate(state)
+        // Firing and not silenced (the alert book moves once a second): the header counts them, the overview shows the worst.
+        let alerts = state.alertBook.active(at: state.now)
         HeaderBar(state: state, alerts: alerts).render(in: bounds.rows(0, 1), canvas: &canvas)
         let body = Rect(x: 0, y: 1, width: bounds.width, height: bounds.height - 2)
         let listRows: Int
@@ -35,6 +35,8 @@ public enum DashboardView {
             listRows = ProvidersView(state: state).render(in: body, canvas: &canvas)
         case .actions:
             listRows = ActionsView(state: state).render(in: body, canvas: &canvas)
+        case .alerts:
+            listRows = AlertsView(state: state).render(in: body, canvas: &canvas)
         }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)

@@ -1,22 +1,45 @@
 import Foundation
 
-/// A condition worth the on-call's attention, derived from the state (never stored: it fires while it holds).
+/// A condition worth the on-call's attention, derived from the state; `AlertBook` turns conditions into alerts with a
+/// lifecycle (pending, firing, resolved).
 public struct Alert: Sendable, Equatable {
     public enum Severity: String, Sendable, Comparable {
         case warning, critical
         public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .critical }
     }
 
+    /// Which rule raised it: with the subject, its identity across evaluations.
+    public enum Rule: String, Sendable, CaseIterable {
+        case health, errorRate = "error-rate", deployment, headroom, budget
+
+        /// How long the condition must hold before the alert fires (a shorter spike never does), and how long it must
+        /// stay away before a firing alert resolves (so a flapping condition does not fire again and again).
+        public var timing: (pendingFor: Duration, clearFor: Duration) {
+            switch self {
+            case .health: (.zero, .seconds(30))          // health has its own failure/success thresholds already
+            case .errorRate: (.seconds(60), .seconds(60))
+            case .deployment: (.seconds(15), .seconds(30))
+            case .headroom: (.seconds(30), .seconds(30))
+            case .budget: (.zero, .seconds(60))
+            }
+        }
+    }
+
     public var severity: Severity
+    public var rule: Rule
     /// What it is about: a service or provider name.
     public var subject: String
     public var message: String
 
-    public init(_ severity: Severity, _ subject: String, _ message: String) {
+    public init(_ severity: Severity, _ rule: Rule, _ subject: String, _ message: String) {
         self.severity = severity
+        self.rule = rule
         self.subject = subject
         self.message = message
     }
+
+    /// Its identity: the rule and the subject (`error-rate:anthropic`).
+    public var key: String { "\(rule.rawValue):\(subject)" }
 }
 
 /// The built-in alert rules: service health, provider error rate over the last minute, LiteLLM deployment state,
@@ -33,8 +56,8 @@ public enum AlertRules {
         var alerts: [Alert] = []
         for service in state.services {
             switch service.health.state {
-            case .down: alerts.append(Alert(.critical, service.name, "down" + (service.reason.map { ": \($0)" } ?? "")))
-            case .degraded: alerts.append(Alert(.warning, service.name, "degraded" + (service.reason.map { ": \($0)" } ?? "")))
+            case .down: alerts.append(Alert(.critical, .health, service.name, "down" + (service.reason.map { ": \($0)" } ?? "")))
+            case .degraded: alerts.append(Alert(.warning, .health, service.name, "degraded" + (service.reason.map { ": \($0)" } ?? "")))
             default: break
             }
         }
@@ -44,12 +67,12 @@ public enum AlertRules {
                 let worst = s.mainErrorClass ?? .other
                 let detail = String(format: "%.0f%% errors over 1m (%d of %d), mostly %@", s.errorRate * 100, s.errors, s.requests,
                                     worst.phrase)
-                alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, provider, detail))
+                alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, .errorRate, provider, detail))
             }
             if let gauges = state.providers.gauges[provider] {
                 alerts += deploymentAlerts(provider, gauges)
                 if let remaining = gauges.remainingRequests, remaining < headroomWarning {
-                    alerts.append(Alert(.warning, provider, String(format: "rate-limit headroom: %.0f requests left", remaining)))
+                    alerts.append(Alert(.warning, .headroom, provider, String(format: "rate-limit headroom: %.0f requests left", remaining)))
                 }
             }
         }
@@ -64,16 +87,16 @@ public enum AlertRules {
         guard !failing.isEmpty else {
             // Gauges without deployment labels: the provider's own state is all there is.
             guard gauges.deployments.isEmpty, let state = gauges.deploymentState, state > 0 else { return [] }
-            return [Alert(state >= 2 ? .critical : .warning, provider, state >= 2 ? "LiteLLM: complete outage" : "LiteLLM: partial outage")]
+            return [Alert(state >= 2 ? .critical : .warning, .deployment, provider, state >= 2 ? "LiteLLM: complete outage" : "LiteLLM: partial outage")]
         }
         let total = gauges.deployments.count
         if gauges.deploymentState == 2 {
-            return [Alert(.critical, provider, total == 1 ? "LiteLLM: complete outage of its only deployment, \(failing[0].name)"
+            return [Alert(.critical, .deployment, provider, total == 1 ? "LiteLLM: complete outage of its only deployment, \(failing[0].name)"
                                                           : "LiteLLM: complete outage, all \(total) deployments down")]
         }
         let named = failing.prefix(2).map { "\($0.name) \($0.phrase)" }.joined(separator: ", ")
         let more = failing.count > 2 ? " and \(failing.count - 2) more" : ""
-        return [Alert(.warning, provider, "LiteLLM: \(failing.count) of \(total) deployments failing: \(named)\(more)")]
+        return [Alert(.warning, .deployment, provider, "LiteLLM: \(failing.count) of \(total) deployments failing: \(named)\(more)")]
     }
 
     /// A budget past its limit is critical; one past a warn line, or on course to run out before its period ends at
@@ -82,11 +105,11 @@ public enum AlertRules {
         statuses.compactMap { status in
             let period = "(\(status.budget.period))"
             if status.isExhausted {
-                return Alert(.critical, status.budget.name, "budget exhausted: \(status.amount(status.spent)) of \(status.amount(status.budget.limit.amount)) \(period)")
+                return Alert(.critical, .budget, status.budget.name, "budget exhausted: \(status.amount(status.spent)) of \(status.amount(status.budget.limit.amount)) \(period)")
             }
             guard status.crossed != nil || status.exhaustion != nil else { return nil }
             let forecast = status.exhaustion.map { " — runs out ~\(BudgetStatus.moment($0, now: now)) at \(status.amount(status.burnPerHourLastHour))/h" } ?? ""
-            return Alert(.warning, status.budget.name, "budget at \(status.usage) \(period)\(forecast)")
+            return Alert(.warning, .budget, status.budget.name, "budget at \(status.usage) \(period)\(forecast)")
         }
     }
 }

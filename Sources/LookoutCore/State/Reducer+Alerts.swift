@@ -1,0 +1,91 @@
+import Foundation
+
+/// What the engineer did to an alert, for the edges to audit and keep (`Effect.noteAlert`).
+public enum AlertNote: Sendable, Equatable {
+    case acknowledged(key: String, AlertAck)
+    case silenced(AlertSilence)
+    case unsilenced(AlertSilence, by: String, from: String?, at: Date)
+}
+
+/// The silence being typed on the Alerts screen: `MATCHER DURATION`, prefilled from the selected alert.
+public struct SilencePrompt: Sendable, Equatable {
+    public var text: String
+    public var error: String?
+
+    public init(text: String) { self.text = text }
+}
+
+extension Reducer {
+    /// Once a second: the alert conditions move the alerts along their life.
+    static func updateAlerts(_ state: inout AppState) {
+        state.alertBook.update(AlertRules.evaluate(state), now: state.now)
+        state.alertSelection = min(state.alertSelection, max(0, state.alertBook.alerts.count - 1))
+    }
+
+    /// Moves, ack, silence and unsilence on the Alerts screen; nil for the commands every screen shares.
+    static func runOnAlerts(_ command: Command, _ state: inout AppState) -> [Effect]? {
+        let rows = state.alertBook.listed(at: state.now)
+        if let selection = moved(state.alertSelection, by: command, count: rows.count, page: state.visibleRows) {
+            state.alertSelection = selection
+            return []
+        }
+        let selected = rows.indices.contains(state.alertSelection) ? rows[state.alertSelection] : nil
+        switch command {
+        case .back: state.screen = .overview
+        case .acknowledge:
+            guard let selected, selected.phase != .resolved else {
+                state.notice = "nothing to acknowledge: select a pending or firing alert"
+                return []
+            }
+            let ack = AlertAck(by: state.operatorName, from: state.operatorFrom, at: state.now)
+            state.alertBook.acknowledge(selected.key, ack)
+            return [.noteAlert(context: state.contextName, .acknowledged(key: selected.key, ack))]
+        case .silence:
+            guard let selected else { state.notice = "no alert selected"; return [] }
+            state.silencePrompt = SilencePrompt(text: "\(selected.key) 1h")
+        case .unsilence:
+            guard let selected, let silence = state.alertBook.silence(of: selected, at: state.now) else {
+                state.notice = "the selected alert is not silenced"
+                return []
+            }
+            state.alertBook.expire(silence.id)
+            return [.noteAlert(context: state.contextName, .unsilenced(silence, by: state.operatorName, from: state.operatorFrom, at: state.now))]
+        default: return nil
+        }
+        return []
+    }
+
+    /// Keys while typing a silence: Enter applies `MATCHER DURATION`, Esc cancels, Backspace and Ctrl-U edit.
+    static func typeSilence(_ key: Key, _ state: inout AppState) -> [Effect] {
+        guard var prompt = state.silencePrompt else { return [] }
+        switch key {
+        case .enter:
+            let parts = prompt.text.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 2, let span = DurationText.parse(String(parts[1])), span >= .seconds(60), span <= .seconds(30 * 86_400) else {
+                prompt.error = "type MATCHER DURATION, e.g. error-rate:anthropic 2h (1m to 30d; * matches any text)"
+                state.silencePrompt = prompt
+                return []
+            }
+            let silence = AlertSilence(id: "s-\(Int(state.now.timeIntervalSince1970 * 1000))-\(state.alertBook.silences.count)",
+                                       matcher: String(parts[0]), until: state.now.addingTimeInterval(span.inSeconds),
+                                       by: state.operatorName, from: state.operatorFrom, created: state.now)
+            state.alertBook.add(silence)
+            state.silencePrompt = nil
+            return [.noteAlert(context: state.contextName, .silenced(silence))]
+        case .escape:
+            state.silencePrompt = nil
+            return []
+        case .backspace:
+            if !prompt.text.isEmpty { prompt.text.removeLast() }
+        case .ctrl("u"):
+            prompt.text = ""
+        case let .char(c) where prompt.text.count < 200:
+            prompt.text.append(c)
+        default:
+            return []
+        }
+        prompt.error = nil
+        state.silencePrompt = prompt
+        return []
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import LookoutCore
+
+/// What lookout keeps across runs, in one SQLite file (WAL): the budgets' spend ledger — a row per context, scope and
+/// minute that had spend; writes add deltas (an upsert), so two lookouts on one file add up instead of overwriting
+/// each other; rows older than the ledger's retention (40 days) are deleted when a run opens the file; about 60 bytes a
+/// row: a busy month of five budgets is under 20 MB — and the alerts' acknowledgements and silences (a row each; a
+/// silence is deleted when it ends, an ack when it is a day old).
+public final class LocalStore: Sendable {
+    public let path: String
+    private let database: DatabasePool
+
+    /// `$LOOKOUT_STATE_DB`, else `$XDG_STATE_HOME/lookout/state.sqlite`, else `~/.local/state/lookout/state.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["LOOKOUT_STATE_DB"], !path.isEmpty { return path }
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        return state + "/lookout/state.sqlite"
+    }
+
+    /// Opens (creating it and its directory, 0700, when missing) the store at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            var configuration = Configuration()
+            configuration.label = "lookout-state"
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("spend-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE spend (
+                    context TEXT NOT NULL, scope TEXT NOT NULL, minute INTEGER NOT NULL,
+                    usd REAL NOT NULL, tokens INTEGER NOT NULL,
+                    PRIMARY KEY (context, scope, minute)
+                ) WITHOUT ROWID
+                """)
+        }
+        migrator.registerMigration("alerts-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_ack (
+                    context TEXT NOT NULL, key TEXT NOT NULL, by TEXT NOT NULL, origin TEXT, at REAL NOT NULL,
+                    PRIMARY KEY (context, key)
+                );
+                CREATE TABLE alert_silence (
+                    context TEXT NOT NULL, id TEXT NOT NULL, matcher TEXT NOT NULL, until REAL NOT NULL,
+                    by TEXT NOT NULL, origin TEXT, created REAL NOT NULL,
+                    PRIMARY KEY (context, id)
+                )
+                """)
+        }
+        return migrator
+    }
+
+    /// The context's spend from `minute` on.
+    public func load(context: String, since minute: Int) throws(StoreError) -> [SpendEntry] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT scope, minute, usd, tokens FROM spend WHERE context = ? AND minute >= ? ORDER BY scope, minute",
+                                 arguments: [context, minute]).map { row in
+                    SpendEntry(minute: row["minute"], scope: row["scope"], spend: Spend(usd: row["usd"], tokens: row["tokens"]))
+                }
+            }
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Adds `entries` (deltas) to what the store holds for the context, in one transaction.
+    public func add(context: String, _ entries: [SpendEntry]) throws(StoreError) {
+        guard !entries.isEmpty else { return }
+        do {
+            try database.write { db in
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO spend (context, scope, minute, usd, tokens) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (context, scope, minute) DO UPDATE SET usd = usd + excluded.usd, tokens = tokens + excluded.tokens
+                    """)
+                for entry in entries {
+                    try statement.execute(arguments: [context, entry.scope, entry.minute, entry.spend.usd, entry.spend.tokens])
+                }
+            }
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Deletes every row before `minute` (all contexts); returns how many.
+    @discardableResult
+    public func prune(before minute: Int) throws(StoreError) -> Int {
+        do {
+            return try database.write { db in
+                try db.execute(sql: "DELETE FROM spend WHERE minute < ?", arguments: [minute])
+                return db.changesCount
+            }
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Keeps an acknowledgement (replacing an earlier one of the same alert).
+    public func save(ack: AlertAck, key: String, context: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO alert_ack (context, key, by, origin, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [context, key, ack.by, ack.from, ack.at.timeIntervalSince1970])
+        }
+    }
+
+    /// Keeps a silence until it ends.
+    public func save(silence: AlertSilence, context: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO alert_silence (context, id, matcher, until, by, origin, created) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [context, silence.id, silence.matcher, silence.until.timeIntervalSince1970, silence.by, silence.from,
+                                  silence.created.timeIntervalSince1970])
+        }
+    }
+
+    public func delete(silence id: String, context: String) throws(StoreError) {
+        try write { db in try db.execute(sql: "DELETE FROM alert_silence WHERE context = ? AND id = ?", arguments: [context, id]) }
+    }
+
+    /// The context's silences still running at `now` and acks younger than a day; older rows are deleted.
+    public func alertNotes(context: String, now: Date) throws(StoreError) -> (acks: [String: AlertAck], silences: [AlertSilence]) {
+        let time = now.timeIntervalSince1970
+        try write { db in
+            try db.execute(sql: "DELETE FROM alert_silence WHERE until <= ?", arguments: [time])
+            try db.execute(sql: "DELETE FROM alert_ack WHERE at < ?", arguments: [time - 86_400])
+        }
+        do {
+            return try database.read { db in
+                var acks: [String: AlertAck] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT key, by, origin, at FROM alert_ack WHERE context = ?", arguments: [context]) {
+                    acks[row["key"]] = AlertAck(by: row["by"], from: row["origin"], at: Date(timeIntervalSince1970: row["at"]))
+                }
+                let silences = try Row.fetchAll(db, sql: "SELECT * FROM alert_silence WHERE context = ? ORDER BY created", arguments: [context]).map { row in
+                    AlertSilence(id: row["id"], matcher: row["matcher"], until: Date(timeIntervalSince1970: row["until"]), by: row["by"],
+                                 from: row["origin"], created: Date(timeIntervalSince1970: row["created"]))
+                }
+                return (acks, silences)
+            }
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    private func write(_ body: @Sendable (Database) throws -> Void) throws(StoreError) {
+        do { try database.write(body) } catch { throw StoreError(path: path, reason: Self.describe(error)) }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// Why the spend store could not be used: the file and SQLite's (or the file system's) reason.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "spend store \(path): \(reason)" }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import LookoutCore
+
+/// The Alerts screen (`5`): every alert with its state — firing (criticals first), pending, resolved in the last hour —,
+/// its age, who acknowledged it and the silence over it; the active silences; the silence being typed.
+public struct AlertsView {
+    let state: AppState
+
+    public init(state: AppState) { self.state = state }
+
+    /// Draws the screen; returns the alert rows the table showed.
+    @discardableResult
+    public func render(in area: Rect, canvas: inout Canvas) -> Int {
+        let now = state.now
+        let listed = state.alertBook.listed(at: now)
+        let firing = listed.filter { $0.phase == .firing }.count
+        var x = area.x
+        x += canvas.write(" Alerts", x: x, y: area.y, style: .title)
+        let pending = listed.filter { $0.phase == .pending }.count, silences = state.alertBook.silences.count
+        canvas.write("  \(firing) firing · \(pending) pending · \(listed.count - firing - pending) resolved in the last hour · "
+                     + "\(silences) silence\(silences == 1 ? "" : "s")", x: x, y: area.y, style: .dim, maxWidth: area.maxX - x)
+        let columns = [
+            TableColumn("STATE", width: 9),
+            TableColumn("SEV", width: 4),
+            TableColumn("FOR", width: 6, alignRight: true),
+            TableColumn("SUBJECT", width: 14, flex: 1),
+            TableColumn("RULE", width: 10, dropPriority: 2),
+            TableColumn("MESSAGE", width: 30, flex: 5),
+            TableColumn("ACK / SILENCE", width: 18, flex: 1, dropPriority: 1),
+        ]
+        let rows = listed.map { row(for: $0, now: now) }
+        let silencesShown = min(state.alertBook.silences.count, 3)
+        let promptRows = state.silencePrompt == nil ? 0 : 2
+        let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2,
+                             height: max(2, area.height - 1 - promptRows - (silencesShown > 0 ? silencesShown + 1 : 0)))
+        let selected = rows.isEmpty ? nil : min(state.alertSelection, rows.count - 1)
+        let first = Table.scroll(keeping: selected, rows: rows.count, height: tableArea.height)
+        Table(columns: columns, rows: rows, selected: selected, scroll: first).render(in: tableArea, canvas: &canvas)
+        let visible = max(1, tableArea.height - 1)
+        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
+            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
+        }
+        if rows.isEmpty {
+            canvas.write("no alerts: health, provider error rates, LiteLLM deployments, rate-limit headroom and budgets are watched",
+                         x: area.x + 2, y: area.y + 3, style: .dim, maxWidth: area.width - 4)
+        }
+        var y = tableArea.maxY
+        if silencesShown > 0, y < area.maxY {
+            canvas.write(" Silences", x: area.x, y: y, style: .title)
+            y += 1
+            for silence in state.alertBook.silences.prefix(silencesShown) where y < area.maxY {
+                let who = SafeText.escape(silence.by) + (silence.from.map { "@" + SafeText.escape($0) } ?? "")
+                canvas.write("  \(SafeText.escape(silence.matcher))  until \(BudgetStatus.moment(silence.until, now: now))  by \(who)",
+                             x: area.x, y: y, style: .dim, maxWidth: area.width)
+                y += 1
+            }
+        }
+        if let prompt = state.silencePrompt, area.height >= 4 {
+            let line = area.maxY - 2
+            canvas.fill(Rect(x: area.x, y: line, width: area.width, height: 2), with: Cell(" ", .normal))
+            let x = canvas.write(" silence (MATCHER DURATION, Enter applies, Esc cancels): ", x: area.x, y: line, style: .key)
+            canvas.write(SafeText.escape(prompt.text) + "▏", x: x, y: line, style: .normal, maxWidth: area.width - x)
+            if let error = prompt.error { canvas.write(" " + error, x: area.x, y: line + 1, style: .bad, maxWidth: area.width) }
+        }
+        return visible
+    }
+
+    private func row(for alert: TrackedAlert, now: Date) -> [TableCell] {
+        let silence = state.alertBook.silence(of: alert, at: now)
+        let phase: TableCell
+        switch alert.phase {
+        case .firing:
+            if silence != nil { phase = TableCell("SILENCED", .dim) }
+            else { phase = TableCell(alert.ack == nil ? "FIRING" : "ACKED", alert.alert.severity == .critical ? .bad : .warn) }
+        case .pending: phase = TableCell("pending", .dim)
+        case .resolved: phase = TableCell("resolved", .ok)
+        }
+        let severity = alert.alert.severity == .critical ? TableCell("CRIT", .bad) : TableCell("WARN", .warn)
+        let start = alert.phase == .resolved ? (alert.resolvedAt ?? now) : (alert.firingSince ?? alert.since)
+        var note = ""
+        if let ack = alert.ack { note = "ack " + SafeText.escape(ack.by) + " " + BudgetStatus.moment(ack.at, now: now) }
+        if let silence { note += (note.isEmpty ? "" : " · ") + "silenced to " + BudgetStatus.moment(silence.until, now: now) }
+        return [phase, severity, TableCell(Format.age(start, now: now)), TableCell(SafeText.escape(alert.alert.subject)),
+                TableCell(alert.alert.rule.rawValue, .dim), TableCell(SafeText.escape(alert.alert.message)), TableCell(note, .dim)]
+    }
+}

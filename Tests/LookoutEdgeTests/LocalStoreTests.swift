@@ -1,0 +1,75 @@
+import Foundation
+import LookoutCore
+import LookoutStore
+import Testing
+
+@Suite("The spend store: a real SQLite file")
+struct LocalStoreTests {
+    func scratch() throws -> String {
+        let directory = NSTemporaryDirectory() + "lookout-spend-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func deltasAddUpAcrossWritesAndReopeningAndOldRowsArePruned() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/state/lookout/state.sqlite"
+        do {
+            let store = try LocalStore(path: path)
+            try store.add(context: "prod", [SpendEntry(minute: 100, scope: "all", spend: Spend(usd: 1.5, tokens: 10)),
+                                            SpendEntry(minute: 101, scope: "provider:openai", spend: Spend(usd: 0.25, tokens: 5))])
+            try store.add(context: "prod", [SpendEntry(minute: 100, scope: "all", spend: Spend(usd: 0.5, tokens: 2))])
+            try store.add(context: "staging", [SpendEntry(minute: 100, scope: "all", spend: Spend(usd: 9, tokens: 9))])
+        }
+        // A second run: what the first wrote is there, per context.
+        let store = try LocalStore(path: path)
+        #expect(try store.load(context: "prod", since: 0) == [
+            SpendEntry(minute: 100, scope: "all", spend: Spend(usd: 2, tokens: 12)),
+            SpendEntry(minute: 101, scope: "provider:openai", spend: Spend(usd: 0.25, tokens: 5)),
+        ])
+        #expect(try store.load(context: "prod", since: 101).map(\.minute) == [101])
+        #expect(try store.prune(before: 101) == 2)
+        #expect(try store.load(context: "staging", since: 0).isEmpty)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/state/lookout")
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test func aFileThatIsNotADatabaseIsAClearErrorNamingIt() throws {
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/spend.sqlite"
+        try String(repeating: "not a database\n", count: 200).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError(path: path, reason: "file is not a database")) { try LocalStore(path: path) }
+        #expect(LocalStore.defaultPath(environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"]) == "/s/lookout/state.sqlite")
+        #expect(LocalStore.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/state/lookout/state.sqlite")
+        #expect(LocalStore.defaultPath(environment: ["LOOKOUT_STATE_DB": "/x.db", "HOME": "/h"]) == "/x.db")
+    }
+}
+
+@Suite("The local store keeps acknowledgements and silences")
+struct AlertNotesStoreTests {
+    @Test func silencesLastUntilTheyEndAndAcksADay() throws {
+        let directory = NSTemporaryDirectory() + "lookout-notes-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/state.sqlite"
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let ack = AlertAck(by: "ana", from: "10.0.0.7", at: now)
+        let silence = AlertSilence(id: "s1", matcher: "budget:*", until: now.addingTimeInterval(3600), by: "ana", from: nil, created: now)
+        let ended = AlertSilence(id: "s2", matcher: "health:*", until: now.addingTimeInterval(60), by: "bo", from: nil, created: now)
+        do {
+            let store = try LocalStore(path: path)
+            try store.save(ack: ack, key: "health:chat-api", context: "prod")
+            try store.save(ack: AlertAck(by: "old", from: nil, at: now.addingTimeInterval(-2 * 86_400)), key: "health:x", context: "prod")
+            try store.save(silence: silence, context: "prod")
+            try store.save(silence: ended, context: "prod")
+            try store.save(silence: AlertSilence(id: "s3", matcher: "*", until: .distantFuture, by: "c", from: nil, created: now), context: "staging")
+            try store.save(silence: AlertSilence(id: "s4", matcher: "x", until: .distantFuture, by: "c", from: nil, created: now), context: "prod")
+            try store.delete(silence: "s4", context: "prod")
+        }
+        let store = try LocalStore(path: path)
+        let notes = try store.alertNotes(context: "prod", now: now.addingTimeInterval(120))
+        #expect(notes.acks == ["health:chat-api": ack], "a two-day-old ack is gone")
+        #expect(notes.silences == [silence], "an ended silence, a deleted one and another context's are not")
+    }
+}
