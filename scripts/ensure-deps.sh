@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lookout needs, only those that are missing.
 # Usage: scripts/ensure-deps.sh [--tests]   (--tests also installs tmux for the end-to-end tests, openssl for the
-# TLS tests and Debian's prometheus, against which the exposition parser is checked)
+# TLS tests, Debian's prometheus, against which the exposition parser is checked, and its alertmanager, which takes
+# lookout's alert notifications in a test)
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libncurses-dev libsqlite3-dev pkg-config)
-[ "${1:-}" = "--tests" ] && packages+=(tmux openssl prometheus)
+[ "${1:-}" = "--tests" ] && packages+=(tmux openssl prometheus prometheus-alertmanager)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -29,6 +29,7 @@ final class FleetLink: EffectRunner {
     private let poller: CurlPoller
     private let collectors: LogCollectors?
     private let runner: ActionRunner?
+    private let notifier: Notifier?
     private let log: DiagnosticLog?
     private let store: LocalStore?
     private let audit: AuditLog?
@@ -46,6 +47,7 @@ final class FleetLink: EffectRunner {
         collectors = plan.logs
             ? LogCollectors(services: plan.services, mapping: plan.mapping, filesFromStart: plan.filesFromStart) { inbox.post(.logs($0)) }
             : nil
+        notifier = plan.actions.map { actions in Notifier(secrets: actions.secrets, audit: actions.audit) { inbox.post($0) } }
         runner = plan.actions.map { actions in
             ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin) { inbox.post($0) }
         }
@@ -104,6 +106,7 @@ final class FleetLink: EffectRunner {
         case let .cancelAction(id): runner?.cancel(id: id)
         case let .saveSpend(context, entries): save(spend: entries, context: context)
         case let .noteAlert(context, note): keep(note, context: context)
+        case let .notify(context, notifications): notifier?.send(notifications, context: context)
         case .quit: break
         }
     }

@@ -83,6 +83,24 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         }
     }
 
+    /// How a notification ended: `service` holds the target's name, `request` the masked endpoint and what was sent.
+    public init(notification: AlertNotification, endpoint: String, context: String, user: String, sshClient: String?, succeeded: Bool,
+                detail: String, id: String) {
+        phase = .result
+        time = Self.format(Date())
+        self.id = id
+        self.user = user
+        self.sshClient = sshClient
+        self.context = context
+        service = notification.target
+        action = "notify"
+        dryRun = false
+        request = "POST \(endpoint): \(notification.summary)"
+        result = (succeeded ? ActionOutcome.Status.succeeded : .failed).rawValue
+        self.detail = detail
+        origin = "dashboard"
+    }
+
     /// One JSON line, keys sorted (stable for `grep` and diffs).
     public var jsonLine: String {
         let encoder = JSONEncoder()

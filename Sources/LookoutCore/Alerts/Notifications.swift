@@ -45,7 +45,7 @@ public struct NotifyTarget: Sendable, Equatable {
 }
 
 /// One POST to make: to a target, about alerts, with its body. Data, so the reducer's decisions can be compared.
-public struct Notification: Sendable, Equatable {
+public struct AlertNotification: Sendable, Equatable {
     public var target: String
     public var endpoint: String
     public var headers: [HTTPHeader]
@@ -60,8 +60,8 @@ public enum Notifications {
     public static let alertmanagerResend: TimeInterval = 60
 
     public static func make(for changes: [AlertChange], book: AlertBook, targets: [NotifyTarget], context: String, now: Date,
-                            resendFiring: Bool) -> [Notification] {
-        var out: [Notification] = []
+                            resendFiring: Bool) -> [AlertNotification] {
+        var out: [AlertNotification] = []
         for target in targets {
             var sent = Set<String>()
             for change in changes {
@@ -83,7 +83,7 @@ public enum Notifications {
         return out
     }
 
-    static func notification(_ target: NotifyTarget, _ alerts: [TrackedAlert], status: String, context: String, now: Date) -> Notification {
+    static func notification(_ target: NotifyTarget, _ alerts: [TrackedAlert], status: String, context: String, now: Date) -> AlertNotification {
         let body: JSONValue
         switch target.kind {
         case .slack:
@@ -118,7 +118,7 @@ public enum Notifications {
                 return .object(members)
             })
         }
-        return Notification(target: target.name, endpoint: target.endpoint, headers: target.headers,
+        return AlertNotification(target: target.name, endpoint: target.endpoint, headers: target.headers,
                             summary: "\(status) \(alerts.map(\.key).joined(separator: ", "))", body: body.text)
     }
 }

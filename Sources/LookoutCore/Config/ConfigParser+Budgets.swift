@@ -96,3 +96,56 @@ extension ConfigParser {
         }
     }
 }
+
+extension ConfigParser {
+    static let notifyKeys: Set<String> = ["name", "kind", "url", "headers", "severity", "rules"]
+
+    /// `notify:` of a context: where alerts are sent.
+    static func readNotify(_ node: Node, at path: String, _ reader: inout YAMLReader) -> [NotifyTarget] {
+        var targets: [NotifyTarget] = []
+        for (index, item) in (reader.sequence(node, at: path) ?? []).enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            guard let pairs = reader.pairs(item, at: itemPath, allowed: notifyKeys) else { continue }
+            var values: [String: Node] = [:]
+            for (key, _, value) in pairs { values[key] = value }
+            let before = reader.issues.count
+            var kind = NotifyTarget.Kind.json
+            if let value = values["kind"], let text = reader.string(value, at: "\(itemPath).kind") {
+                if let parsed = NotifyTarget.Kind(rawValue: text) { kind = parsed } else {
+                    reader.fail(value, "\(itemPath).kind", "expected slack, json or alertmanager")
+                }
+            }
+            var url = ""
+            if let value = values["url"], let text = reader.string(value, at: "\(itemPath).url") {
+                url = text
+                for secret in SecretReference.names(in: text) { reader.secretReferences.append((secret, value, "\(itemPath).url")) }
+                // A URL that is itself a secret (a Slack webhook) is checked once resolved; a plain one now.
+                if SecretReference.names(in: text).isEmpty, let problem = URLRules.problem(with: text) {
+                    reader.fail(value, "\(itemPath).url", problem)
+                }
+            } else if values["url"] == nil {
+                reader.fail(item, "\(itemPath).url", "missing: where to POST")
+            }
+            var severity = Alert.Severity.warning
+            if let value = values["severity"], let text = reader.string(value, at: "\(itemPath).severity") {
+                if let parsed = Alert.Severity(rawValue: text) { severity = parsed } else {
+                    reader.fail(value, "\(itemPath).severity", "expected warning or critical")
+                }
+            }
+            var rules: [Alert.Rule]?
+            if let value = values["rules"] {
+                let names = (reader.sequence(value, at: "\(itemPath).rules") ?? []).compactMap { $0.scalar?.string }
+                let parsed = names.compactMap(Alert.Rule.init(rawValue:))
+                if parsed.count != names.count || parsed.isEmpty {
+                    reader.fail(value, "\(itemPath).rules", "expected a list of: \(Alert.Rule.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                rules = parsed
+            }
+            let headers = values["headers"].map { readHeaders($0, at: "\(itemPath).headers", &reader) } ?? []
+            let name = values["name"].flatMap { reader.string($0, at: "\(itemPath).name") } ?? "\(kind.rawValue)-\(index + 1)"
+            guard reader.issues.count == before else { continue }
+            targets.append(NotifyTarget(name: name, kind: kind, url: url, headers: headers, minimumSeverity: severity, rules: rules))
+        }
+        return targets
+    }
+}

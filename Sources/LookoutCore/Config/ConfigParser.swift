@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -99,6 +99,10 @@ public enum ConfigParser {
             }
             if key == "budgets" {
                 budgetsNode = value
+                continue
+            }
+            if key == "notify" {
+                context.notify = readNotify(value, at: "\(path).notify", &reader)
                 continue
             }
             sawServices = true

@@ -47,6 +47,8 @@ public struct ContextConfig: Sendable, Equatable {
     /// Spending limits (`budgets:`), judged in `timeZone` (`time-zone:`, default UTC) for calendar periods.
     public var budgets: [BudgetConfig] = []
     public var timeZone = TimeZone(identifier: "UTC")!
+    /// Where alerts are sent (`notify:`).
+    public var notify: [NotifyTarget] = []
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name

@@ -52,6 +52,9 @@ public struct AppState: Sendable, Equatable {
     /// Alerts with their lifecycle, acknowledgements and silences; the selected row of the Alerts screen; the silence
     /// being typed.
     public var alertBook = AlertBook()
+    /// Where alerts are sent, and when firing alerts were last sent again to Alertmanager targets.
+    public var notifyTargets: [NotifyTarget]
+    public var lastAlertmanagerResend: Date?
     public var alertSelection = 0
     public var silencePrompt: SilencePrompt?
     /// Who is at the keyboard, for acknowledgements and silences (the CLI sets them from the OS and SSH).
@@ -108,6 +111,7 @@ public struct AppState: Sendable, Equatable {
         self.readOnly = readOnly
         protectedContext = context.protected
         budgets = context.budgets
+        notifyTargets = context.notify
         ledger = SpendLedger(scopes: Set(context.budgets.map(\.scope.key)), since: now)
         budgetCalendar = BudgetStatus.calendar(in: context.timeZone)
     }
@@ -187,6 +191,8 @@ public enum Effect: Sendable, Equatable {
     case saveSpend(context: String, [SpendEntry])
     /// Audit and keep an acknowledgement, a silence or its end.
     case noteAlert(context: String, AlertNote)
+    /// Send these (with retries), and record each send.
+    case notify(context: String, [AlertNotification])
 }
 
 /// A row of the Providers screen: a provider, or one of its models.

@@ -16,10 +16,17 @@ public struct SilencePrompt: Sendable, Equatable {
 }
 
 extension Reducer {
-    /// Once a second: the alert conditions move the alerts along their life.
-    static func updateAlerts(_ state: inout AppState) {
-        state.alertBook.update(AlertRules.evaluate(state), now: state.now)
+    /// Once a second: the alert conditions move the alerts along their life; what fired or resolved is sent to the
+    /// context's `notify:` targets (and firing alerts again, once a minute, to Alertmanager targets).
+    static func updateAlerts(_ state: inout AppState) -> [Effect] {
+        let changes = state.alertBook.update(AlertRules.evaluate(state), now: state.now)
         state.alertSelection = min(state.alertSelection, max(0, state.alertBook.alerts.count - 1))
+        guard !state.notifyTargets.isEmpty else { return [] }
+        let resend = state.lastAlertmanagerResend.map { state.now.timeIntervalSince($0) >= Notifications.alertmanagerResend } ?? true
+        if resend { state.lastAlertmanagerResend = state.now }
+        let notifications = Notifications.make(for: changes, book: state.alertBook, targets: state.notifyTargets,
+                                               context: state.contextName, now: state.now, resendFiring: resend)
+        return notifications.isEmpty ? [] : [.notify(context: state.contextName, notifications)]
     }
 
     /// Moves, ack, silence and unsilence on the Alerts screen; nil for the commands every screen shares.

@@ -5,8 +5,7 @@ public enum Reducer {
         case let .tick(now):
             state.now = max(state.now, now)
             updateFollowUps(&state)
-            updateAlerts(&state)
-            return spendEffects(&state)
+            return updateAlerts(&state) + spendEffects(&state)
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
             guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
