@@ -5,8 +5,25 @@ import Testing
 @Suite("End to end: budgets on the demo fleet", .serialized)
 struct BudgetsEndToEndTests {
     /// The demo's openai budget cut to $0.10 an hour, which its traffic (about $25–40 an hour on openai) spends in
-    /// well under a minute: the forecast appears, the alert fires, it is acknowledged and silenced from the keyboard
+    /// well under a minute: the forecast appears, the alert fires and reaches a webhook, it is acknowledged and silenced from the keyboard
     /// (both audited), and after `kill -9` and a restart the ledger and the silence are still there.
+    /// A webhook receiver: writes its port to argv[1], and each POST's body as a line to argv[2].
+    static let receiver = """
+    import http.server, sys
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with open(sys.argv[2], "ab") as out:
+                out.write(body + b"\\n")
+            self.send_response(200)
+            self.end_headers()
+        def log_message(self, *args):
+            pass
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    open(sys.argv[1], "w").write(str(server.server_port))
+    server.serve_forever()
+    """
+
     @Test func theForecastAppearsTheAlertIsAckedAndSilencedAndAllSurvivesKillNine() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
@@ -22,7 +39,19 @@ struct BudgetsEndToEndTests {
             usleep(50_000)
         }
         #expect(yaml.contains("name: \"openai-hour\""), "the demo configuration carries its budgets")
-        try yaml.replacingOccurrences(of: "limit-usd: 2.0", with: "limit-usd: 0.1").write(toFile: config, atomically: true, encoding: .utf8)
+        // A webhook receiver on loopback (Python's http.server, as a real one would be): it writes what it is sent.
+        let receiverPort = scratch.path("receiver.port"), received = scratch.path("received.jsonl")
+        let receiver = try Spawn.start(["python3", "-c", Self.receiver, receiverPort, received],
+                                       stdout: scratch.path("receiver.out"), stderr: scratch.path("receiver.err"))
+        defer { kill(receiver, SIGKILL); _ = Spawn.wait(receiver) }
+        var port = ""
+        while Date() < deadline.addingTimeInterval(10) && port.isEmpty {
+            port = (try? String(contentsOfFile: receiverPort, encoding: .utf8)) ?? ""
+            usleep(50_000)
+        }
+        let notify = "  demo:\n    notify:\n      - name: hook\n        kind: json\n        url: http://127.0.0.1:\(port)/alerts\n        rules: [budget]\n"
+        try yaml.replacingOccurrences(of: "limit-usd: 2.0", with: "limit-usd: 0.1").replacingOccurrences(of: "  demo:\n", with: notify)
+            .write(toFile: config, atomically: true, encoding: .utf8)
 
         let store = scratch.path("spend.sqlite")
         let command = "exec \(binary) --config \(config) --log-file \(scratch.path("lookout.log")) --audit-log \(scratch.path("audit.jsonl"))"
@@ -38,6 +67,14 @@ struct BudgetsEndToEndTests {
         try first.waitFor("the budget's alert", seconds: 10) { screen in
             screen.contains("openai-hour") && screen.contains("budget exhausted") && screen.contains("FIRING")
         }
+        // The webhook got it, as the JSON lookout documents.
+        let deadline2 = Date().addingTimeInterval(15)
+        var bodies = ""
+        while Date() < deadline2 && !bodies.contains("budget:openai-hour") {
+            bodies = (try? String(contentsOfFile: received, encoding: .utf8)) ?? ""
+            usleep(100_000)
+        }
+        #expect(bodies.contains(#""status":"firing","key":"budget:openai-hour","rule":"budget","subject":"openai-hour""#), "received:\n\(bodies)")
         try first.send("a")
         try first.waitFor(text: "ACKED", seconds: 5)
         try first.send("S")
