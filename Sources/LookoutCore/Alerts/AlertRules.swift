@@ -10,7 +10,7 @@ public struct Alert: Sendable, Equatable {
 
     /// Which rule raised it: with the subject, its identity across evaluations.
     public enum Rule: String, Sendable, CaseIterable {
-        case health, errorRate = "error-rate", deployment, headroom, budget
+        case health, errorRate = "error-rate", burnRate = "burn-rate", deployment, headroom, budget
 
         /// How long the condition must hold before the alert fires (a shorter spike never does), and how long it must
         /// stay away before a firing alert resolves (so a flapping condition does not fire again and again).
@@ -18,6 +18,7 @@ public struct Alert: Sendable, Equatable {
             switch self {
             case .health: (.zero, .seconds(30))          // health has its own failure/success thresholds already
             case .errorRate: (.seconds(60), .seconds(60))
+            case .burnRate: (.zero, .seconds(60))            // its short window already waits for evidence
             case .deployment: (.seconds(15), .seconds(30))
             case .headroom: (.seconds(30), .seconds(30))
             case .budget: (.zero, .seconds(60))
@@ -68,6 +69,10 @@ public enum AlertRules {
                 let detail = String(format: "%.0f%% errors over 1m (%d of %d), mostly %@", s.errorRate * 100, s.errors, s.requests,
                                     worst.phrase)
                 alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, .errorRate, provider, detail))
+            }
+            if let objective = state.availabilityObjective,
+               let burn = BurnRateRule.alert(provider: provider, counts: state.callCounts, objective: objective, now: state.now) {
+                alerts.append(burn)
             }
             if let gauges = state.providers.gauges[provider] {
                 alerts += deploymentAlerts(provider, gauges)

@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -99,6 +99,18 @@ public enum ConfigParser {
             }
             if key == "budgets" {
                 budgetsNode = value
+                continue
+            }
+            if key == "slo" {
+                for (sloKey, _, sloValue) in reader.pairs(value, at: "\(path).slo", allowed: ["availability"]) ?? [] {
+                    let sloPath = "\(path).slo.\(sloKey)"
+                    guard let text = reader.string(sloValue, at: sloPath), let percent = Double(text.replacingOccurrences(of: "%", with: "")),
+                          percent > 0, percent < 100 else {
+                        reader.fail(sloValue, sloPath, "expected a percentage between 0 and 100, such as 99.5")
+                        continue
+                    }
+                    context.availabilityObjective = percent / 100
+                }
                 continue
             }
             if key == "notify" {

@@ -47,6 +47,9 @@ public struct ContextConfig: Sendable, Equatable {
     /// Spending limits (`budgets:`), judged in `timeZone` (`time-zone:`, default UTC) for calendar periods.
     public var budgets: [BudgetConfig] = []
     public var timeZone = TimeZone(identifier: "UTC")!
+    /// The providers' availability objective (`slo: { availability: 99.5 }`, as a fraction), whose error budget the
+    /// burn-rate alerts watch; nil: none.
+    public var availabilityObjective: Double?
     /// Where alerts are sent (`notify:`).
     public var notify: [NotifyTarget] = []
 

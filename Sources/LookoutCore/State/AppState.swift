@@ -52,6 +52,9 @@ public struct AppState: Sendable, Equatable {
     /// Alerts with their lifecycle, acknowledgements and silences; the selected row of the Alerts screen; the silence
     /// being typed.
     public var alertBook = AlertBook()
+    /// Calls and failures per provider per minute (six hours), and the availability objective they burn against.
+    public var callCounts = CallCounts()
+    public var availabilityObjective: Double?
     /// Where alerts are sent, and when firing alerts were last sent again to Alertmanager targets.
     public var notifyTargets: [NotifyTarget]
     public var lastAlertmanagerResend: Date?
@@ -112,6 +115,7 @@ public struct AppState: Sendable, Equatable {
         protectedContext = context.protected
         budgets = context.budgets
         notifyTargets = context.notify
+        availabilityObjective = context.availabilityObjective
         ledger = SpendLedger(scopes: Set(context.budgets.map(\.scope.key)), since: now)
         budgetCalendar = BudgetStatus.calendar(in: context.timeZone)
     }

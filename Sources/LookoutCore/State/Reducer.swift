@@ -17,6 +17,7 @@ public enum Reducer {
             state.services[index].metricsStatus = scrape.status
             for delta in scrape.deltas {
                 let cost = state.providers.add(delta, service: scrape.service, at: state.now)
+                state.callCounts.add(provider: delta.provider, requests: delta.requests, errors: delta.errors, at: state.now)
                 state.ledger.record(Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens), provider: delta.provider,
                                     model: delta.model, service: scrape.service, at: state.now)
             }
@@ -31,6 +32,7 @@ public enum Reducer {
             for record in batch.records where record.isLLMCall {
                 guard let at = ProviderBoard.bucketTime(of: record, now: state.now), let provider = record.provider else { continue }
                 let cost = state.providers.add(record, service: service, at: at)
+                state.callCounts.add(provider: provider, requests: 1, errors: record.isError ? 1 : 0, at: at)
                 state.ledger.record(Spend(usd: cost ?? 0, tokens: (record.inputTokens ?? 0) + (record.outputTokens ?? 0)),
                                     provider: provider, model: record.model, service: service, at: at)
             }
