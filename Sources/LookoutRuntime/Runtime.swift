@@ -115,7 +115,7 @@ public final class Runtime {
     static func urgency(of event: Event) -> FramePacer.Urgency {
         switch event {
         case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
-        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded: return .data
+        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded, .timelineLoaded: return .data
         }
     }
 
@@ -125,11 +125,13 @@ public final class Runtime {
     private func tickIfDue() {
         guard clock.elapsed - lastTick >= .seconds(1) else { return }
         lastTick = clock.elapsed
-        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps, alerts: state.alertBook)
+        let before = (minute: Int(state.now.timeIntervalSince1970) / 60, followUps: state.followUps, alerts: state.alertBook,
+                      timeline: (state.timeline.entries.count, state.timeline.entries.last))
         for effect in Reducer.reduce(&state, .tick(clock.now)) { perform(effect) }
         var changed = Int(state.now.timeIntervalSince1970) / 60 != before.minute || state.followUps != before.followUps
         // An alert that started, fired, resolved, was acknowledged or silenced shows.
         changed = changed || state.alertBook != before.alerts
+            || (state.timeline.entries.count, state.timeline.entries.last) != before.timeline
         if changed { pacer.changed(.data) }
     }
 

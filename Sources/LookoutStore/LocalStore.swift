@@ -59,6 +59,15 @@ public final class LocalStore: Sendable {
                 )
                 """)
         }
+        migrator.registerMigration("timeline-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE timeline (
+                    context TEXT NOT NULL, time REAL NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL,
+                    severity TEXT
+                );
+                CREATE INDEX timeline_by_context_time ON timeline (context, time)
+                """)
+        }
         return migrator
     }
 
@@ -147,6 +156,39 @@ public final class LocalStore: Sendable {
                                  from: row["origin"], created: Date(timeIntervalSince1970: row["created"]))
                 }
                 return (acks, silences)
+            }
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Keeps timeline entries.
+    public func save(timeline entries: [TimelineEntry], context: String) throws(StoreError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(sql: "INSERT INTO timeline (context, time, kind, subject, text, severity) VALUES (?, ?, ?, ?, ?, ?)")
+            for entry in entries {
+                try statement.execute(arguments: [context, entry.time.timeIntervalSince1970, entry.kind.rawValue, entry.subject, entry.text,
+                                                  entry.severity?.rawValue])
+            }
+        }
+    }
+
+    /// The context's timeline since `start` (at most the newest `limit`), oldest first; entries older than a week are deleted.
+    public func timeline(context: String, since start: Date, limit: Int = 2000) throws(StoreError) -> [TimelineEntry] {
+        let weekAgo = start.timeIntervalSince1970 - 7 * 86_400
+        try write { db in try db.execute(sql: "DELETE FROM timeline WHERE time < ?", arguments: [min(weekAgo, Date().timeIntervalSince1970 - 7 * 86_400)]) }
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM (SELECT time, kind, subject, text, severity FROM timeline WHERE context = ? AND time >= ?
+                                   ORDER BY time DESC LIMIT ?) ORDER BY time
+                    """, arguments: [context, start.timeIntervalSince1970, limit]).compactMap { row in
+                    guard let kind = TimelineEntry.Kind(rawValue: row["kind"]) else { return nil }
+                    let severity: String? = row["severity"]
+                    return TimelineEntry(time: Date(timeIntervalSince1970: row["time"]), kind: kind, subject: row["subject"],
+                                         text: row["text"], severity: severity.flatMap(Alert.Severity.init(rawValue:)))
+                }
             }
         } catch {
             throw StoreError(path: path, reason: Self.describe(error))

@@ -34,6 +34,7 @@ struct DashboardSession {
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
         state.savesSpend = kept.store != nil
+        state.savesTimeline = kept.store != nil
         state.notice = kept.problem
         state.operatorName = Operator.user()
         state.operatorFrom = Operator.sshClient()
@@ -44,6 +45,7 @@ struct DashboardSession {
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
         if !kept.spend.isEmpty { runtime.apply(.spendLoaded(kept.spend)) }
         if let notes = kept.notes { runtime.apply(.alertNotesLoaded(acks: notes.acks, silences: notes.silences)) }
+        if !kept.timeline.isEmpty { runtime.apply(.timelineLoaded(kept.timeline)) }
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         if ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1" {
             runtime.afterFrame = { _ in fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
@@ -63,7 +65,8 @@ struct DashboardSession {
     /// The local store (spend, acknowledgements, silences): opened, pruned, and what it kept for this context. A store
     /// that cannot be used is a notice on screen and a line in the log, not a failed start.
     private func openLocalStore(log: DiagnosticLog)
-        -> (store: LocalStore?, spend: [SpendEntry], notes: (acks: [String: AlertAck], silences: [AlertSilence])?, problem: String?) {
+        -> (store: LocalStore?, spend: [SpendEntry], notes: (acks: [String: AlertAck], silences: [AlertSilence])?, timeline: [TimelineEntry],
+            problem: String?) {
         do {
             let store = try LocalStore(path: LocalStore.defaultPath())
             let now = Date()
@@ -74,11 +77,13 @@ struct DashboardSession {
                 spend = try store.load(context: context.name, since: oldest)
             }
             let notes = try store.alertNotes(context: context.name, now: now)
-            log.write("local store \(store.path): \(spend.count) spend rows, \(notes.acks.count) acks, \(notes.silences.count) silences kept for context \(context.name)")
-            return (store, spend, notes, nil)
+            let timeline = try store.timeline(context: context.name, since: now.addingTimeInterval(-86_400))
+            log.write("local store \(store.path): \(spend.count) spend rows, \(notes.acks.count) acks, \(notes.silences.count) silences, "
+                      + "\(timeline.count) timeline entries kept for context \(context.name)")
+            return (store, spend, notes, timeline, nil)
         } catch {
             log.write("\(error)")
-            return (nil, [], nil, "spend, acks and silences are kept for this run only: \(error)")
+            return (nil, [], nil, [], "spend, acks, silences and the timeline are kept for this run only: \(error)")
         }
     }
 }

@@ -106,6 +106,11 @@ final class FleetLink: EffectRunner {
         case let .cancelAction(id): runner?.cancel(id: id)
         case let .saveSpend(context, entries): save(spend: entries, context: context)
         case let .noteAlert(context, note): keep(note, context: context)
+        case let .saveTimeline(context, entries):
+            guard let store else { break }
+            writes.async { [log] in
+                do { try store.save(timeline: entries, context: context) } catch { log?.write("timeline not kept: \(error)") }
+            }
         case let .notify(context, notifications): notifier?.send(notifications, context: context)
         case .quit: break
         }

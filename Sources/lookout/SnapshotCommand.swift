@@ -4,6 +4,7 @@ import LookoutCore
 import LookoutHTTP
 import LookoutSources
 import LookoutRuntime
+import LookoutStore
 
 /// `lookout snapshot`: collect for a while, then print everything the dashboard would know, as JSON or Markdown.
 struct Snapshot: ParsableCommand {
@@ -24,8 +25,12 @@ struct Snapshot: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case json, markdown }
 
+    @Option(name: .long, help: "How much of the dashboard's incident timeline (kept in the local store) to include.")
+    var timeline: String = "30m"
+
     func run() throws {
         guard let duration = DurationText.parse(wait) else { throw ValidationError("--wait: expected a duration such as 5s") }
+        guard let span = DurationText.parse(timeline) else { throw ValidationError("--timeline: expected a duration such as 30m") }
         let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
         let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
         var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
@@ -34,8 +39,16 @@ struct Snapshot: ParsableCommand {
                                               metricMappings: loaded.metricMappings, filesFromStart: true,
                                               mapping: { $0.flatMap(loaded.mapping(named:)) }),
                                   state: state)
-        let reached = headless.collect { runtime in _ = runtime.snapshotCollect(for: duration) }
-        let report = SnapshotReport(state: reached, generatedAt: Date())
+        var reached = headless.collect { runtime in _ = runtime.snapshotCollect(for: duration) }
+        // The dashboard's timeline, in place of the few seconds this run saw; read only when the store exists — a
+        // snapshot never creates it.
+        let path = LocalStore.defaultPath()
+        if FileManager.default.fileExists(atPath: path), let store = try? LocalStore(path: path),
+           let kept = try? store.timeline(context: chosen.name, since: Date().addingTimeInterval(-span.inSeconds)) {
+            reached.timeline = Timeline()
+            reached.timeline.load(kept)
+        }
+        let report = SnapshotReport(state: reached, generatedAt: Date(), timelineSpan: span)
         print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
     }
 

@@ -6,7 +6,7 @@ import Testing
 struct BudgetsEndToEndTests {
     /// The demo's openai budget cut to $0.10 an hour, which its traffic (about $25–40 an hour on openai) spends in
     /// well under a minute: the forecast appears, the alert fires and reaches a webhook, it is acknowledged and silenced from the keyboard
-    /// (both audited), and after `kill -9` and a restart the ledger and the silence are still there.
+    /// (both audited), and after `kill -9` and a restart the ledger, the silence and the timeline are still there.
     /// A webhook receiver: writes its port to argv[1], and each POST's body as a line to argv[2].
     static let receiver = """
     import http.server, sys
@@ -100,6 +100,12 @@ struct BudgetsEndToEndTests {
         try second.send("5")
         try second.waitFor("the kept silence", seconds: 10) { screen in
             screen.contains("SILENCED") && screen.contains("openai-hour") && screen.contains("budget:openai-hour  until")
+        }
+        // And the timeline: the first run's alert, ack and silence are there.
+        try second.send("7")
+        try second.waitFor("the kept timeline", seconds: 10) { screen in
+            screen.contains("Timeline") && screen.contains("CRITICAL budget: budget exhausted") && screen.contains("acknowledged ")
+                && screen.contains("silenced budget:openai-hour for 2h")
         }
         second.kill()
     }

@@ -73,3 +73,26 @@ struct AlertNotesStoreTests {
         #expect(notes.silences == [silence], "an ended silence, a deleted one and another context's are not")
     }
 }
+
+@Suite("The local store keeps the timeline")
+struct TimelineStoreTests {
+    @Test func entriesComeBackInOrderPerContextWithinTheSpanAskedFor() throws {
+        let directory = NSTemporaryDirectory() + "lookout-timeline-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let now = Date()
+        let entries = [TimelineEntry(time: now.addingTimeInterval(-7200), kind: .health, subject: "chat-api", text: "healthy → down", severity: .critical),
+                       TimelineEntry(time: now.addingTimeInterval(-60), kind: .note, subject: "budget:*", text: "silenced budget:* for 1h (ana)"),
+                       TimelineEntry(time: now.addingTimeInterval(-30), kind: .alert, subject: "openai", text: "WARNING error-rate: 9%", severity: .warning)]
+        do {
+            let store = try LocalStore(path: directory + "/state.sqlite")
+            try store.save(timeline: [entries[2], entries[0]], context: "prod")
+            try store.save(timeline: [entries[1]], context: "prod")
+            try store.save(timeline: [entries[1]], context: "staging")
+        }
+        let store = try LocalStore(path: directory + "/state.sqlite")
+        let back = try store.timeline(context: "prod", since: now.addingTimeInterval(-3600))
+        #expect(back.map(\.text) == [entries[1].text, entries[2].text])
+        #expect(back[1].severity == .warning && back[1].kind == .alert && abs(back[1].time.timeIntervalSince(entries[2].time)) < 0.001)
+        #expect(try store.timeline(context: "prod", since: now.addingTimeInterval(-86_400)).count == 3)
+    }
+}

@@ -10,7 +10,7 @@ import Testing
 @Suite("Selection stays on screen")
 struct SelectionPropertyTests {
     static let keys: [Key] = [.char("j"), .char("k"), .char("j"), .char("j"), .down, .up, .char("g"), .char("G"), .pageDown, .pageUp,
-                              .char("1"), .char("3"), .char("4"), .char("5"), .char("6"), .enter, .escape, .char("w")]
+                              .char("1"), .char("3"), .char("4"), .char("5"), .char("6"), .char("7"), .enter, .escape, .char("w")]
 
     /// A fleet with more of everything than fits: 70 services, 40 provider/model rows, 500 log lines, 300 audit records.
     static func crowdedState() throws -> AppState {
@@ -50,6 +50,9 @@ struct SelectionPropertyTests {
             guard state.silencePrompt == nil else { return nil }
             let rows = state.alertBook.listed(at: state.now)
             return rows.indices.contains(state.alertSelection) ? rows[state.alertSelection].alert.subject : nil
+        case .timeline:
+            let newestFirst = Array(state.timeline.entries.reversed())
+            return newestFirst.indices.contains(state.timelineSelection) ? newestFirst[state.timelineSelection].subject : nil
         case .serviceDetail: return nil
         }
     }

@@ -226,3 +226,25 @@ struct AlertsScreenTests {
         Snapshot.assert(DashboardView.render(state, width: 100, height: 20), named: "alerts-silence-prompt-100x20")
     }
 }
+
+@Suite("Timeline screen")
+struct TimelineScreenTests {
+    @Test(arguments: [(80, 24), (140, 30)])
+    func everyChangeNewestFirst(_ width: Int, _ height: Int) {
+        var state = Fixtures.state()
+        let now = state.now
+        state.timeline = Timeline()
+        state.timeline.load([
+            TimelineEntry(time: now.addingTimeInterval(-86_400 - 600), kind: .action, subject: "chat-api", text: "redeploy chat-api: succeeded, HTTP 202"),
+            TimelineEntry(time: now.addingTimeInterval(-900), kind: .health, subject: "embed-worker", text: "healthy → down: liveness: Failed to connect",
+                          severity: .critical),
+            TimelineEntry(time: now.addingTimeInterval(-890), kind: .alert, subject: "embed-worker", text: "CRITICAL health: down", severity: .critical),
+            TimelineEntry(time: now.addingTimeInterval(-600), kind: .note, subject: "embed-worker", text: "acknowledged health:embed-worker (ana)"),
+            TimelineEntry(time: now.addingTimeInterval(-120), kind: .budget, subject: "openai-hour", text: "passed 80%: 82% of $2.00 (rolling 1h)",
+                          severity: .warning),
+            TimelineEntry(time: now.addingTimeInterval(-5), kind: .health, subject: "embed-worker", text: "down → healthy"),
+        ])
+        _ = Reducer.reduce(&state, .key(.char("7")))
+        Snapshot.assert(DashboardView.render(state, width: width, height: height), named: "timeline-\(width)x\(height)")
+    }
+}

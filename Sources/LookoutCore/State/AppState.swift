@@ -8,6 +8,7 @@ public enum Screen: Sendable, Equatable {
     case logs
     case actions
     case alerts
+    case timeline
 
     public var kind: ScreenKind {
         switch self {
@@ -17,6 +18,7 @@ public enum Screen: Sendable, Equatable {
         case .logs: return .logs
         case .actions: return .actions
         case .alerts: return .alerts
+        case .timeline: return .timeline
         }
     }
 }
@@ -52,6 +54,13 @@ public struct AppState: Sendable, Equatable {
     /// Alerts with their lifecycle, acknowledgements and silences; the selected row of the Alerts screen; the silence
     /// being typed.
     public var alertBook = AlertBook()
+    /// Every change in one time-ordered list, and the warn line each budget last passed.
+    public var timeline = Timeline()
+    public var budgetLines: [String: Double?] = [:]
+    /// The selected row of the Timeline screen, counted from the newest entry (0 = newest).
+    public var timelineSelection = 0
+    /// Whether new timeline entries go to the store (`.saveTimeline` effects): the dashboard's.
+    public var savesTimeline = false
     /// Calls and failures per provider per minute (six hours), and the availability objective they burn against.
     public var callCounts = CallCounts()
     public var availabilityObjective: Double?
@@ -170,6 +179,8 @@ public enum Event: Sendable, Equatable {
     case audited([AuditRecord])
     /// The spend the store kept from earlier runs (read at start).
     case spendLoaded([SpendEntry])
+    /// The timeline the store kept (read at start).
+    case timelineLoaded([TimelineEntry])
     /// Acknowledgements and silences the store kept (read at start).
     case alertNotesLoaded(acks: [String: AlertAck], silences: [AlertSilence])
 }
@@ -195,6 +206,8 @@ public enum Effect: Sendable, Equatable {
     case saveSpend(context: String, [SpendEntry])
     /// Audit and keep an acknowledgement, a silence or its end.
     case noteAlert(context: String, AlertNote)
+    /// Keep these timeline entries in the store.
+    case saveTimeline(context: String, [TimelineEntry])
     /// Send these (with retries), and record each send.
     case notify(context: String, [AlertNotification])
 }

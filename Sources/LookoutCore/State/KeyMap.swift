@@ -5,7 +5,7 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
     case showOverview, showLogs, showProviders, cycleWindow
     case togglePause, startFilter, nextError, previousError
     case showActions, failoverDisable, failoverStandby, failoverPrimary, redeploy
-    case showAlerts, acknowledge, silence, unsilence
+    case showAlerts, acknowledge, silence, unsilence, showTimeline
 
     /// The failover command that sets `role`.
     public static func failover(_ role: ProviderRole) -> Command {
@@ -25,6 +25,7 @@ public enum ScreenKind: String, Sendable, Equatable, CaseIterable {
     case logs
     case actions
     case alerts
+    case timeline
 }
 
 /// One binding: keys, the command they run, where, and how help describes it.
@@ -93,7 +94,7 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char("4"), .char("L")], .showLogs, "logs screen", hint: "logs"),
         KeyBinding([.char("w")], .cycleWindow, "window: 1m, 5m, 1h", screens: [.overview, .providers], hint: "window"),
         KeyBinding([.enter], .open, "its log lines (the Logs screen, filtered)", screens: [.providers], hint: "logs of it"),
-        KeyBinding([.escape], .back, "back to the overview", screens: [.providers, .actions, .alerts]),
+        KeyBinding([.escape], .back, "back to the overview", screens: [.providers, .actions, .alerts, .timeline]),
         KeyBinding([.char("a")], .acknowledge, "acknowledge the selected alert", screens: [.alerts], hint: "ack"),
         KeyBinding([.char("S")], .silence, "silence: MATCHER DURATION, prefilled with the selected alert", screens: [.alerts], hint: "silence"),
         KeyBinding([.char("u")], .unsilence, "end the silence over the selected alert", screens: [.alerts], hint: "unsilence"),
@@ -105,6 +106,7 @@ public struct KeyMap: Sendable, Equatable {
                    hint: "redeploy", dangerous: true),
         KeyBinding([.char("6"), .char("A")], .showActions, "actions screen: the last action and the audit log"),
         KeyBinding([.char("5"), .char("!")], .showAlerts, "alerts screen: firing, pending, resolved; ack and silence", hint: "alerts"),
+        KeyBinding([.char("7"), .char("T")], .showTimeline, "timeline screen: every change, newest first", hint: "timeline"),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),

@@ -115,6 +115,9 @@ extension Reducer {
             guard var pane = state.action, pane.phase == .running, pane.plans[pane.current].id == id else { return [] }
             pane.outcomes.append(outcome)
             let plan = pane.plans[pane.current]
+            let good = outcome.status == .succeeded || outcome.status == .dryRun
+            state.timeline.add(TimelineEntry(time: state.now, kind: .action, subject: plan.service,
+                                             text: "\(plan.title): \(outcome.status.rawValue), \(outcome.detail)", severity: good ? nil : .warning))
             var effects: [Effect] = []
             if outcome.status == .succeeded {
                 effects.append(.probeNow(services: [plan.service]))

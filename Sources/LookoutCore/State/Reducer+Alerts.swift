@@ -20,6 +20,7 @@ extension Reducer {
     /// context's `notify:` targets (and firing alerts again, once a minute, to Alertmanager targets).
     static func updateAlerts(_ state: inout AppState) -> [Effect] {
         let changes = state.alertBook.update(AlertRules.evaluate(state), now: state.now)
+        record(changes, in: &state)
         state.alertSelection = min(state.alertSelection, max(0, state.alertBook.alerts.count - 1))
         guard !state.notifyTargets.isEmpty else { return [] }
         let resend = state.lastAlertmanagerResend.map { state.now.timeIntervalSince($0) >= Notifications.alertmanagerResend } ?? true
@@ -46,6 +47,8 @@ extension Reducer {
             }
             let ack = AlertAck(by: state.operatorName, from: state.operatorFrom, at: state.now)
             state.alertBook.acknowledge(selected.key, ack)
+            state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: selected.alert.subject,
+                                             text: "acknowledged \(selected.key) (\(state.operatorName))"))
             return [.noteAlert(context: state.contextName, .acknowledged(key: selected.key, ack))]
         case .silence:
             guard let selected else { state.notice = "no alert selected"; return [] }
@@ -56,6 +59,8 @@ extension Reducer {
                 return []
             }
             state.alertBook.expire(silence.id)
+            state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: silence.matcher,
+                                             text: "silence of \(silence.matcher) ended (\(state.operatorName))"))
             return [.noteAlert(context: state.contextName, .unsilenced(silence, by: state.operatorName, from: state.operatorFrom, at: state.now))]
         default: return nil
         }
@@ -78,6 +83,8 @@ extension Reducer {
                                        by: state.operatorName, from: state.operatorFrom, created: state.now)
             state.alertBook.add(silence)
             state.silencePrompt = nil
+            state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: silence.matcher,
+                                             text: "silenced \(silence.matcher) for \(DurationText.format(span)) (\(state.operatorName))"))
             return [.noteAlert(context: state.contextName, .silenced(silence))]
         case .escape:
             state.silencePrompt = nil

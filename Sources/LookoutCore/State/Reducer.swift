@@ -5,11 +5,16 @@ public enum Reducer {
         case let .tick(now):
             state.now = max(state.now, now)
             updateFollowUps(&state)
-            return updateAlerts(&state) + spendEffects(&state)
+            let notify = updateAlerts(&state)
+            recordBudgetCrossings(&state)
+            return notify + spendEffects(&state) + timelineEffects(&state)
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
             guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
+            let before = state.services[index].health.state
             state.services[index].record(result)
+            recordHealth(of: result.service, from: before, to: state.services[index].health.state, reason: state.services[index].reason,
+                         in: &state)
             updateFollowUps(&state)
             return []
         case let .scraped(scrape):
@@ -50,6 +55,9 @@ public enum Reducer {
         case let .spendLoaded(entries):
             state.ledger.load(entries)
             return []
+        case let .timelineLoaded(entries):
+            state.timeline.load(entries)
+            return []
         case let .alertNotesLoaded(acks, silences):
             state.alertBook.restore(acks: acks, silences: silences, now: state.now)
             return []
@@ -80,10 +88,22 @@ public enum Reducer {
         return [.saveSpend(context: state.contextName, state.ledger.takeUnsaved())]
     }
 
+    /// Once a second: the timeline's new entries go to the store.
+    static func timelineEffects(_ state: inout AppState) -> [Effect] {
+        guard state.savesTimeline else { _ = state.timeline.takeUnsaved(); return [] }
+        let entries = state.timeline.takeUnsaved()
+        return entries.isEmpty ? [] : [.saveTimeline(context: state.contextName, entries)]
+    }
+
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         if state.screen == .logs { return runOnLogs(command, &state) }
         if state.screen == .providers, let effects = runOnProviders(command, &state) { return effects }
         if state.screen == .alerts, let effects = runOnAlerts(command, &state) { return effects }
+        if state.screen == .timeline, let selection = moved(state.timelineSelection, by: command, count: state.timeline.entries.count,
+                                                            page: state.visibleRows) {
+            state.timelineSelection = selection
+            return []
+        }
         if state.screen == .actions, let selection = moved(state.auditSelection, by: command, count: state.audit.count,
                                                            page: state.visibleRows) {
             state.auditSelection = selection
@@ -123,6 +143,8 @@ public enum Reducer {
             state.screen = .actions
         case .showAlerts:
             state.screen = .alerts
+        case .showTimeline:
+            state.screen = .timeline
         case .acknowledge, .silence, .unsilence:
             break
         case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
@@ -197,6 +219,7 @@ public enum Reducer {
         case .showProviders: state.screen = .providers
         case .showActions: state.screen = .actions
         case .showAlerts: state.screen = .alerts
+        case .showTimeline: state.screen = .timeline
         case .acknowledge, .silence, .unsilence: break
         case .showLogs, .cycleWindow, .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy: break
         case .refresh: return [.probeNow(services: state.services.map(\.name))]

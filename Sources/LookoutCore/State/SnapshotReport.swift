@@ -6,18 +6,25 @@ public struct SnapshotReport: Sendable {
     public let generatedAt: Date
     /// Provider statistics cover this window.
     public let window: StatsWindow
+    /// How far back the timeline goes.
+    public let timelineSpan: Duration
 
-    public init(state: AppState, generatedAt: Date, window: StatsWindow = .oneHour) {
+    public init(state: AppState, generatedAt: Date, window: StatsWindow = .oneHour, timelineSpan: Duration = .seconds(1800)) {
         self.state = state
         self.generatedAt = generatedAt
         self.window = window
+        self.timelineSpan = timelineSpan
     }
+
+    /// The timeline entries within the span, oldest first.
+    var timeline: [TimelineEntry] { state.timeline.since(generatedAt.addingTimeInterval(-timelineSpan.inSeconds)) }
 
     var check: CheckReport { CheckReport(services: state.services) }
 
     /// `{"generated_at","context","status","window","services":[…as check…],"providers":{"<name>":{…stats fields…,
     /// "role", "models":{"<model>":{…}}}},"alerts":[{"severity","subject","message"}],"prices":{"priced_calls":N,
-    /// "as_of":"2025-06-01"|null}}` (calls costed from the price table, and the built-in table's date).
+    /// "as_of":"2025-06-01"|null},"timeline":[{"time","kind","subject","text","severity"}]}` (calls costed from the
+    /// price table, and the built-in table's date; the dashboard's timeline of the last `timelineSpan`).
     public func json() -> String {
         let providers = state.providers.providers.compactMap { provider -> JSONValue.Member? in
             guard let summary = state.providers.summary(provider: provider, window: window, now: state.now) else { return nil }
@@ -38,6 +45,10 @@ public struct SnapshotReport: Sendable {
             "status": .string(check.status.rawValue), "window": .string(window.description),
             "services": .array(check.servicesJSON()), "providers": .object(providers), "alerts": .array(alerts),
             "prices": .object(["priced_calls": .int(state.providers.pricedCalls), "as_of": .string(state.providers.prices.asOf)]),
+            "timeline": .array(timeline.map { entry in
+                .object(["time": .string(AuditRecord.format(entry.time)), "kind": .string(entry.kind.rawValue), "subject": .string(entry.subject),
+                         "text": .string(entry.text), "severity": .string(entry.severity?.rawValue)])
+            }),
         ]).text
     }
 
@@ -63,6 +74,16 @@ public struct SnapshotReport: Sendable {
         let alerts = self.alerts
         if !alerts.isEmpty {
             lines += ["", "**Alerts**"] + alerts.map { "- \($0.severity == .critical ? "🔴" : "🟠") **\(Self.escape($0.subject))**: \(Self.escape($0.message))" }
+        }
+        let timeline = self.timeline
+        if !timeline.isEmpty {
+            lines += ["", "**Timeline** (last \(DurationText.format(timelineSpan)), UTC)"]
+            lines += timeline.map { entry in
+                let mark = entry.severity == .critical ? "🔴 " : entry.severity == .warning ? "🟠 " : ""
+                let seconds = Int(entry.time.timeIntervalSince1970)
+                let clock = String(format: "%02d:%02d:%02d", (seconds % 86400) / 3600, (seconds / 60) % 60, seconds % 60)
+                return "- `\(clock)` \(mark)**\(Self.escape(entry.subject))** \(Self.escape(entry.text))"
+            }
         }
         if !state.providers.providers.isEmpty {
             lines += ["", "| provider (\(window)) | req/min | p95 | errors | 429 | 5xx | timeout | mostly | $/hour |", "|---|---|---|---|---|---|---|---|---|"]

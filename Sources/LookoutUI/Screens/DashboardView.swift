@@ -37,6 +37,8 @@ public enum DashboardView {
             listRows = ActionsView(state: state).render(in: body, canvas: &canvas)
         case .alerts:
             listRows = AlertsView(state: state).render(in: body, canvas: &canvas)
+        case .timeline:
+            listRows = TimelineView(state: state).render(in: body, canvas: &canvas)
         }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)

@@ -1,0 +1,54 @@
+import Foundation
+import LookoutCore
+
+/// The Timeline screen (`7`): every change — health, alerts, acks and silences, actions, budget lines — newest first.
+public struct TimelineView {
+    let state: AppState
+
+    public init(state: AppState) { self.state = state }
+
+    /// Draws the screen; returns the entries the table showed.
+    @discardableResult
+    public func render(in area: Rect, canvas: inout Canvas) -> Int {
+        var x = area.x
+        x += canvas.write(" Timeline", x: x, y: area.y, style: .title)
+        canvas.write("  every change, newest first (UTC) — kept across restarts", x: x, y: area.y, style: .dim, maxWidth: area.maxX - x)
+        let columns = [
+            TableColumn("TIME", width: 12),
+            TableColumn("WHAT", width: 6),
+            TableColumn("SUBJECT", width: 14, flex: 1),
+            TableColumn("CHANGE", width: 40, flex: 6),
+        ]
+        let rows = state.timeline.entries.reversed().map { entry -> [TableCell] in
+            let style: StyleSlot = switch entry.severity {
+            case .critical: .bad
+            case .warning: .warn
+            case nil: entry.kind == .note ? .dim : .normal
+            }
+            return [TableCell(Self.time(entry.time, now: state.now), .dim), TableCell(entry.kind.rawValue, .dim),
+                    TableCell(SafeText.escape(entry.subject)), TableCell(SafeText.escape(entry.text), style)]
+        }
+        let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1)
+        let selected = rows.isEmpty ? nil : min(state.timelineSelection, rows.count - 1)
+        let first = Table.scroll(keeping: selected, rows: rows.count, height: tableArea.height)
+        Table(columns: columns, rows: rows, selected: selected, scroll: first).render(in: tableArea, canvas: &canvas)
+        let visible = max(1, tableArea.height - 1)
+        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
+            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
+        }
+        if rows.isEmpty {
+            canvas.write("nothing has changed yet: health, alerts, acks, silences, actions and budget lines land here",
+                         x: area.x + 2, y: area.y + 3, style: .dim, maxWidth: area.width - 4)
+        }
+        return visible
+    }
+
+    /// `14:03:07` today (UTC), `Dec 3 14:03` another day.
+    static func time(_ date: Date, now: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970)
+        if seconds / 86400 == Int(now.timeIntervalSince1970) / 86400 {
+            return String(format: "%02d:%02d:%02d", (seconds % 86400) / 3600, (seconds / 60) % 60, seconds % 60)
+        }
+        return String(BudgetStatus.moment(date, now: now).dropLast())   // "Dec 3 14:03" without the Z
+    }
+}
