@@ -36,17 +36,7 @@ public struct ActionsView {
                     TableCell(result, record.result == nil ? .unknown : good ? .ok : .bad),
                     TableCell(SafeText.escape(record.request), .dim)]
         }
-        let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1)
-        let selected = rows.isEmpty ? nil : min(state.auditSelection, rows.count - 1)
-        let first = Table.scroll(keeping: selected, rows: rows.count, height: tableArea.height)
-        Table(columns: columns, rows: rows, selected: selected, scroll: first).render(in: tableArea, canvas: &canvas)
-        let visible = max(1, tableArea.height - 1)
-        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
-            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
-        }
-        if rows.isEmpty {
-            canvas.write("no actions yet: x / s / p on the Providers screen fail over, R redeploys", x: area.x + 2, y: area.y + 3, style: .dim)
-        }
-        return visible
+        return ScreenList(columns: columns, rows: rows, selection: state.auditSelection,
+                          empty: "no actions yet: x / s / p on the Providers screen fail over, R redeploys").render(in: area, canvas: &canvas)
     }
 }

@@ -33,17 +33,9 @@ public struct AlertsView {
         let promptRows = state.silencePrompt == nil ? 0 : 2
         let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2,
                              height: max(2, area.height - 1 - promptRows - (silencesShown > 0 ? silencesShown + 1 : 0)))
-        let selected = rows.isEmpty ? nil : min(state.alertSelection, rows.count - 1)
-        let first = Table.scroll(keeping: selected, rows: rows.count, height: tableArea.height)
-        Table(columns: columns, rows: rows, selected: selected, scroll: first).render(in: tableArea, canvas: &canvas)
-        let visible = max(1, tableArea.height - 1)
-        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
-            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
-        }
-        if rows.isEmpty {
-            canvas.write("no alerts: health, provider error rates, LiteLLM deployments, rate-limit headroom and budgets are watched",
-                         x: area.x + 2, y: area.y + 3, style: .dim, maxWidth: area.width - 4)
-        }
+        let visible = ScreenList(columns: columns, rows: rows, selection: state.alertSelection,
+                                 empty: "no alerts: health, provider error rates and burn rates, LiteLLM deployments, rate-limit headroom and budgets are watched")
+            .render(in: area, tableArea: tableArea, canvas: &canvas)
         var y = tableArea.maxY
         if silencesShown > 0, y < area.maxY {
             canvas.write(" Silences", x: area.x, y: y, style: .title)

@@ -28,19 +28,9 @@ public struct TimelineView {
             return [TableCell(Self.time(entry.time, now: state.now), .dim), TableCell(entry.kind.rawValue, .dim),
                     TableCell(SafeText.escape(entry.subject)), TableCell(SafeText.escape(entry.text), style)]
         }
-        let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1)
-        let selected = rows.isEmpty ? nil : min(state.timelineSelection, rows.count - 1)
-        let first = Table.scroll(keeping: selected, rows: rows.count, height: tableArea.height)
-        Table(columns: columns, rows: rows, selected: selected, scroll: first).render(in: tableArea, canvas: &canvas)
-        let visible = max(1, tableArea.height - 1)
-        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
-            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
-        }
-        if rows.isEmpty {
-            canvas.write("nothing has changed yet: health, alerts, acks, silences, actions and budget lines land here",
-                         x: area.x + 2, y: area.y + 3, style: .dim, maxWidth: area.width - 4)
-        }
-        return visible
+        return ScreenList(columns: columns, rows: rows, selection: state.timelineSelection,
+                          empty: "nothing has changed yet: health, alerts, acks, silences, actions and budget lines land here")
+            .render(in: area, canvas: &canvas)
     }
 
     /// `14:03:07` today (UTC), `Dec 3 14:03` another day.

@@ -114,3 +114,28 @@ public struct Table: Sendable {
         }
     }
 }
+
+/// A screen's selectable list: the table under the title line, scrolled to keep the selection on screen, the
+/// position hint (`rows 12–24 of 140`) at the title line's right end, and a line saying why it is empty.
+struct ScreenList {
+    let columns: [TableColumn]
+    let rows: [[TableCell]]
+    let selection: Int
+    /// What an empty list shows instead.
+    let empty: String
+
+    /// Draws in `area` (its first line is the screen's title, left as it is) with the table in `tableArea` (default:
+    /// the rest, inset by a column); returns the data rows shown, which the reducer pages by.
+    func render(in area: Rect, tableArea: Rect? = nil, canvas: inout Canvas) -> Int {
+        let tableArea = tableArea ?? Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1)
+        let selected = rows.isEmpty ? nil : min(selection, rows.count - 1)
+        let first = Table.scroll(keeping: selected, rows: rows.count, height: tableArea.height)
+        Table(columns: columns, rows: rows, selected: selected, scroll: first).render(in: tableArea, canvas: &canvas)
+        let visible = max(1, tableArea.height - 1)
+        if let hint = Table.positionHint(first: first, visible: visible, total: rows.count) {
+            canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
+        }
+        if rows.isEmpty { canvas.write(empty, x: area.x + 2, y: area.y + 3, style: .dim, maxWidth: area.width - 4) }
+        return visible
+    }
+}
