@@ -220,3 +220,18 @@ struct BudgetReducerTests {
         #expect(Reducer.reduce(&headless, .tick(Self.t0.addingTimeInterval(1))) == [], "a headless run keeps no ledger")
     }
 }
+
+@Suite("Budgets count the minute under way")
+struct BudgetCurrentMinuteTests {
+    @Test func aRollingWindowCountsWhatWasSpentThisMinute() {
+        // Found on the demo: 30 s after start, openai had spent $0.29 and its rolling-hour budget said 0%.
+        let now = Date(timeIntervalSince1970: 1_800_000_030)
+        var ledger = SpendLedger(scopes: ["provider:openai"], since: now.addingTimeInterval(-30))
+        ledger.record(Spend(usd: 0.29), provider: "openai", model: nil, service: nil, at: now.addingTimeInterval(-10))
+        let calendar = BudgetStatus.calendar(in: TimeZone(identifier: "UTC")!)
+        for period in [BudgetConfig.Period.rolling(.seconds(3600)), .hour, .day] {
+            let budget = BudgetConfig(name: "b", scope: .provider("openai"), period: period, limit: .usd(2))
+            #expect(BudgetStatus(budget, ledger: ledger, now: now, calendar: calendar).spent == 0.29, "\(period)")
+        }
+    }
+}

@@ -33,7 +33,9 @@ public struct BudgetStatus: Sendable, Equatable {
         let key = budget.scope.key
         // `end` of the ledger's sums is exclusive: the minute under way counts through `now + 1 minute`.
         let through = Date(timeIntervalSince1970: (Double(SpendLedger.minute(of: now)) + 1) * 60)
-        spent = ledger.total(key, from: start, to: min(end, through)).amount(for: budget.limit)
+        // A rolling window ends now: through the minute under way (its `end` is `now`, which would leave that minute out).
+        let rolling = if case .rolling = budget.period { true } else { false }
+        spent = ledger.total(key, from: start, to: rolling ? through : min(end, through)).amount(for: budget.limit)
         let limit = budget.limit.amount
         fraction = limit > 0 ? spent / limit : (spent > 0 ? 1 : 0)
         // A pace per hour over the last `span` seconds, or over what was observed when that is less (a minute at least).
