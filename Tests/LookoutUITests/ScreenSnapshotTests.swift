@@ -140,8 +140,15 @@ struct TinyTerminalTests {
         })))
         var record = logs
         _ = Reducer.reduce(&record, .key(.enter))
+        var silencing = AlertsScreenTests.state()
+        _ = Reducer.reduce(&silencing, .key(.char("S")))
+        var timeline = BudgetScreenTests.state()
+        timeline.timeline.add(TimelineEntry(time: timeline.now, kind: .budget, subject: "openai-hour", text: "passed 50%", severity: .warning))
+        timeline.screen = .timeline
         return [("overview", Fixtures.state()), ("help", help), ("logs", logs), ("record", record),
-                ("providers", Fixtures.state(screen: .providers)), ("actions", Fixtures.state(screen: .actions))]
+                ("providers", Fixtures.state(screen: .providers)), ("actions", Fixtures.state(screen: .actions)),
+                ("budget", BudgetScreenTests.state()), ("alerts", AlertsScreenTests.state()), ("silence prompt", silencing),
+                ("timeline", timeline)]
             + Fixtures.context.services.map { ("detail \($0.name)", Fixtures.state(screen: .serviceDetail(name: $0.name))) }
     }
 
