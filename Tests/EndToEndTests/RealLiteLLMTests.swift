@@ -142,6 +142,11 @@ struct RealLiteLLMTests {
         #expect(!overview.contains("complete outage"), "one deployment down is no provider outage:\n\(overview)")
         #expect(ScreenTable.row("litellm", in: overview).contains("healthy"), "LiteLLM without a database is healthy:\n\(overview)")
         #expect(!ScreenTable.row("litellm", in: overview).contains("degraded"))
+        // LiteLLM's own provider budgets (the harness sets $50 a day for openai, $20 for anthropic): dollars left, with
+        // their source, in the selected provider's panel.
+        try tmux.send("3")
+        let providers = try tmux.waitFor("LiteLLM's provider budget in the panel", seconds: 30) { $0.contains("LiteLLM budget $") }
+        #expect(providers.range(of: #"LiteLLM budget \$(49|20|19)\.[0-9]{2} left"#, options: .regularExpression) != nil, "\(providers)")
         try tmux.send("4")
         let logs = try tmux.waitFor("a streamed call's time to first token in Logs", seconds: 30) { $0.contains("ttft ") }
         #expect(logs.range(of: #"1[0-9]{9}\.[0-9]"#, options: .regularExpression) == nil,

@@ -69,6 +69,11 @@ def write_config(path, upstream_port, sink):
               "    log_format: ndjson",
               "    headers: {X-Test-Sink: lookout}",
               "router_settings:",
+              # LiteLLM's own provider budgets (in memory, no Redis): large enough never to refuse a call here, so
+              # its /metrics carry litellm_provider_remaining_budget_metric for lookout to show as budgets.
+              "  provider_budget_config:",
+              "    openai: {budget_limit: 50, time_period: 1d}",
+              "    anthropic: {budget_limit: 20, time_period: 30d}",
               "  num_retries: 0",
               "  allowed_fails: 1",
               "  cooldown_time: 30",

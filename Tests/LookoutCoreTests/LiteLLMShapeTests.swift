@@ -136,3 +136,32 @@ struct LiteLLMShapeTests {
         #expect(report.checks == [ReadinessCheck(name: "db", state: .unknown, message: "Not connected")])
     }
 }
+
+@Suite("LiteLLM's own provider budgets, as captured")
+struct LiteLLMProviderBudgetTests {
+    @Test func remainingDollarsPerProviderAndNoBudgetWhereItSaysInfinity() throws {
+        var tracker = MetricsTracker(firstScrapeCountsWhole: true)
+        let scrape = tracker.read(try LiteLLMShapeTests.captured("metrics-provider-budgets.prom"))
+        #expect(scrape.gauges["openai"]?.remainingBudgetUSD == 49.999934)
+        #expect(scrape.gauges["anthropic"]?.remainingBudgetUSD == 20.0)
+        #expect(scrape.gauges.values.compactMap(\.remainingBudgetUSD).count == 2, "the +Inf key and user budgets are none")
+    }
+
+    @Test func thePaceComesFromHowFastTheGaugeFallsAndAnEmptyBudgetIsCritical() {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        var budgets = GatewayBudgets()
+        budgets.record(provider: "openai", remaining: 10, at: t0)
+        #expect(budgets.alerts(now: t0).isEmpty, "one reading: no pace yet")
+        budgets.record(provider: "openai", remaining: 7, at: t0.addingTimeInterval(600))    // $3 in 10 minutes: $18/h
+        let status = budgets.statuses(now: t0.addingTimeInterval(600))[0]
+        #expect(status.perHour == 18 && status.exhaustion == t0.addingTimeInterval(600 + 7.0 / 18 * 3600))
+        #expect(budgets.alerts(now: t0.addingTimeInterval(600)) == [
+            Alert(.warning, .budget, "litellm/openai", "LiteLLM provider budget: $7.00 left — runs out ~08:33Z at $18.00/h"),
+        ])
+        budgets.record(provider: "openai", remaining: 0, at: t0.addingTimeInterval(900))
+        #expect(budgets.alerts(now: t0.addingTimeInterval(900)).first?.severity == .critical)
+        // The period turned: the gauge is back up, and the old fall says nothing of the new period.
+        budgets.record(provider: "openai", remaining: 50, at: t0.addingTimeInterval(1000))
+        #expect(budgets.statuses(now: t0.addingTimeInterval(1000))[0].perHour == nil)
+    }
+}

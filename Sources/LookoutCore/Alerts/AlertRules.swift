@@ -82,6 +82,7 @@ public enum AlertRules {
             }
         }
         alerts += budgetAlerts(state.budgetStatuses, now: state.now)
+        alerts += state.gatewayBudgets.alerts(now: state.now)
         return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
     }
 

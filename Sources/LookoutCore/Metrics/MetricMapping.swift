@@ -31,6 +31,8 @@ public struct MetricMapping: Sendable, Equatable {
     public var deploymentStateGauges: [String]
     public var remainingRequestsGauges: [String]
     public var remainingTokensGauges: [String]
+    /// A gauge of the US dollars left of a provider's own budget (LiteLLM's `provider_budget_config`).
+    public var remainingBudgetGauges: [String] = []
     /// A counter of deployments put in cooldown.
     public var cooldownCounters: [String]
     /// The provider named for calls whose provider label is present but empty or "None" (LiteLLM's gateway-level
@@ -84,7 +86,14 @@ public struct MetricMapping: Sendable, Equatable {
         remainingRequestsGauges: ["litellm_remaining_requests_metric", "litellm_remaining_requests"],
         remainingTokensGauges: ["litellm_remaining_tokens_metric", "litellm_remaining_tokens"],
         cooldownCounters: ["litellm_deployment_cooled_down"],
-        gatewayProvider: LogMapping.gatewayLabel)
+        gatewayProvider: LogMapping.gatewayLabel).with(remainingBudgetGauges: ["litellm_provider_remaining_budget_metric"])
+
+    /// The same mapping with provider-budget gauges.
+    func with(remainingBudgetGauges names: [String]) -> MetricMapping {
+        var mapping = self
+        mapping.remainingBudgetGauges = names
+        return mapping
+    }
 
     /// OpenTelemetry GenAI client metrics as the Prometheus exporter writes them.
     public static let otelGenAI = MetricMapping(

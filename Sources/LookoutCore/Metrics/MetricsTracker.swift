@@ -44,6 +44,8 @@ public struct ProviderGauges: Sendable, Equatable {
     public var deployments: [DeploymentGauge]
     public var remainingRequests: Double?
     public var remainingTokens: Double?
+    /// US dollars left of the provider's own budget in the gateway (LiteLLM's provider budgets); nil: none set.
+    public var remainingBudgetUSD: Double?
 
     public init(deploymentState: Int? = nil, deployments: [DeploymentGauge] = [], remainingRequests: Double? = nil,
                 remainingTokens: Double? = nil) {

@@ -186,6 +186,11 @@ struct ScrapeReading {
             let provider = labels(of: sample).provider, value = sample.value
             gauges[provider, default: ProviderGauges()].remainingTokens = min(gauges[provider]?.remainingTokens ?? value, value)
         }
+        // +Inf (no budget set) was left out with the other non-finite samples.
+        for sample in samples(mapping.remainingBudgetGauges) {
+            let provider = labels(of: sample).provider, value = sample.value
+            gauges[provider, default: ProviderGauges()].remainingBudgetUSD = min(gauges[provider]?.remainingBudgetUSD ?? value, value)
+        }
         return gauges
     }
 }

@@ -50,6 +50,8 @@ public struct AppState: Sendable, Equatable {
     /// The context's spending limits, the spend per minute they are judged on, and their calendar (time zone).
     public var budgets: [BudgetConfig]
     public var ledger: SpendLedger
+    /// Budgets the gateway enforces itself (LiteLLM's provider budgets), from scraped gauges.
+    public var gatewayBudgets = GatewayBudgets()
     public var budgetCalendar: Calendar
     /// Alerts with their lifecycle, acknowledgements and silences; the selected row of the Alerts screen; the silence
     /// being typed.

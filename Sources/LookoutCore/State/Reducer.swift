@@ -26,7 +26,10 @@ public enum Reducer {
                 state.ledger.record(Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens), provider: delta.provider,
                                     model: delta.model, service: scrape.service, at: state.now)
             }
-            for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) { state.providers.setGauges(gauges, for: provider) }
+            for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) {
+                state.providers.setGauges(gauges, for: provider)
+                if let remaining = gauges.remainingBudgetUSD { state.gatewayBudgets.record(provider: provider, remaining: remaining, at: state.now) }
+            }
             return []
         case let .logs(batch):
             state.logs.append(batch, at: state.now)

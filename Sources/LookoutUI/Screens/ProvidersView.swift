@@ -71,6 +71,11 @@ public struct ProvidersView {
             }
             if let remaining = gauges.remainingRequests { facts.append((String(format: "headroom %.0f requests", remaining), remaining < AlertRules.headroomWarning ? .bad : .normal)) }
             if let remaining = gauges.remainingTokens { facts.append((String(format: "%.0f tokens", remaining), .normal)) }
+            if let budget = state.gatewayBudgets.statuses(now: state.now).first(where: { $0.provider == provider }) {
+                var text = String(format: "LiteLLM budget $%.2f left", budget.remaining)
+                if let at = budget.exhaustion, budget.remaining > 0 { text += " · out ~" + BudgetStatus.moment(at, now: state.now) }
+                facts.append((text, budget.remaining <= 0 ? .bad : (budget.exhaustion != nil ? .warn : .normal)))
+            }
         }
         if let cooldowns = summary?.cooldowns, cooldowns > 0 { facts.append(("\(cooldowns) cooldowns in 5m", .warn)) }
         x = area.x
