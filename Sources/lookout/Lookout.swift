@@ -16,8 +16,8 @@ struct Lookout: ParsableCommand {
         else $XDG_CONFIG_HOME/lookout/config.yaml.
         """,
         version: LookoutVersion.current,
-        subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, Stats.self, Metrics.self, ActionCommand.self,
-                      AuditCommand.self, ConfigCommand.self],
+        subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, AlertsCommand.self, Stats.self, Metrics.self,
+                      ActionCommand.self, AuditCommand.self, ConfigCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

@@ -84,6 +84,14 @@ struct BudgetsEndToEndTests {
             screen.contains("SILENCED") && screen.contains("budget:openai-hour  until")
         }
         #expect(silenced.contains("budget exhausted"), "a silenced alert is still listed:\n\(silenced)")
+        // `lookout alerts` judges budgets on the dashboard's ledger and honours its silences (same store).
+        sleep(1)
+        let headless = try Spawn.capture(["env", "LOOKOUT_STATE_DB=\(store)", binary, "alerts", "--config", config, "--wait", "3s",
+                                          "--format", "json"])
+        #expect(headless.stdout.contains(#""rule":"budget","subject":"openai-hour","message":"budget exhausted: "#)
+                && headless.stdout.contains(#"(rolling 1h)","silenced":true}"#), "\(headless.stdout)")
+        let codes = ["\"status\":\"OK\"": 0, "\"status\":\"WARNING\"": 1, "\"status\":\"CRITICAL\"": 2] as [String: Int32]
+        #expect(codes.contains { headless.stdout.hasPrefix("{" + $0.key) && headless.status == $0.value }, "exit \(headless.status)")
         let audit = try String(contentsOfFile: scratch.path("audit.jsonl"), encoding: .utf8)
         #expect(audit.contains(#""action":"ack""#) && audit.contains(#""action":"silence""#) && audit.contains(#""service":"budget:openai-hour""#))
         // Once a second the new spend goes to the store; give it that second, then kill without warning.

@@ -136,3 +136,22 @@ struct AlertKeysTests {
         #expect(KeyMap.standard.readOnly().command(for: .char("S"), on: .alerts) == .silence)
     }
 }
+
+@Suite("lookout alerts: what holds, and the monitoring-plugins status")
+struct AlertsReportTests {
+    @Test func theWorstLoudSeverityIsTheStatusAndASilencedCriticalDoesNotCount() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var context = ContextConfig(name: "prod", services: [])
+        context.budgets = [BudgetConfig(name: "day", scope: .all, period: .day, limit: .usd(1))]
+        var state = AppState(context: context, now: now)
+        #expect(AlertsReport(state: state).status == .ok)
+        #expect(AlertsReport(state: state).text() == "OK: 0 critical, 0 warning\n")
+        state.ledger.record(Spend(usd: 2), provider: "openai", model: nil, service: nil, at: now)
+        #expect(AlertsReport(state: state).status == .critical)
+        state.alertBook.add(AlertSilence(id: "s", matcher: "budget:*", until: now.addingTimeInterval(60), by: "ana", from: nil, created: now))
+        let report = AlertsReport(state: state)
+        #expect(report.status == .ok)
+        #expect(report.text() == "OK: 0 critical, 0 warning, 1 silenced\n(silenced) CRIT budget day: budget exhausted: $2.00 of $1.00 (day)\n")
+        #expect(report.json() == #"{"status":"OK","alerts":[{"severity":"critical","rule":"budget","subject":"day","message":"budget exhausted: $2.00 of $1.00 (day)","silenced":true}]}"#)
+    }
+}
