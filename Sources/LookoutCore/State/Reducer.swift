@@ -8,42 +8,8 @@ public enum Reducer {
             let notify = updateAlerts(&state)
             recordBudgetCrossings(&state)
             return notify + spendEffects(&state) + timelineEffects(&state)
-        case let .probe(result):
-            state.now = max(state.now, result.startedAt)
-            guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return [] }
-            let before = state.services[index].health.state
-            state.services[index].record(result)
-            recordHealth(of: result.service, from: before, to: state.services[index].health.state, reason: state.services[index].reason,
-                         in: &state)
-            updateFollowUps(&state)
-            return []
-        case let .scraped(scrape):
-            guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return [] }
-            state.services[index].metricsStatus = scrape.status
-            for delta in scrape.deltas {
-                let cost = state.providers.add(delta, service: scrape.service, at: state.now)
-                state.callCounts.add(provider: delta.provider, requests: delta.requests, errors: delta.errors, at: state.now)
-                state.ledger.record(Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens), provider: delta.provider,
-                                    model: delta.model, service: scrape.service, at: state.now)
-            }
-            for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) {
-                state.providers.setGauges(gauges, for: provider)
-                if let remaining = gauges.remainingBudgetUSD { state.gatewayBudgets.record(provider: provider, remaining: remaining, at: state.now) }
-            }
-            return []
-        case let .logs(batch):
-            state.logs.append(batch, at: state.now)
-            // A service whose metrics are scraped is counted from them; its log lines are still shown.
-            let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
-            guard !countedFromMetrics else { return [] }
-            let service = state.services.contains { $0.name == batch.service } ? batch.service : nil
-            for record in batch.records where record.isLLMCall {
-                guard let at = ProviderBoard.bucketTime(of: record, now: state.now), let provider = record.provider else { continue }
-                let cost = state.providers.add(record, service: service, at: at)
-                state.callCounts.add(provider: provider, requests: 1, errors: record.isError ? 1 : 0, at: at)
-                state.ledger.record(Spend(usd: cost ?? 0, tokens: (record.inputTokens ?? 0) + (record.outputTokens ?? 0)),
-                                    provider: provider, model: record.model, service: service, at: at)
-            }
+        case .probe, .scraped, .logs:
+            ingest(event, &state)
             return []
         case let .resize(size):
             state.terminalSize = size
@@ -55,14 +21,8 @@ public enum Reducer {
         case let .logsSkipped(count):
             state.logs.skip(count)
             return []
-        case let .spendLoaded(entries):
-            state.ledger.load(entries)
-            return []
-        case let .timelineLoaded(entries):
-            state.timeline.load(entries)
-            return []
-        case let .alertNotesLoaded(acks, silences):
-            state.alertBook.restore(acks: acks, silences: silences, now: state.now)
+        case .spendLoaded, .timelineLoaded, .alertNotesLoaded:
+            restore(event, &state)
             return []
         case .signal:
             return [.quit]
@@ -79,6 +39,59 @@ public enum Reducer {
             }
             guard let command = state.keyMap.command(for: key, on: state.screen.kind) else { return [] }
             return run(command, &state)
+        }
+    }
+
+    /// What the fleet reports: a probe (health, with a timeline line when it changes), a scrape (calls, their cost and
+    /// failures, gauges), log records (shown; counted when the service's metrics do not count them already).
+    static func ingest(_ event: Event, _ state: inout AppState) {
+        switch event {
+        case let .probe(result):
+            state.now = max(state.now, result.startedAt)
+            guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return }
+            let before = state.services[index].health.state
+            state.services[index].record(result)
+            recordHealth(of: result.service, from: before, to: state.services[index].health.state, reason: state.services[index].reason,
+                         in: &state)
+            updateFollowUps(&state)
+        case let .scraped(scrape):
+            guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return }
+            state.services[index].metricsStatus = scrape.status
+            for delta in scrape.deltas {
+                let cost = state.providers.add(delta, service: scrape.service, at: state.now)
+                state.callCounts.add(provider: delta.provider, requests: delta.requests, errors: delta.errors, at: state.now)
+                state.ledger.record(Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens), provider: delta.provider,
+                                    model: delta.model, service: scrape.service, at: state.now)
+            }
+            for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) {
+                state.providers.setGauges(gauges, for: provider)
+                if let remaining = gauges.remainingBudgetUSD { state.gatewayBudgets.record(provider: provider, remaining: remaining, at: state.now) }
+            }
+        case let .logs(batch):
+            state.logs.append(batch, at: state.now)
+            // A service whose metrics are scraped is counted from them; its log lines are still shown.
+            let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
+            guard !countedFromMetrics else { return }
+            let service = state.services.contains { $0.name == batch.service } ? batch.service : nil
+            for record in batch.records where record.isLLMCall {
+                guard let at = ProviderBoard.bucketTime(of: record, now: state.now), let provider = record.provider else { continue }
+                let cost = state.providers.add(record, service: service, at: at)
+                state.callCounts.add(provider: provider, requests: 1, errors: record.isError ? 1 : 0, at: at)
+                state.ledger.record(Spend(usd: cost ?? 0, tokens: (record.inputTokens ?? 0) + (record.outputTokens ?? 0)),
+                                    provider: provider, model: record.model, service: service, at: at)
+            }
+        default:
+            break
+        }
+    }
+
+    /// What the local store kept from earlier runs: spend, the timeline, acknowledgements and silences.
+    static func restore(_ event: Event, _ state: inout AppState) {
+        switch event {
+        case let .spendLoaded(entries): state.ledger.load(entries)
+        case let .timelineLoaded(entries): state.timeline.load(entries)
+        case let .alertNotesLoaded(acks, silences): state.alertBook.restore(acks: acks, silences: silences, now: state.now)
+        default: break
         }
     }
 
