@@ -88,7 +88,11 @@ public final class Runtime {
 
     /// Runs an effect the caller decided on (a headless mode's next probe pass), as if the reducer had asked for it.
     public func perform(_ effect: Effect) {
-        if effect == .quit { ended = .quit } else { effects.run(effect) }
+        switch effect {
+        case .quit: ended = .quit
+        case .bell: backend?.bell()            // the terminal's, not the fleet's
+        default: effects.run(effect)
+        }
     }
 
     /// Reduces one event as if it had arrived (tests, and modes that seed the state: the audit history).

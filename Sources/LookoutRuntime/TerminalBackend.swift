@@ -9,6 +9,8 @@ public protocol TerminalBackend: AnyObject {
     func draw(_ canvas: Canvas)
     /// Gives the terminal back as it was; safe to call more than once.
     func restore()
+    /// Rings the bell (or flashes, where the terminal has no bell).
+    func bell()
 }
 
 /// A backend with a keyboard the loop can wait on (the curses terminal).

@@ -8,11 +8,14 @@ public final class TestBackend: TerminalBackend {
     /// Every frame, oldest first.
     public private(set) var frames: [Canvas] = []
     public private(set) var restored = false
+    /// How many times the bell rang.
+    public private(set) var bells = 0
 
     public init(width: Int, height: Int) { size = TerminalSize(width: width, height: height) }
 
     public func draw(_ canvas: Canvas) { frames.append(canvas) }
     public func restore() { restored = true }
+    public func bell() { bells += 1 }
 
     /// The last frame's lines of text.
     public var lastLines: [String] { frames.last?.lines ?? [] }

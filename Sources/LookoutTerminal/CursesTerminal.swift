@@ -50,6 +50,8 @@ public final class CursesTerminal: TerminalDevice {
         endwin()
     }
 
+    public func bell() { beep() }
+
     /// Writes the rows of `canvas` that differ from the last frame, then refreshes once.
     public func draw(_ canvas: Canvas) {
         let full = previous.map { $0.width != canvas.width || $0.height != canvas.height } ?? true

@@ -32,6 +32,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(name: .long, help: "Remove every action that changes something outside lookout.")
     var readonly = false
 
+    @Flag(name: .long, help: "Ring the terminal's bell when a critical alert fires (a silenced one does not).")
+    var bell = false
+
     @Option(name: .long, help: "Diagnostics log (default: $XDG_STATE_HOME/lookout/lookout.log).")
     var logFile: String?
 

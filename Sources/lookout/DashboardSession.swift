@@ -35,6 +35,7 @@ struct DashboardSession {
         state.providers.prices = config.prices
         state.savesSpend = kept.store != nil
         state.savesTimeline = kept.store != nil
+        state.bellOnCritical = display.bell
         state.notice = kept.problem
         state.operatorName = Operator.user()
         state.operatorFrom = Operator.sshClient()

@@ -103,3 +103,32 @@ struct RuntimeLoopTests {
         #expect(runtime.framesDrawn == 0)
     }
 }
+
+@Suite("The bell")
+struct BellTests {
+    /// svc-0 down three probes in a row, reported to a runtime that has run `seconds` of virtual time after each.
+    func run(bell: Bool, silenced: Bool) -> Int {
+        var context = RuntimeHarness.context(services: 2)
+        context.services[0].readinessPath = nil
+        var state = AppState(context: context, now: RuntimeHarness.start)
+        state.bellOnCritical = bell
+        if silenced {
+            state.alertBook.add(AlertSilence(id: "s", matcher: "health:*", until: RuntimeHarness.start.addingTimeInterval(3600), by: "ana",
+                                             from: nil, created: RuntimeHarness.start))
+        }
+        let harness = RuntimeHarness(state: state)
+        for second in 1...3 {
+            harness.input.schedule(at: .seconds(second), [.event(.probe(ProbeResult(
+                service: "svc-0", kind: .liveness, startedAt: RuntimeHarness.start.addingTimeInterval(Double(second)), httpStatus: nil,
+                transportError: TransportError(code: 7, message: "refused"))))])
+        }
+        harness.runtime.run(for: .seconds(10))
+        return harness.backend.bells
+    }
+
+    @Test func aCriticalAlertRingsOnceWhenAskedAndNeverWhenSilenced() {
+        #expect(run(bell: true, silenced: false) == 1, "down fires one critical alert: one bell")
+        #expect(run(bell: false, silenced: false) == 0)
+        #expect(run(bell: true, silenced: true) == 0)
+    }
+}

@@ -68,6 +68,8 @@ public struct AppState: Sendable, Equatable {
     public var availabilityObjective: Double?
     /// Where alerts are sent, and when firing alerts were last sent again to Alertmanager targets.
     public var notifyTargets: [NotifyTarget]
+    /// Ring the terminal's bell when a critical alert fires (`--bell`).
+    public var bellOnCritical = false
     public var lastAlertmanagerResend: Date?
     public var alertSelection = 0
     public var silencePrompt: SilencePrompt?
@@ -210,6 +212,8 @@ public enum Effect: Sendable, Equatable {
     case noteAlert(context: String, AlertNote)
     /// Keep these timeline entries in the store.
     case saveTimeline(context: String, [TimelineEntry])
+    /// Ring the terminal's bell (a critical alert fired, and the engineer asked for bells).
+    case bell
     /// Send these (with retries), and record each send.
     case notify(context: String, [AlertNotification])
 }

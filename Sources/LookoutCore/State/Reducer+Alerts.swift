@@ -22,12 +22,17 @@ extension Reducer {
         let changes = state.alertBook.update(AlertRules.evaluate(state), now: state.now)
         record(changes, in: &state)
         state.alertSelection = min(state.alertSelection, max(0, state.alertBook.alerts.count - 1))
-        guard !state.notifyTargets.isEmpty else { return [] }
+        let ring = state.bellOnCritical && changes.contains { change in
+            guard case let .fired(alert) = change else { return false }
+            return alert.alert.severity == .critical && state.alertBook.silence(of: alert, at: state.now) == nil
+        }
+        let bell: [Effect] = ring ? [.bell] : []
+        guard !state.notifyTargets.isEmpty else { return bell }
         let resend = state.lastAlertmanagerResend.map { state.now.timeIntervalSince($0) >= Notifications.alertmanagerResend } ?? true
         if resend { state.lastAlertmanagerResend = state.now }
         let notifications = Notifications.make(for: changes, book: state.alertBook, targets: state.notifyTargets,
                                                context: state.contextName, now: state.now, resendFiring: resend)
-        return notifications.isEmpty ? [] : [.notify(context: state.contextName, notifications)]
+        return bell + (notifications.isEmpty ? [] : [.notify(context: state.contextName, notifications)])
     }
 
     /// Moves, ack, silence and unsilence on the Alerts screen; nil for the commands every screen shares.
