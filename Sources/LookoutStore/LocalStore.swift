@@ -176,8 +176,8 @@ public final class LocalStore: Sendable {
 
     /// The context's timeline since `start` (at most the newest `limit`), oldest first; entries older than a week are deleted.
     public func timeline(context: String, since start: Date, limit: Int = 2000) throws(StoreError) -> [TimelineEntry] {
-        let weekAgo = start.timeIntervalSince1970 - 7 * 86_400
-        try write { db in try db.execute(sql: "DELETE FROM timeline WHERE time < ?", arguments: [min(weekAgo, Date().timeIntervalSince1970 - 7 * 86_400)]) }
+        let weekAgo = Date().timeIntervalSince1970 - 7 * 86_400
+        try write { db in try db.execute(sql: "DELETE FROM timeline WHERE time < ?", arguments: [weekAgo]) }
         do {
             return try database.read { db in
                 try Row.fetchAll(db, sql: """

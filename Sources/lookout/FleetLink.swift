@@ -61,6 +61,8 @@ final class FleetLink: EffectRunner {
     func stop() {
         poller.stop()
         collectors?.stop()
+        // A notification still being retried is given up (and recorded so); what was queued for the store is written.
+        if let notifier { waitFor { await notifier.stop() } }
         writes.sync {}
     }
 
@@ -73,7 +75,7 @@ final class FleetLink: EffectRunner {
     }
 
     /// Audits an acknowledgement, a silence or its end (the record also reaches the Actions screen) and keeps it in
-    /// the store, off the loop's thread; a failure is logged and shown.
+    /// the store, off the loop's thread; a failure of either is logged, and does not keep the other from happening.
     func keep(_ note: AlertNote, context: String) {
         let by: (user: String, from: String?) = switch note {
         case let .acknowledged(_, ack): (ack.by, ack.from)
@@ -86,6 +88,10 @@ final class FleetLink: EffectRunner {
             do {
                 try audit?.append(record)
                 inbox.post(.audited([record]))
+            } catch {
+                log?.write("alert note not audited: \(error)")
+            }
+            do {
                 switch note {
                 case let .acknowledged(key, ack): try store?.save(ack: ack, key: key, context: context)
                 case let .silenced(silence): try store?.save(silence: silence, context: context)
