@@ -65,3 +65,32 @@ struct BurnRateTests {
         }
     }
 }
+
+@Suite("Latency objectives")
+struct LatencyRuleTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func board(_ latencies: [Double]) -> ProviderBoard {
+        var board = ProviderBoard()
+        for (index, ms) in latencies.enumerated() {
+            var call = LogRecord(raw: "{}", mapping: "app")
+            call.provider = "anthropic"
+            call.latencyMs = ms
+            board.add(call, at: Self.t0.addingTimeInterval(Double(-index)))
+        }
+        return board
+    }
+
+    @Test func aP95AboveTheObjectiveWarnsTwiceItIsCriticalAndFewCallsSayNothing() throws {
+        let slow = board(Array(repeating: 800, count: 90) + Array(repeating: 3000, count: 10))   // p95 ≈ 3 s
+        let alert = try #require(AlertRules.latencyAlert("anthropic", slow, objective: .seconds(2), now: Self.t0))
+        #expect(alert.severity == .warning && alert.key == "latency:anthropic")
+        #expect(alert.message.hasPrefix("p95 3") && alert.message.hasSuffix("over 5m (objective 2s, 100 calls)"), "\(alert.message)")
+        #expect(AlertRules.latencyAlert("anthropic", slow, objective: .seconds(1), now: Self.t0)?.severity == .critical)
+        #expect(AlertRules.latencyAlert("anthropic", slow, objective: .seconds(4), now: Self.t0) == nil)
+        #expect(AlertRules.latencyAlert("anthropic", board(Array(repeating: 9000, count: 19)), objective: .seconds(2), now: Self.t0) == nil)
+        let yaml = "contexts:\n  prod:\n    slo: { availability: 99.9, latency-p95: 1500ms }\n    services:\n      - name: a\n        url: http://a\n"
+        let context = try #require(try ConfigParser.parse(yaml, file: "f.yaml").contexts.first)
+        #expect(context.latencyObjective == .milliseconds(1500) && abs((context.availabilityObjective ?? 0) - 0.999) < 1e-12)
+    }
+}

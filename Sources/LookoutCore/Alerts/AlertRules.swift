@@ -10,7 +10,7 @@ public struct Alert: Sendable, Equatable {
 
     /// Which rule raised it: with the subject, its identity across evaluations.
     public enum Rule: String, Sendable, CaseIterable {
-        case health, errorRate = "error-rate", burnRate = "burn-rate", deployment, headroom, budget
+        case health, errorRate = "error-rate", burnRate = "burn-rate", latency, deployment, headroom, budget
 
         /// How long the condition must hold before the alert fires (a shorter spike never does), and how long it must
         /// stay away before a firing alert resolves (so a flapping condition does not fire again and again).
@@ -19,6 +19,7 @@ public struct Alert: Sendable, Equatable {
             case .health: (.zero, .seconds(30))          // health has its own failure/success thresholds already
             case .errorRate: (.seconds(60), .seconds(60))
             case .burnRate: (.zero, .seconds(60))            // its short window already waits for evidence
+            case .latency: (.seconds(60), .seconds(60))
             case .deployment: (.seconds(15), .seconds(30))
             case .headroom: (.seconds(30), .seconds(30))
             case .budget: (.zero, .seconds(60))
@@ -70,6 +71,9 @@ public enum AlertRules {
                                     worst.phrase)
                 alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, .errorRate, provider, detail))
             }
+            if let objective = state.latencyObjective, let alert = latencyAlert(provider, state.providers, objective: objective, now: state.now) {
+                alerts.append(alert)
+            }
             if let objective = state.availabilityObjective,
                let burn = BurnRateRule.alert(provider: provider, counts: state.callCounts, objective: objective, now: state.now) {
                 alerts.append(burn)
@@ -84,6 +88,20 @@ public enum AlertRules {
         alerts += budgetAlerts(state.budgetStatuses, now: state.now)
         alerts += state.gatewayBudgets.alerts(now: state.now)
         return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
+    }
+
+    /// Calls a provider's 5-minute window needs before its p95 is judged.
+    public static let latencyMinimumCalls = 20
+
+    /// A provider whose p95 over the last 5 minutes is above the objective (`slo: { latency-p95: 2s }`): a warning; twice
+    /// the objective: critical.
+    public static func latencyAlert(_ provider: String, _ board: ProviderBoard, objective: Duration, now: Date) -> Alert? {
+        guard let summary = board.summary(provider: provider, window: .fiveMinutes, now: now), summary.requests >= latencyMinimumCalls,
+              let p95 = summary.p95Ms else { return nil }
+        let limit = Double(objective.milliseconds)
+        guard p95 > limit else { return nil }
+        let text = "p95 \(DurationText.format(.milliseconds(Int64(p95)))) over 5m (objective \(DurationText.format(objective)), \(summary.requests) calls)"
+        return Alert(p95 >= 2 * limit ? .critical : .warning, .latency, provider, text)
     }
 
     /// LiteLLM deployment state, judged per deployment: one deployment down is a warning that names it; the

@@ -102,8 +102,12 @@ public enum ConfigParser {
                 continue
             }
             if key == "slo" {
-                for (sloKey, _, sloValue) in reader.pairs(value, at: "\(path).slo", allowed: ["availability"]) ?? [] {
+                for (sloKey, _, sloValue) in reader.pairs(value, at: "\(path).slo", allowed: ["availability", "latency-p95"]) ?? [] {
                     let sloPath = "\(path).slo.\(sloKey)"
+                    if sloKey == "latency-p95" {
+                        if let objective = reader.duration(sloValue, at: sloPath) { context.latencyObjective = objective }
+                        continue
+                    }
                     guard let text = reader.string(sloValue, at: sloPath), let percent = Double(text.replacingOccurrences(of: "%", with: "")),
                           percent > 0, percent < 100 else {
                         reader.fail(sloValue, sloPath, "expected a percentage between 0 and 100, such as 99.5")

@@ -50,6 +50,8 @@ public struct ContextConfig: Sendable, Equatable {
     /// The providers' availability objective (`slo: { availability: 99.5 }`, as a fraction), whose error budget the
     /// burn-rate alerts watch; nil: none.
     public var availabilityObjective: Double?
+    /// The providers' p95 latency objective over 5 minutes (`slo: { latency-p95: 2s }`); nil: none.
+    public var latencyObjective: Duration?
     /// Where alerts are sent (`notify:`).
     public var notify: [NotifyTarget] = []
 

@@ -66,6 +66,8 @@ public struct AppState: Sendable, Equatable {
     /// Calls and failures per provider per minute (six hours), and the availability objective they burn against.
     public var callCounts = CallCounts()
     public var availabilityObjective: Double?
+    /// The providers' p95 latency objective (`slo: { latency-p95: 2s }`).
+    public var latencyObjective: Duration?
     /// Where alerts are sent, and when firing alerts were last sent again to Alertmanager targets.
     public var notifyTargets: [NotifyTarget]
     /// Ring the terminal's bell when a critical alert fires (`--bell`).
@@ -129,6 +131,7 @@ public struct AppState: Sendable, Equatable {
         budgets = context.budgets
         notifyTargets = context.notify
         availabilityObjective = context.availabilityObjective
+        latencyObjective = context.latencyObjective
         ledger = SpendLedger(scopes: Set(context.budgets.map(\.scope.key)), since: now)
         budgetCalendar = BudgetStatus.calendar(in: context.timeZone)
     }
