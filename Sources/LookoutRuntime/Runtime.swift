@@ -119,7 +119,8 @@ public final class Runtime {
     static func urgency(of event: Event) -> FramePacer.Urgency {
         switch event {
         case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
-        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded, .timelineLoaded: return .data
+        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded, .timelineLoaded, .countersLoaded:
+            return .data
         }
     }
 

@@ -68,6 +68,15 @@ public final class LocalStore: Sendable {
                 CREATE INDEX timeline_by_context_time ON timeline (context, time)
                 """)
         }
+        migrator.registerMigration("counter-totals-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE counter_totals (
+                    context TEXT NOT NULL, service TEXT NOT NULL, key TEXT NOT NULL, usd REAL NOT NULL, tokens INTEGER NOT NULL,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (context, service, key)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 
@@ -156,6 +165,38 @@ public final class LocalStore: Sendable {
                                  from: row["origin"], created: Date(timeIntervalSince1970: row["created"]))
                 }
                 return (acks, silences)
+            }
+        } catch {
+            throw StoreError(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Keeps the services' counter totals as of `at`, replacing the context's last ones.
+    public func save(totals: CounterTotals, context: String, at: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM counter_totals WHERE context = ?", arguments: [context])
+            for (service, values) in totals.totals {
+                for (key, spend) in values {
+                    try db.execute(sql: "INSERT INTO counter_totals (context, service, key, usd, tokens, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [context, service, key, spend.usd, spend.tokens, at.timeIntervalSince1970])
+                }
+            }
+        }
+    }
+
+    /// The context's counter totals as last kept, and when; nil when none were.
+    public func counterTotals(context: String) throws(StoreError) -> KeptCounterTotals? {
+        do {
+            return try database.read { db -> KeptCounterTotals? in
+                let rows = try Row.fetchAll(db, sql: "SELECT service, key, usd, tokens, at FROM counter_totals WHERE context = ?", arguments: [context])
+                guard !rows.isEmpty else { return nil }
+                var totals: [String: [String: Spend]] = [:]
+                var at = 0.0
+                for row in rows {
+                    totals[row["service"], default: [:]][row["key"]] = Spend(usd: row["usd"], tokens: row["tokens"])
+                    at = max(at, row["at"])
+                }
+                return KeptCounterTotals(totals: CounterTotals(totals), at: Date(timeIntervalSince1970: at))
             }
         } catch {
             throw StoreError(path: path, reason: Self.describe(error))

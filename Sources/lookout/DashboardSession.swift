@@ -47,6 +47,7 @@ struct DashboardSession {
         if !kept.spend.isEmpty { runtime.apply(.spendLoaded(kept.spend)) }
         if let notes = kept.notes { runtime.apply(.alertNotesLoaded(acks: notes.acks, silences: notes.silences)) }
         if !kept.timeline.isEmpty { runtime.apply(.timelineLoaded(kept.timeline)) }
+        if let totals = kept.totals { runtime.apply(.countersLoaded(totals.totals, at: totals.at)) }
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         if ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1" {
             runtime.afterFrame = { _ in fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
@@ -55,9 +56,12 @@ struct DashboardSession {
         let ending = runtime.run()
         terminal.restore()
         log.restoreStandardError()
-        // What the last second recorded, not yet handed to the store.
+        // What the last second recorded, not yet handed to the store, and the counters' totals as of now.
         var ledger = runtime.state.ledger
         fleet.save(spend: ledger.takeUnsaved(), context: context.name)
+        if runtime.state.savesTimeline, !runtime.state.counterTotals.totals.isEmpty {
+            fleet.run(.saveCounterTotals(context: context.name, runtime.state.counterTotals, at: runtime.state.now))
+        }
         fleet.stop()
         log.write("dashboard stopped: \(ending)")
         return 0
@@ -67,7 +71,7 @@ struct DashboardSession {
     /// that cannot be used is a notice on screen and a line in the log, not a failed start.
     private func openLocalStore(log: DiagnosticLog)
         -> (store: LocalStore?, spend: [SpendEntry], notes: (acks: [String: AlertAck], silences: [AlertSilence])?, timeline: [TimelineEntry],
-            problem: String?) {
+            totals: KeptCounterTotals?, problem: String?) {
         do {
             let store = try LocalStore(path: LocalStore.defaultPath())
             let now = Date()
@@ -79,12 +83,13 @@ struct DashboardSession {
             }
             let notes = try store.alertNotes(context: context.name, now: now)
             let timeline = try store.timeline(context: context.name, since: now.addingTimeInterval(-86_400))
+            let totals = context.budgets.isEmpty ? nil : try store.counterTotals(context: context.name)
             log.write("local store \(store.path): \(spend.count) spend rows, \(notes.acks.count) acks, \(notes.silences.count) silences, "
                       + "\(timeline.count) timeline entries kept for context \(context.name)")
-            return (store, spend, notes, timeline, nil)
+            return (store, spend, notes, timeline, totals, nil)
         } catch {
             log.write("\(error)")
-            return (nil, [], nil, [], "spend, acks, silences and the timeline are kept for this run only: \(error)")
+            return (nil, [], nil, [], nil, "spend, acks, silences and the timeline are kept for this run only: \(error)")
         }
     }
 }

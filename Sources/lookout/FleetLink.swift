@@ -112,6 +112,11 @@ final class FleetLink: EffectRunner {
         case let .cancelAction(id): runner?.cancel(id: id)
         case let .saveSpend(context, entries): save(spend: entries, context: context)
         case let .noteAlert(context, note): keep(note, context: context)
+        case let .saveCounterTotals(context, totals, at):
+            guard let store else { break }
+            writes.async { [log] in
+                do { try store.save(totals: totals, context: context, at: at) } catch { log?.write("counter totals not kept: \(error)") }
+            }
         case let .saveTimeline(context, entries):
             guard let store else { break }
             writes.async { [log] in

@@ -235,3 +235,63 @@ struct BudgetCurrentMinuteTests {
         }
     }
 }
+
+@Suite("Spend while lookout was away, estimated from the counters")
+struct SpendGapTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func state(kept: [String: Spend]?) -> AppState {
+        var service = ServiceConfig(name: "rag-search", baseURL: "http://h")
+        service.metrics = SideEndpoint(path: "/metrics", mapping: "litellm")
+        var context = ContextConfig(name: "prod", services: [service])
+        context.budgets = [BudgetConfig(name: "day", scope: .all, period: .day, limit: .usd(100))]
+        var state = AppState(context: context, now: Self.t0)
+        state.savesTimeline = true
+        if let kept { _ = Reducer.reduce(&state, .countersLoaded(CounterTotals(["rag-search": kept]), at: Self.t0.addingTimeInterval(-600))) }
+        return state
+    }
+
+    func baseline(usd: Double, tokens: Int) -> Event {
+        var scrape = MetricsScrape()
+        scrape.service = "rag-search"
+        scrape.baseline = true
+        var total = MetricDelta(provider: "openai", model: "gpt-4o")
+        total.inputTokens = tokens
+        total.costUSD = usd
+        scrape.totals = [total]
+        return .scraped(scrape)
+    }
+
+    @Test func theCountersGrowthWhileAwayIsSpreadOverTheGapAndSaidToBeAnEstimate() throws {
+        var state = state(kept: ["openai/gpt-4o": Spend(usd: 5, tokens: 1000)])
+        _ = Reducer.reduce(&state, baseline(usd: 8, tokens: 1600))
+        let status = try #require(state.budgetStatuses.first)
+        #expect(abs(status.spent - 3) < 1e-9, "the $3 the counters grew by while lookout was away")
+        #expect(abs(status.burnPerHourLastHour - 3.0 / 600 * 3600) < 0.5, "spread over the ten minutes, a pace of ~$18/h")
+        #expect(state.timeline.entries.last?.text == "estimated $3.00 and 600 tokens spent while lookout was away (07:50Z–08:00Z), from the metrics counters")
+        // The totals lookout tracks from now on, handed to the store on the next tick.
+        let effects = Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(1)))
+        #expect(effects.contains(.saveCounterTotals(context: "prod", CounterTotals(["rag-search": ["openai/gpt-4o": Spend(usd: 8, tokens: 1600)]]),
+                                                    at: Self.t0.addingTimeInterval(1))))
+        #expect(!Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(2))).contains { if case .saveCounterTotals = $0 { true } else { false } },
+                "unchanged totals are not written again")
+    }
+
+    @Test func countersThatRestartedMeanTheGapIsUnknownAndNothingIsGuessed() {
+        var state = state(kept: ["openai/gpt-4o": Spend(usd: 5, tokens: 1000)])
+        _ = Reducer.reduce(&state, baseline(usd: 2, tokens: 300))
+        #expect(state.budgetStatuses.first?.spent == 0)
+        #expect(state.timeline.entries.last?.text == "spend while lookout was away (07:50Z–08:00Z) unknown: the metrics counters restarted")
+        var fresh = self.state(kept: nil)
+        _ = Reducer.reduce(&fresh, baseline(usd: 8, tokens: 1600))
+        #expect(fresh.budgetStatuses.first?.spent == 0 && fresh.timeline.entries.isEmpty, "a first run has nothing to compare with")
+    }
+
+    @Test func aBaselineScrapeCarriesTheCountersReadWhole() throws {
+        var tracker = MetricsTracker()
+        let scrape = tracker.read(try LiteLLMShapeTests.captured("metrics.prom"))
+        #expect(scrape.baseline && scrape.deltas.isEmpty)
+        #expect(!scrape.totals.isEmpty && scrape.totals.contains { ($0.costUSD ?? 0) > 0 })
+        #expect(tracker.read(try LiteLLMShapeTests.captured("metrics.prom")).totals.isEmpty, "only the baseline carries them")
+    }
+}

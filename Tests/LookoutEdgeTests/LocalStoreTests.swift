@@ -96,3 +96,20 @@ struct TimelineStoreTests {
         #expect(try store.timeline(context: "prod", since: now.addingTimeInterval(-86_400)).count == 3)
     }
 }
+
+@Suite("The local store keeps the counters' totals")
+struct CounterTotalsStoreTests {
+    @Test func theLastTotalsReplaceTheOnesBefore() throws {
+        let directory = NSTemporaryDirectory() + "lookout-totals-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try LocalStore(path: directory + "/state.sqlite")
+        #expect(try store.counterTotals(context: "prod") == nil)
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        try store.save(totals: CounterTotals(["rag-search": ["openai/gpt-4o": Spend(usd: 1, tokens: 10), "anthropic": Spend(usd: 2, tokens: 20)]]),
+                       context: "prod", at: at)
+        let later = CounterTotals(["rag-search": ["openai/gpt-4o": Spend(usd: 4, tokens: 40)]])
+        try store.save(totals: later, context: "prod", at: at.addingTimeInterval(60))
+        #expect(try store.counterTotals(context: "prod") == KeptCounterTotals(totals: later, at: at.addingTimeInterval(60)))
+        #expect(try store.counterTotals(context: "staging") == nil)
+    }
+}

@@ -113,6 +113,9 @@ public struct MetricsScrape: Sendable, Equatable {
     public var badLines = 0
     /// The first scrape only sets the baseline of the counters.
     public var baseline = false
+    /// On the baseline scrape: the counters read whole (totals since they started), per provider and model — what a
+    /// spend estimate for the time lookout was not running is made of.
+    public var totals: [MetricDelta] = []
 
     public init() {}
 
@@ -187,6 +190,12 @@ public struct MetricsTracker: Sendable, Equatable {
         scrape.gauges = reading.readGauges()
         previous = reading.current
         scrape.deltas = reading.deltas.values.sorted { ($0.provider, $0.model ?? "") < ($1.provider, $1.model ?? "") }
+        if first {
+            var whole = ScrapeReading(families: families, mapping: mapping, previous: [:], baseline: false)
+            whole.readTokens()
+            whole.readSpendAndCooldowns()
+            scrape.totals = whole.deltas.values.sorted { ($0.provider, $0.model ?? "") < ($1.provider, $1.model ?? "") }
+        }
         return scrape
     }
 

@@ -50,6 +50,11 @@ public struct AppState: Sendable, Equatable {
     /// The context's spending limits, the spend per minute they are judged on, and their calendar (time zone).
     public var budgets: [BudgetConfig]
     public var ledger: SpendLedger
+    /// What the services' metrics counters have counted (kept in the store), and what the last run kept with when.
+    public var counterTotals = CounterTotals()
+    public var keptTotals: KeptCounterTotals?
+    /// The counter totals last handed to the store.
+    public var savedTotals: CounterTotals?
     /// Budgets the gateway enforces itself (LiteLLM's provider budgets), from scraped gauges.
     public var gatewayBudgets = GatewayBudgets()
     public var budgetCalendar: Calendar
@@ -186,6 +191,8 @@ public enum Event: Sendable, Equatable {
     case audited([AuditRecord])
     /// The spend the store kept from earlier runs (read at start).
     case spendLoaded([SpendEntry])
+    /// The counter totals the store kept, and when they were taken.
+    case countersLoaded(CounterTotals, at: Date)
     /// The timeline the store kept (read at start).
     case timelineLoaded([TimelineEntry])
     /// Acknowledgements and silences the store kept (read at start).
@@ -213,6 +220,8 @@ public enum Effect: Sendable, Equatable {
     case saveSpend(context: String, [SpendEntry])
     /// Audit and keep an acknowledgement, a silence or its end.
     case noteAlert(context: String, AlertNote)
+    /// Keep the services' counter totals (replacing the last ones).
+    case saveCounterTotals(context: String, CounterTotals, at: Date)
     /// Keep these timeline entries in the store.
     case saveTimeline(context: String, [TimelineEntry])
     /// Ring the terminal's bell (a critical alert fired, and the engineer asked for bells).

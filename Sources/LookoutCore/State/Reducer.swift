@@ -21,7 +21,7 @@ public enum Reducer {
         case let .logsSkipped(count):
             state.logs.skip(count)
             return []
-        case .spendLoaded, .timelineLoaded, .alertNotesLoaded:
+        case .spendLoaded, .timelineLoaded, .alertNotesLoaded, .countersLoaded:
             restore(event, &state)
             return []
         case .signal:
@@ -57,8 +57,11 @@ public enum Reducer {
         case let .scraped(scrape):
             guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return }
             state.services[index].metricsStatus = scrape.status
+            if scrape.baseline { startTotals(scrape, &state) }
             for delta in scrape.deltas {
                 let cost = state.providers.add(delta, service: scrape.service, at: state.now)
+                state.counterTotals.add(service: scrape.service, provider: delta.provider, model: delta.model,
+                                        Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens))
                 state.callCounts.add(provider: delta.provider, requests: delta.requests, errors: delta.errors, at: state.now)
                 state.ledger.record(Spend(usd: cost ?? 0, tokens: delta.inputTokens + delta.outputTokens), provider: delta.provider,
                                     model: delta.model, service: scrape.service, at: state.now)
@@ -90,6 +93,7 @@ public enum Reducer {
         switch event {
         case let .spendLoaded(entries): state.ledger.load(entries)
         case let .timelineLoaded(entries): state.timeline.load(entries)
+        case let .countersLoaded(totals, at): state.keptTotals = KeptCounterTotals(totals: totals, at: at)
         case let .alertNotesLoaded(acks, silences): state.alertBook.restore(acks: acks, silences: silences, now: state.now)
         default: break
         }
@@ -104,11 +108,17 @@ public enum Reducer {
         return [.saveSpend(context: state.contextName, state.ledger.takeUnsaved())]
     }
 
-    /// Once a second: the timeline's new entries go to the store.
+    /// Once a second: the timeline's new entries go to the store, and the counters' totals when they moved — in the
+    /// same second as the spend they stand for, so an estimate after a `kill -9` starts where the ledger stops.
     static func timelineEffects(_ state: inout AppState) -> [Effect] {
         guard state.savesTimeline else { _ = state.timeline.takeUnsaved(); return [] }
         let entries = state.timeline.takeUnsaved()
-        return entries.isEmpty ? [] : [.saveTimeline(context: state.contextName, entries)]
+        var effects: [Effect] = entries.isEmpty ? [] : [.saveTimeline(context: state.contextName, entries)]
+        if !state.counterTotals.totals.isEmpty, state.savedTotals != state.counterTotals {
+            state.savedTotals = state.counterTotals
+            effects.append(.saveCounterTotals(context: state.contextName, state.counterTotals, at: state.now))
+        }
+        return effects
     }
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
