@@ -144,24 +144,46 @@ struct LiteLLMProviderBudgetTests {
         let scrape = tracker.read(try LiteLLMShapeTests.captured("metrics-provider-budgets.prom"))
         #expect(scrape.gauges["openai"]?.remainingBudgetUSD == 49.999934)
         #expect(scrape.gauges["anthropic"]?.remainingBudgetUSD == 20.0)
-        #expect(scrape.gauges.values.compactMap(\.remainingBudgetUSD).count == 2, "the +Inf key and user budgets are none")
+        #expect(scrape.gauges.values.compactMap(\.remainingBudgetUSD).count == 2)
+        #expect(scrape.keyBudgets.isEmpty, "the master key's +Inf is no budget")
     }
 
     @Test func thePaceComesFromHowFastTheGaugeFallsAndAnEmptyBudgetIsCritical() {
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         var budgets = GatewayBudgets()
-        budgets.record(provider: "openai", remaining: 10, at: t0)
+        budgets.record("openai", remaining: 10, at: t0)
         #expect(budgets.alerts(now: t0).isEmpty, "one reading: no pace yet")
-        budgets.record(provider: "openai", remaining: 7, at: t0.addingTimeInterval(600))    // $3 in 10 minutes: $18/h
+        budgets.record("openai", remaining: 7, at: t0.addingTimeInterval(600))    // $3 in 10 minutes: $18/h
         let status = budgets.statuses(now: t0.addingTimeInterval(600))[0]
         #expect(status.perHour == 18 && status.exhaustion == t0.addingTimeInterval(600 + 7.0 / 18 * 3600))
         #expect(budgets.alerts(now: t0.addingTimeInterval(600)) == [
-            Alert(.warning, .budget, "litellm/openai", "LiteLLM provider budget: $7.00 left — runs out ~08:33Z at $18.00/h"),
+            Alert(.warning, .budget, "litellm/openai", "LiteLLM budget of the provider openai: $7.00 left — runs out ~08:33Z at $18.00/h"),
         ])
-        budgets.record(provider: "openai", remaining: 0, at: t0.addingTimeInterval(900))
+        budgets.record("openai", remaining: 0, at: t0.addingTimeInterval(900))
         #expect(budgets.alerts(now: t0.addingTimeInterval(900)).first?.severity == .critical)
         // The period turned: the gauge is back up, and the old fall says nothing of the new period.
-        budgets.record(provider: "openai", remaining: 50, at: t0.addingTimeInterval(1000))
+        budgets.record("openai", remaining: 50, at: t0.addingTimeInterval(1000))
         #expect(budgets.statuses(now: t0.addingTimeInterval(1000))[0].perHour == nil)
+    }
+}
+
+@Suite("LiteLLM key and team budgets")
+struct LiteLLMKeyBudgetTests {
+    /// The key series as captured (`api_key_alias`, `hashed_api_key`) with a finite value, as a budgeted key reads;
+    /// the team series with the labels LiteLLM's Prometheus docs list (`team`, `team_alias`).
+    @Test func aBudgetedKeyAndTeamAreNamedByTheirAliasAndMasterKeysInfinityIsNone() throws {
+        let text = try LiteLLMShapeTests.captured("metrics-provider-budgets.prom") + """
+        litellm_remaining_api_key_budget_metric{api_key_alias="ci-bot",hashed_api_key="88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"} 4.25
+        litellm_remaining_api_key_budget_metric{api_key_alias="None",hashed_api_key="2f1a3b4c5d6e7f8091a2b3c4d5e6f708"} 0.0
+        litellm_remaining_team_budget_metric{team="6a8d1c2e-0000-4000-8000-000000000001",team_alias="search"} 120.5
+
+        """
+        var tracker = MetricsTracker(firstScrapeCountsWhole: true)
+        let scrape = tracker.read(text)
+        #expect(scrape.keyBudgets == ["key ci-bot": 4.25, "key 2f1a3b4c5d6e": 0, "team search": 120.5])
+        var state = AppState(context: ContextConfig(name: "prod", services: [ServiceConfig(name: "gw", baseURL: "http://gw")]), now: Date())
+        state.gatewayBudgets.record("key 2f1a3b4c5d6e", remaining: 0, at: state.now)
+        #expect(state.gatewayBudgets.alerts(now: state.now) == [Alert(.critical, .budget, "litellm/key:2f1a3b4c5d6e",
+            "LiteLLM budget of the key 2f1a3b4c5d6e exhausted: LiteLLM refuses its calls until the budget resets")])
     }
 }

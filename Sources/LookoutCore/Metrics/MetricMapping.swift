@@ -33,6 +33,9 @@ public struct MetricMapping: Sendable, Equatable {
     public var remainingTokensGauges: [String]
     /// A gauge of the US dollars left of a provider's own budget (LiteLLM's `provider_budget_config`).
     public var remainingBudgetGauges: [String] = []
+    /// Gauges of the US dollars left of a virtual key's and a team's budget (LiteLLM, with its database).
+    public var remainingKeyBudgetGauges: [String] = []
+    public var remainingTeamBudgetGauges: [String] = []
     /// A counter of deployments put in cooldown.
     public var cooldownCounters: [String]
     /// The provider named for calls whose provider label is present but empty or "None" (LiteLLM's gateway-level
@@ -86,12 +89,16 @@ public struct MetricMapping: Sendable, Equatable {
         remainingRequestsGauges: ["litellm_remaining_requests_metric", "litellm_remaining_requests"],
         remainingTokensGauges: ["litellm_remaining_tokens_metric", "litellm_remaining_tokens"],
         cooldownCounters: ["litellm_deployment_cooled_down"],
-        gatewayProvider: LogMapping.gatewayLabel).with(remainingBudgetGauges: ["litellm_provider_remaining_budget_metric"])
+        gatewayProvider: LogMapping.gatewayLabel).withBudgets(provider: ["litellm_provider_remaining_budget_metric"],
+                                                              key: ["litellm_remaining_api_key_budget_metric"],
+                                                              team: ["litellm_remaining_team_budget_metric"])
 
-    /// The same mapping with provider-budget gauges.
-    func with(remainingBudgetGauges names: [String]) -> MetricMapping {
+    /// The same mapping with the gateway's budget gauges.
+    func withBudgets(provider: [String], key: [String], team: [String]) -> MetricMapping {
         var mapping = self
-        mapping.remainingBudgetGauges = names
+        mapping.remainingBudgetGauges = provider
+        mapping.remainingKeyBudgetGauges = key
+        mapping.remainingTeamBudgetGauges = team
         return mapping
     }
 

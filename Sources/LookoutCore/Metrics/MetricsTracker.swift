@@ -113,6 +113,9 @@ public struct MetricsScrape: Sendable, Equatable {
     public var badLines = 0
     /// The first scrape only sets the baseline of the counters.
     public var baseline = false
+    /// Dollars left of the gateway's key and team budgets, by subject (`key ALIAS`, `team ALIAS`); `+Inf` (none set)
+    /// is left out.
+    public var keyBudgets: [String: Double] = [:]
     /// On the baseline scrape: the counters read whole (totals since they started), per provider and model — what a
     /// spend estimate for the time lookout was not running is made of.
     public var totals: [MetricDelta] = []
@@ -188,6 +191,7 @@ public struct MetricsTracker: Sendable, Equatable {
         reading.readTokens()
         reading.readSpendAndCooldowns()
         scrape.gauges = reading.readGauges()
+        scrape.keyBudgets = reading.readKeyBudgets()
         previous = reading.current
         scrape.deltas = reading.deltas.values.sorted { ($0.provider, $0.model ?? "") < ($1.provider, $1.model ?? "") }
         if first {

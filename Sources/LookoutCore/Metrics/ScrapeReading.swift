@@ -168,6 +168,24 @@ struct ScrapeReading {
         }
     }
 
+    /// Dollars left of each virtual key's budget (named by `api_key_alias`, else the start of `hashed_api_key`, as
+    /// captured from the real proxy) and each team's (`team_alias`, else `team`, as LiteLLM's Prometheus docs list them).
+    func readKeyBudgets() -> [String: Double] {
+        var budgets: [String: Double] = [:]
+        func name(_ labels: [String: String], _ alias: String, _ id: String, prefix: Int) -> String? {
+            if let value = labels[alias], !value.isEmpty, value != "None" { return value }
+            return labels[id].flatMap { $0.isEmpty ? nil : String($0.prefix(prefix)) }
+        }
+        for (names, kind, alias, id, prefix) in [(mapping.remainingKeyBudgetGauges, "key", "api_key_alias", "hashed_api_key", 12),
+                                                 (mapping.remainingTeamBudgetGauges, "team", "team_alias", "team", 36)] {
+            for sample in names.compactMap({ byName[$0] }).flatMap(\.samples) where sample.value.isFinite {
+                guard let who = name(sample.labels, alias, id, prefix: prefix) else { continue }
+                budgets["\(kind) \(who)"] = sample.value
+            }
+        }
+        return budgets
+    }
+
     /// Each provider's gauges: deployment state per deployment, the lowest remaining requests and tokens.
     func readGauges() -> [String: ProviderGauges] {
         var gauges: [String: ProviderGauges] = [:]

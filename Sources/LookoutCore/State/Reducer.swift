@@ -68,7 +68,10 @@ public enum Reducer {
             }
             for (provider, gauges) in scrape.gauges.sorted(by: { $0.key < $1.key }) {
                 state.providers.setGauges(gauges, for: provider)
-                if let remaining = gauges.remainingBudgetUSD { state.gatewayBudgets.record(provider: provider, remaining: remaining, at: state.now) }
+                if let remaining = gauges.remainingBudgetUSD { state.gatewayBudgets.record(provider, remaining: remaining, at: state.now) }
+            }
+            for (subject, remaining) in scrape.keyBudgets.sorted(by: { $0.key < $1.key }) {
+                state.gatewayBudgets.record(subject, remaining: remaining, at: state.now)
             }
         case let .logs(batch):
             state.logs.append(batch, at: state.now)
