@@ -155,3 +155,38 @@ struct AlertsReportTests {
         #expect(report.json() == #"{"status":"OK","alerts":[{"severity":"critical","rule":"budget","subject":"day","message":"budget exhausted: $2.00 of $1.00 (day)","silenced":true}]}"#)
     }
 }
+
+@Suite("Alert rule timings from the configuration")
+struct AlertTimingConfigTests {
+    @Test func forAndClearOverrideTheBuiltInTimesAndMistakesNameTheirKey() throws {
+        let yaml = """
+        contexts:
+          prod:
+            alert-rules:
+              error-rate: { for: 10s, clear: 5m }
+              health: { for: 30s }
+            services:
+              - name: a
+                url: http://a
+        """
+        let context = try #require(try ConfigParser.parse(yaml, file: "f.yaml").contexts.first)
+        #expect(context.alertTimings == [.errorRate: AlertTiming(pendingFor: .seconds(10), clearFor: .seconds(300)),
+                                         .health: AlertTiming(pendingFor: .seconds(30), clearFor: .seconds(30))])
+        var book = AppState(context: context, now: Date()).alertBook
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let errors = Alert(.warning, .errorRate, "openai", "9% errors")
+        book.update([errors], now: t0)
+        #expect(book.update([errors], now: t0.addingTimeInterval(9)).isEmpty)
+        #expect(book.update([errors], now: t0.addingTimeInterval(10)).count == 1, "fires after its configured 10 s, not 60 s")
+        #expect(book.timing(of: .budget) == AlertTiming(pendingFor: .zero, clearFor: .seconds(60)), "unconfigured rules keep theirs")
+        do {
+            _ = try ConfigParser.parse(yaml.replacingOccurrences(of: "for: 30s", with: "for: soon").replacingOccurrences(of: "error-rate:", with: "error-rates:"),
+                                       file: "f.yaml")
+            Issue.record("must not parse")
+        } catch {
+            let issues = error.issues.map(\.description)
+            #expect(issues.count == 2 && issues[0].hasPrefix("f.yaml:4: key `contexts.prod.alert-rules.error-rates`"), "\(issues)")
+            #expect(issues.last == "f.yaml:5: key `contexts.prod.alert-rules.health.for`: expected a duration from 0s to 24h, such as 2m")
+        }
+    }
+}

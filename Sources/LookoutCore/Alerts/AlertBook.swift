@@ -76,6 +76,17 @@ public struct TrackedAlert: Sendable, Equatable {
     public var key: String { alert.key }
 }
 
+/// How long a rule's condition must hold before its alert fires, and stay away before it resolves.
+public struct AlertTiming: Sendable, Equatable {
+    public var pendingFor: Duration
+    public var clearFor: Duration
+
+    public init(pendingFor: Duration, clearFor: Duration) {
+        self.pendingFor = pendingFor
+        self.clearFor = clearFor
+    }
+}
+
 /// What an update changed, for the timeline and notifications.
 public enum AlertChange: Sendable, Equatable {
     case fired(TrackedAlert)
@@ -90,8 +101,14 @@ public struct AlertBook: Sendable, Equatable {
 
     public private(set) var alerts: [TrackedAlert] = []
     public private(set) var silences: [AlertSilence] = []
+    /// Each rule's pending and clearing times: the built-in ones (`Alert.Rule.timing`), or the context's `alert-rules:`.
+    public var timings: [Alert.Rule: AlertTiming] = [:]
 
-    public init() {}
+    public init(timings: [Alert.Rule: AlertTiming] = [:]) { self.timings = timings }
+
+    public func timing(of rule: Alert.Rule) -> AlertTiming {
+        timings[rule] ?? AlertTiming(pendingFor: rule.timing.pendingFor, clearFor: rule.timing.clearFor)
+    }
 
     /// Moves every alert along its life by the conditions holding `now`; returns what fired and what resolved.
     @discardableResult
@@ -99,7 +116,7 @@ public struct AlertBook: Sendable, Equatable {
         var changes: [AlertChange] = []
         var seen = Set<String>()
         for condition in conditions where seen.insert(condition.key).inserted {
-            let timing = condition.rule.timing
+            let timing = self.timing(of: condition.rule)
             if let index = alerts.firstIndex(where: { $0.key == condition.key && $0.phase != .resolved }) {
                 alerts[index].alert = condition
                 alerts[index].clearSince = nil
@@ -125,7 +142,7 @@ public struct AlertBook: Sendable, Equatable {
             case .firing:
                 let away = alerts[index].clearSince ?? now
                 alerts[index].clearSince = away
-                if now.timeIntervalSince(away) >= alerts[index].alert.rule.timing.clearFor.inSeconds {
+                if now.timeIntervalSince(away) >= timing(of: alerts[index].alert.rule).clearFor.inSeconds {
                     alerts[index].phase = .resolved
                     alerts[index].resolvedAt = now
                     alerts[index].ack = nil

@@ -149,3 +149,27 @@ extension ConfigParser {
         return targets
     }
 }
+
+extension ConfigParser {
+    /// `alert-rules:` of a context: per rule, `for` (how long the condition holds before firing) and `clear` (how long
+    /// it stays away before resolving); what is not given keeps the built-in time.
+    static func readAlertTimings(_ node: Node, at path: String, _ reader: inout YAMLReader) -> [Alert.Rule: AlertTiming] {
+        var timings: [Alert.Rule: AlertTiming] = [:]
+        let names = Set(Alert.Rule.allCases.map(\.rawValue))
+        for (name, _, value) in reader.pairs(node, at: path, allowed: names) ?? [] {
+            guard let rule = Alert.Rule(rawValue: name) else { continue }
+            var timing = AlertTiming(pendingFor: rule.timing.pendingFor, clearFor: rule.timing.clearFor)
+            for (key, _, durationNode) in reader.pairs(value, at: "\(path).\(name)", allowed: ["for", "clear"]) ?? [] {
+                let keyPath = "\(path).\(name).\(key)"
+                guard let text = reader.string(durationNode, at: keyPath) else { continue }
+                guard let duration = DurationText.parse(text), duration >= .zero, duration <= .seconds(86_400) else {
+                    reader.fail(durationNode, keyPath, "expected a duration from 0s to 24h, such as 2m")
+                    continue
+                }
+                if key == "for" { timing.pendingFor = duration } else { timing.clearFor = duration }
+            }
+            timings[rule] = timing
+        }
+        return timings
+    }
+}

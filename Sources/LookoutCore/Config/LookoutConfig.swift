@@ -52,6 +52,8 @@ public struct ContextConfig: Sendable, Equatable {
     public var availabilityObjective: Double?
     /// The providers' p95 latency objective over 5 minutes (`slo: { latency-p95: 2s }`); nil: none.
     public var latencyObjective: Duration?
+    /// Rules' own pending and clearing times (`alert-rules: { error-rate: { for: 2m, clear: 1m } }`).
+    public var alertTimings: [Alert.Rule: AlertTiming] = [:]
     /// Where alerts are sent (`notify:`).
     public var notify: [NotifyTarget] = []
 

@@ -135,6 +135,7 @@ public struct AppState: Sendable, Equatable {
         protectedContext = context.protected
         budgets = context.budgets
         notifyTargets = context.notify
+        alertBook = AlertBook(timings: context.alertTimings)
         availabilityObjective = context.availabilityObjective
         latencyObjective = context.latencyObjective
         ledger = SpendLedger(scopes: Set(context.budgets.map(\.scope.key)), since: now)
