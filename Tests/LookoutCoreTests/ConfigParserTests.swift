@@ -461,5 +461,9 @@ struct SecretConfigTests {
         #expect(config.prices.prices == ExampleConfig.prices.prices, "the example writes out the built-in table")
         #expect(ExampleConfig.yaml.contains("on \(ExampleConfig.pricesAsOf)."))
         #expect(config.contexts.flatMap(\.services).contains { $0.metrics?.mapping == "litellm" })
+        let prod = try #require(config.contexts.first)
+        #expect(prod.budgets.map(\.name) == ["month", "openai-day"] && prod.timeZone.identifier == "Europe/Berlin")
+        #expect(prod.availabilityObjective == 0.995 && prod.latencyObjective == .seconds(4) && prod.notify.map(\.kind) == [.alertmanager])
+        #expect(prod.alertTimings[.errorRate] == AlertTiming(pendingFor: .seconds(120), clearFor: .seconds(60)))
     }
 }

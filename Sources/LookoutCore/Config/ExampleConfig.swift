@@ -61,6 +61,27 @@ public enum ExampleConfig {
         contexts:
           prod:
             protected: true                      # dangerous actions need the service's name typed
+            time-zone: Europe/Berlin             # calendar budget periods (default UTC)
+            budgets:                             # the most urgent one is in the header; each alerts as it runs out
+              - name: month
+                scope: all                       # all | provider:openai | model:openai/gpt-4o | service:chat-api
+                period: month                    # hour | day | week | month | rolling 1h
+                limit-usd: 5000                  # or limit-tokens: 2000000
+              - name: openai-day
+                scope: provider:openai
+                period: day
+                limit-usd: 300
+                warn: [80, 100]                  # percentages (default 50, 80, 100)
+            slo:                                 # burn-rate (1h/5m at 14.4x, 6h/30m at 6x) and latency alerts per provider
+              availability: 99.5
+              latency-p95: 4s
+            alert-rules:                         # each rule's own times (else the built-in ones)
+              error-rate: { for: 2m, clear: 1m }
+            notify:                              # where alerts go: slack | json | alertmanager
+              - name: oncall
+                kind: alertmanager
+                url: http://alertmanager.internal:9093
+                severity: critical
             services:
               - name: chat-api
                 platform: Cloud Run
