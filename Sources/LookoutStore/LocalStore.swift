@@ -19,6 +19,14 @@ public final class LocalStore: Sendable {
         return state + "/lookout/state.sqlite"
     }
 
+    /// The store at the default path when it exists, for headless commands that read what the dashboard kept and must
+    /// never create a store of their own; nil when there is none or it cannot be opened.
+    public static func existing(environment: [String: String] = ProcessInfo.processInfo.environment) -> LocalStore? {
+        let path = defaultPath(environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try? LocalStore(path: path)
+    }
+
     /// Opens (creating it and its directory, 0700, when missing) the store at `path`.
     public init(path: String) throws(StoreError) {
         self.path = path
@@ -82,46 +90,34 @@ public final class LocalStore: Sendable {
 
     /// The context's spend from `minute` on.
     public func load(context: String, since minute: Int) throws(StoreError) -> [SpendEntry] {
-        do {
-            return try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT scope, minute, usd, tokens FROM spend WHERE context = ? AND minute >= ? ORDER BY scope, minute",
-                                 arguments: [context, minute]).map { row in
-                    SpendEntry(minute: row["minute"], scope: row["scope"], spend: Spend(usd: row["usd"], tokens: row["tokens"]))
-                }
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT scope, minute, usd, tokens FROM spend WHERE context = ? AND minute >= ? ORDER BY scope, minute",
+                             arguments: [context, minute]).map { row in
+                SpendEntry(minute: row["minute"], scope: row["scope"], spend: Spend(usd: row["usd"], tokens: row["tokens"]))
             }
-        } catch {
-            throw StoreError(path: path, reason: Self.describe(error))
         }
     }
 
     /// Adds `entries` (deltas) to what the store holds for the context, in one transaction.
     public func add(context: String, _ entries: [SpendEntry]) throws(StoreError) {
         guard !entries.isEmpty else { return }
-        do {
-            try database.write { db in
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO spend (context, scope, minute, usd, tokens) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (context, scope, minute) DO UPDATE SET usd = usd + excluded.usd, tokens = tokens + excluded.tokens
-                    """)
-                for entry in entries {
-                    try statement.execute(arguments: [context, entry.scope, entry.minute, entry.spend.usd, entry.spend.tokens])
-                }
+        try write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO spend (context, scope, minute, usd, tokens) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (context, scope, minute) DO UPDATE SET usd = usd + excluded.usd, tokens = tokens + excluded.tokens
+                """)
+            for entry in entries {
+                try statement.execute(arguments: [context, entry.scope, entry.minute, entry.spend.usd, entry.spend.tokens])
             }
-        } catch {
-            throw StoreError(path: path, reason: Self.describe(error))
         }
     }
 
     /// Deletes every row before `minute` (all contexts); returns how many.
     @discardableResult
     public func prune(before minute: Int) throws(StoreError) -> Int {
-        do {
-            return try database.write { db in
-                try db.execute(sql: "DELETE FROM spend WHERE minute < ?", arguments: [minute])
-                return db.changesCount
-            }
-        } catch {
-            throw StoreError(path: path, reason: Self.describe(error))
+        return try write { db in
+            try db.execute(sql: "DELETE FROM spend WHERE minute < ?", arguments: [minute])
+            return db.changesCount
         }
     }
 
@@ -154,20 +150,16 @@ public final class LocalStore: Sendable {
             try db.execute(sql: "DELETE FROM alert_silence WHERE until <= ?", arguments: [time])
             try db.execute(sql: "DELETE FROM alert_ack WHERE at < ?", arguments: [time - 86_400])
         }
-        do {
-            return try database.read { db in
-                var acks: [String: AlertAck] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key, by, origin, at FROM alert_ack WHERE context = ?", arguments: [context]) {
-                    acks[row["key"]] = AlertAck(by: row["by"], from: row["origin"], at: Date(timeIntervalSince1970: row["at"]))
-                }
-                let silences = try Row.fetchAll(db, sql: "SELECT * FROM alert_silence WHERE context = ? ORDER BY created", arguments: [context]).map { row in
-                    AlertSilence(id: row["id"], matcher: row["matcher"], until: Date(timeIntervalSince1970: row["until"]), by: row["by"],
-                                 from: row["origin"], created: Date(timeIntervalSince1970: row["created"]))
-                }
-                return (acks, silences)
+        return try read { db in
+            var acks: [String: AlertAck] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, by, origin, at FROM alert_ack WHERE context = ?", arguments: [context]) {
+                acks[row["key"]] = AlertAck(by: row["by"], from: row["origin"], at: Date(timeIntervalSince1970: row["at"]))
             }
-        } catch {
-            throw StoreError(path: path, reason: Self.describe(error))
+            let silences = try Row.fetchAll(db, sql: "SELECT * FROM alert_silence WHERE context = ? ORDER BY created", arguments: [context]).map { row in
+                AlertSilence(id: row["id"], matcher: row["matcher"], until: Date(timeIntervalSince1970: row["until"]), by: row["by"],
+                             from: row["origin"], created: Date(timeIntervalSince1970: row["created"]))
+            }
+            return (acks, silences)
         }
     }
 
@@ -186,20 +178,16 @@ public final class LocalStore: Sendable {
 
     /// The context's counter totals as last kept, and when; nil when none were.
     public func counterTotals(context: String) throws(StoreError) -> KeptCounterTotals? {
-        do {
-            return try database.read { db -> KeptCounterTotals? in
-                let rows = try Row.fetchAll(db, sql: "SELECT service, key, usd, tokens, at FROM counter_totals WHERE context = ?", arguments: [context])
-                guard !rows.isEmpty else { return nil }
-                var totals: [String: [String: Spend]] = [:]
-                var at = 0.0
-                for row in rows {
-                    totals[row["service"], default: [:]][row["key"]] = Spend(usd: row["usd"], tokens: row["tokens"])
-                    at = max(at, row["at"])
-                }
-                return KeptCounterTotals(totals: CounterTotals(totals), at: Date(timeIntervalSince1970: at))
+        return try read { db -> KeptCounterTotals? in
+            let rows = try Row.fetchAll(db, sql: "SELECT service, key, usd, tokens, at FROM counter_totals WHERE context = ?", arguments: [context])
+            guard !rows.isEmpty else { return nil }
+            var totals: [String: [String: Spend]] = [:]
+            var at = 0.0
+            for row in rows {
+                totals[row["service"], default: [:]][row["key"]] = Spend(usd: row["usd"], tokens: row["tokens"])
+                at = max(at, row["at"])
             }
-        } catch {
-            throw StoreError(path: path, reason: Self.describe(error))
+            return KeptCounterTotals(totals: CounterTotals(totals), at: Date(timeIntervalSince1970: at))
         }
     }
 
@@ -219,25 +207,27 @@ public final class LocalStore: Sendable {
     public func timeline(context: String, since start: Date, limit: Int = 2000) throws(StoreError) -> [TimelineEntry] {
         let weekAgo = Date().timeIntervalSince1970 - 7 * 86_400
         try write { db in try db.execute(sql: "DELETE FROM timeline WHERE time < ?", arguments: [weekAgo]) }
-        do {
-            return try database.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT * FROM (SELECT time, kind, subject, text, severity FROM timeline WHERE context = ? AND time >= ?
-                                   ORDER BY time DESC LIMIT ?) ORDER BY time
-                    """, arguments: [context, start.timeIntervalSince1970, limit]).compactMap { row in
-                    guard let kind = TimelineEntry.Kind(rawValue: row["kind"]) else { return nil }
-                    let severity: String? = row["severity"]
-                    return TimelineEntry(time: Date(timeIntervalSince1970: row["time"]), kind: kind, subject: row["subject"],
-                                         text: row["text"], severity: severity.flatMap(Alert.Severity.init(rawValue:)))
-                }
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM (SELECT time, kind, subject, text, severity FROM timeline WHERE context = ? AND time >= ?
+                               ORDER BY time DESC LIMIT ?) ORDER BY time
+                """, arguments: [context, start.timeIntervalSince1970, limit]).compactMap { row in
+                guard let kind = TimelineEntry.Kind(rawValue: row["kind"]) else { return nil }
+                let severity: String? = row["severity"]
+                return TimelineEntry(time: Date(timeIntervalSince1970: row["time"]), kind: kind, subject: row["subject"],
+                                     text: row["text"], severity: severity.flatMap(Alert.Severity.init(rawValue:)))
             }
-        } catch {
-            throw StoreError(path: path, reason: Self.describe(error))
         }
     }
 
-    private func write(_ body: @Sendable (Database) throws -> Void) throws(StoreError) {
-        do { try database.write(body) } catch { throw StoreError(path: path, reason: Self.describe(error)) }
+    /// A write transaction; any failure becomes a `StoreError` naming the file.
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try database.write(body) } catch { throw StoreError(path: path, reason: Self.describe(error)) }
+    }
+
+    /// A read; any failure becomes a `StoreError` naming the file.
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try database.read(body) } catch { throw StoreError(path: path, reason: Self.describe(error)) }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -44,17 +44,10 @@ struct AlertsCommand: ParsableCommand {
     }
 
     private func collect(for duration: Duration) throws -> AppState {
-        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
-        let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
-        var initial = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
-        initial.providers.prices = loaded.prices
-        let plan = FleetLink.Plan(services: Snapshot.probedOnce(services, scrapingWithin: duration), metricMappings: loaded.metricMappings,
-                                  filesFromStart: true, mapping: { $0.flatMap(loaded.mapping(named:)) })
-        var reached = HeadlessRun(plan: plan, state: initial).collect { runtime in _ = runtime.snapshotCollect(for: duration) }
+        var (reached, chosen) = try Snapshot.collect(config: config, context: context, for: duration)
         // The dashboard's ledger and silences, when it keeps them: this run's reading of the files would count their
-        // last hour a second time, so the ledger is the store's alone. A store is read, never created, here.
-        let path = LocalStore.defaultPath()
-        if FileManager.default.fileExists(atPath: path), let store = try? LocalStore(path: path) {
+        // last hour a second time, so the ledger is the store's alone.
+        if let store = LocalStore.existing() {
             var ledger = SpendLedger(scopes: Set(chosen.budgets.map(\.scope.key)), since: Date())
             let oldest = SpendLedger.minute(of: Date()) - SpendLedger.defaultRetentionMinutes
             if !chosen.budgets.isEmpty, let kept = try? store.load(context: chosen.name, since: oldest) {

@@ -31,25 +31,27 @@ struct Snapshot: ParsableCommand {
     func run() throws {
         guard let duration = DurationText.parse(wait) else { throw ValidationError("--wait: expected a duration such as 5s") }
         guard let span = DurationText.parse(timeline) else { throw ValidationError("--timeline: expected a duration such as 30m") }
-        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
-        let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
-        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
-        state.providers.prices = loaded.prices
-        let headless = HeadlessRun(plan: .init(services: Self.probedOnce(services, scrapingWithin: duration),
-                                              metricMappings: loaded.metricMappings, filesFromStart: true,
-                                              mapping: { $0.flatMap(loaded.mapping(named:)) }),
-                                  state: state)
-        var reached = headless.collect { runtime in _ = runtime.snapshotCollect(for: duration) }
-        // The dashboard's timeline, in place of the few seconds this run saw; read only when the store exists — a
-        // snapshot never creates it.
-        let path = LocalStore.defaultPath()
-        if FileManager.default.fileExists(atPath: path), let store = try? LocalStore(path: path),
+        var (reached, chosen) = try Self.collect(config: config, context: context, for: duration)
+        // The dashboard's timeline, in place of the few seconds this run saw.
+        if let store = LocalStore.existing(),
            let kept = try? store.timeline(context: chosen.name, since: Date().addingTimeInterval(-span.inSeconds)) {
             reached.timeline = Timeline()
             reached.timeline.load(kept)
         }
         let report = SnapshotReport(state: reached, generatedAt: Date(), timelineSpan: span)
         print(format == .json ? report.json() : report.markdown(), terminator: format == .json ? "\n" : "")
+    }
+
+    /// A headless collection of `duration` (probes once, metrics scraped twice or more, log files from their start) on
+    /// the chosen context; `lookout alerts` collects the same way.
+    static func collect(config: String?, context: String?, for duration: Duration) throws -> (AppState, ContextConfig) {
+        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
+        let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
+        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
+        state.providers.prices = loaded.prices
+        let plan = FleetLink.Plan(services: probedOnce(services, scrapingWithin: duration), metricMappings: loaded.metricMappings,
+                                  filesFromStart: true, mapping: { $0.flatMap(loaded.mapping(named:)) })
+        return (HeadlessRun(plan: plan, state: state).collect { runtime in _ = runtime.snapshotCollect(for: duration) }, chosen)
     }
 
     /// Cheap probes once, no deep check; metrics twice or more within `duration`, since calls are counter increases

@@ -13,16 +13,7 @@ extension BudgetStatus {
     }
 
     /// A moment to come, as the header's clock shows time (UTC): `17:40Z` today, `Dec 19 17:40Z` on another day.
-    public static func moment(_ date: Date, now: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970)
-        let clock = String(format: "%02d:%02dZ", (seconds % 86400) / 3600, (seconds / 60) % 60)
-        if seconds / 86400 == Int(now.timeIntervalSince1970) / 86400 { return clock }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.month, .day], from: date)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(months[(parts.month ?? 1) - 1]) \(parts.day ?? 1) \(clock)"
-    }
+    public static func moment(_ date: Date, now: Date) -> String { UTCClock.moment(date, now: now) }
 
     /// "71% of $3.00", the heart of every line about a budget.
     public var usage: String { String(format: "%.0f%% of ", fraction * 100) + amount(budget.limit.amount) }

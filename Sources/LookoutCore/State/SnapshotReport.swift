@@ -80,9 +80,7 @@ public struct SnapshotReport: Sendable {
             lines += ["", "**Timeline** (last \(DurationText.format(timelineSpan)), UTC)"]
             lines += timeline.map { entry in
                 let mark = entry.severity == .critical ? "🔴 " : entry.severity == .warning ? "🟠 " : ""
-                let seconds = Int(entry.time.timeIntervalSince1970)
-                let clock = String(format: "%02d:%02d:%02d", (seconds % 86400) / 3600, (seconds / 60) % 60, seconds % 60)
-                return "- `\(clock)` \(mark)**\(Self.escape(entry.subject))** \(Self.escape(entry.text))"
+                return "- `\(UTCClock.seconds(entry.time))` \(mark)**\(Self.escape(entry.subject))** \(Self.escape(entry.text))"
             }
         }
         if !state.providers.providers.isEmpty {

@@ -35,10 +35,6 @@ public struct TimelineView {
 
     /// `14:03:07` today (UTC), `Dec 3 14:03` another day.
     static func time(_ date: Date, now: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970)
-        if seconds / 86400 == Int(now.timeIntervalSince1970) / 86400 {
-            return String(format: "%02d:%02d:%02d", (seconds % 86400) / 3600, (seconds / 60) % 60, seconds % 60)
-        }
-        return String(BudgetStatus.moment(date, now: now).dropLast())   // "Dec 3 14:03" without the Z
+        UTCClock.sameDay(date, now) ? UTCClock.seconds(date) : String(UTCClock.moment(date, now: now).dropLast())
     }
 }

@@ -23,8 +23,7 @@ public enum Format {
     /// `HH:mmZ` in UTC, for the header clock (on-call shares times in UTC). Minutes, not seconds: an idle dashboard
     /// redraws when the minute turns, not every second (every event redraws anyway).
     public static func clock(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970) % 86400
-        return String(format: "%02d:%02dZ", seconds / 3600, (seconds / 60) % 60)
+        UTCClock.minutes(date)
     }
 
     /// The judged state, with `~` when the service is flapping.

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Times as the dashboard shows them: UTC, from the epoch seconds (no calendar or formatter per call).
+public enum UTCClock {
+    /// `14:03Z`.
+    public static func minutes(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) % 86400
+        return String(format: "%02d:%02dZ", seconds / 3600, (seconds / 60) % 60)
+    }
+
+    /// `14:03:07`.
+    public static func seconds(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970) % 86400
+        return String(format: "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60)
+    }
+
+    /// `14:03Z` on `now`'s day, `Dec 19 14:03Z` on another.
+    public static func moment(_ date: Date, now: Date) -> String {
+        if sameDay(date, now) { return minutes(date) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.month, .day], from: date)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(months[(parts.month ?? 1) - 1]) \(parts.day ?? 1) \(minutes(date))"
+    }
+
+    public static func sameDay(_ a: Date, _ b: Date) -> Bool {
+        Int(a.timeIntervalSince1970) / 86400 == Int(b.timeIntervalSince1970) / 86400
+    }
+}
