@@ -64,7 +64,7 @@ public enum AlertRules {
             }
         }
         for provider in state.providers.providers {
-            if let s = state.providers.summary(provider: provider, window: .oneMinute, now: state.now),
+            if let s = state.providers.summary(provider: provider, window: .oneMinute, now: state.now, percentiles: false),
                s.requests >= minimumRequests, s.errorRate >= errorRateWarning {
                 let worst = s.mainErrorClass ?? .other
                 let detail = String(format: "%.0f%% errors over 1m (%d of %d), mostly %@", s.errorRate * 100, s.errors, s.requests,

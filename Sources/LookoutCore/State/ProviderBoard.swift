@@ -71,8 +71,8 @@ public struct ProviderBoard: Sendable, Equatable {
     private var serviceTimelines: [String: CallTimeline] = [:]
 
     /// The LLM calls `service` made in the window, if any were seen.
-    public func summary(service: String, window: StatsWindow, now: Date) -> WindowSummary? {
-        serviceTimelines[service]?.summary(window, now: now)
+    public func summary(service: String, window: StatsWindow, now: Date, percentiles: Bool = true) -> WindowSummary? {
+        serviceTimelines[service]?.summary(window, now: now, percentiles: percentiles)
     }
 
     /// Latest gauges per provider from metrics (LiteLLM deployment state, rate-limit headroom).
@@ -109,9 +109,9 @@ public struct ProviderBoard: Sendable, Equatable {
         providers.flatMap { provider in [(provider, nil)] + (models[provider] ?? []).map { (provider, $0) } }
     }
 
-    /// The summary of a provider, or of one of its models.
-    public func summary(provider: String, model: String? = nil, window: StatsWindow, now: Date) -> WindowSummary? {
-        timelines[model.map { "\(provider)/\($0)" } ?? provider]?.summary(window, now: now)
+    /// The summary of a provider, or of one of its models (`percentiles: false`: counts only, see `CallTimeline.summary`).
+    public func summary(provider: String, model: String? = nil, window: StatsWindow, now: Date, percentiles: Bool = true) -> WindowSummary? {
+        timelines[model.map { "\(provider)/\($0)" } ?? provider]?.summary(window, now: now, percentiles: percentiles)
     }
 
     public func requestSeries(provider: String, now: Date) -> [Double] {

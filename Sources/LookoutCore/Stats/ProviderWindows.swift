@@ -136,8 +136,9 @@ public struct CallTimeline: Sendable, Equatable {
         Self.trim(&coarse, before: t - 3600)
     }
 
-    /// The calls of the last `window` before `now`.
-    public func summary(_ window: StatsWindow, now: Date) -> WindowSummary {
+    /// The calls of the last `window` before `now`; without `percentiles` the latency histograms are not merged (the
+    /// costly part) and p50/p95/p99 stay nil — for judgements that need only counts.
+    public func summary(_ window: StatsWindow, now: Date, percentiles: Bool = true) -> WindowSummary {
         let t = now.timeIntervalSince1970
         let source = window == .oneHour ? coarse : fine
         let width: TimeInterval = window == .oneHour ? 60 : 10
@@ -145,8 +146,7 @@ public struct CallTimeline: Sendable, Equatable {
         // Rates over the time actually covered: a window longer than the history would understate them.
         let covered = max(width, t - (source.first?.start ?? t))
         var summary = WindowSummary(seconds: min(Double(window.rawValue), covered))
-        var latency = Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: .two)
-        var latencyCount = 0
+        var latency: Histogram<UInt32>?
         for bucket in source where bucket.start + width > from && bucket.start <= t {
             summary.requests += bucket.requests
             summary.errors += bucket.errors
@@ -155,12 +155,11 @@ public struct CallTimeline: Sendable, Equatable {
             summary.outputTokens += bucket.outputTokens
             summary.costUSD += bucket.costUSD
             summary.cooldowns += bucket.cooldowns
-            if bucket.latencyCount > 0 {
-                latency.add(bucket.latency)
-                latencyCount += bucket.latencyCount
+            if percentiles, bucket.latencyCount > 0 {
+                if latency == nil { latency = bucket.latency } else { latency?.add(bucket.latency) }
             }
         }
-        if latencyCount > 0 {
+        if let latency {
             summary.p50Ms = Double(latency.valueAtPercentile(50))
             summary.p95Ms = Double(latency.valueAtPercentile(95))
             summary.p99Ms = Double(latency.valueAtPercentile(99))

@@ -22,15 +22,15 @@ public struct WhatIf: Sendable, Equatable {
     public var basis: Basis
 
     public static func estimates(board: ProviderBoard, provider: String, window: StatsWindow, now: Date) -> [WhatIf] {
-        guard let source = board.summary(provider: provider, window: window, now: now), source.requests > 0 else { return [] }
+        guard let source = board.summary(provider: provider, window: window, now: now, percentiles: false), source.requests > 0 else { return [] }
         let hours = source.seconds / 3600
         let tokens = source.inputTokens + source.outputTokens
         let excluded: Set<String> = [provider, ProviderBoard.otherLabel, LogMapping.gatewayLabel]
         let candidates = Set(board.providers + board.prices.prices.keys).subtracting(excluded).sorted()
         return candidates.compactMap { target -> WhatIf? in
             let used = (board.models[target] ?? []).sorted { a, b in
-                (board.summary(provider: target, model: a, window: window, now: now)?.requests ?? 0)
-                    > (board.summary(provider: target, model: b, window: window, now: now)?.requests ?? 0)
+                (board.summary(provider: target, model: a, window: window, now: now, percentiles: false)?.requests ?? 0)
+                    > (board.summary(provider: target, model: b, window: window, now: now, percentiles: false)?.requests ?? 0)
             }
             let priced = used.first { board.prices.price(provider: target, model: $0) != nil }
                 ?? board.prices.prices[target]?.keys.sorted().first
@@ -40,7 +40,7 @@ public struct WhatIf: Sendable, Equatable {
                               basis: .listPrice(asOf: board.prices.asOf))
             }
             // No list price: the target's own calls, if they carried costs and tokens, give a cost per token.
-            guard tokens > 0, let seen = board.summary(provider: target, window: window, now: now),
+            guard tokens > 0, let seen = board.summary(provider: target, window: window, now: now, percentiles: false),
                   seen.costUSD > 0, seen.inputTokens + seen.outputTokens > 0 else { return nil }
             let perToken = seen.costUSD / Double(seen.inputTokens + seen.outputTokens)
             return WhatIf(from: provider, to: target, model: nil, currentPerHour: source.costPerHour,

@@ -76,7 +76,8 @@ public struct OverviewView {
 
     /// The error rate of the LLM calls the service made in the window (its logs or its metrics).
     func llmErrors(_ service: String) -> TableCell {
-        guard let summary = state.providers.summary(service: service, window: state.window, now: state.now), summary.requests > 0 else {
+        guard let summary = state.providers.summary(service: service, window: state.window, now: state.now, percentiles: false),
+              summary.requests > 0 else {
             return TableCell("–", .dim)
         }
         let rate = summary.errorRate
