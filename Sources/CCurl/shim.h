@@ -25,6 +25,16 @@ static inline CURLMcode lo_multi_setopt_long(CURLM *m, CURLMoption o, long v) { 
 
 static inline size_t lo_error_size(void) { return CURL_ERROR_SIZE; }
 
+/// The value of response header `name` (case-insensitive; the last one when repeated) of the last request, or NULL;
+/// valid until the next transfer on, or the cleanup of, the handle. curl_easy_header is libcurl 7.83+.
+static inline const char *lo_response_header(CURL *h, const char *name) {
+    struct curl_header *header = NULL;
+    if (curl_easy_header(h, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK || header == NULL) return NULL;
+    size_t count = header->amount;
+    if (count > 1 && curl_easy_header(h, name, count - 1, CURLH_HEADER, -1, &header) != CURLHE_OK) return NULL;
+    return header->value;
+}
+
 /// The "Expire date:" line of the server's (first) certificate, or NULL; valid until the handle is cleaned up.
 static inline const char *lo_certificate_expire_date(CURL *h) {
     struct curl_certinfo *info = NULL;

@@ -28,12 +28,13 @@ enum DemoAdminRoutes {
         addRedeploy(to: router, service: service, control: control)
     }
 
-    /// POST /admin/redeploy: not ready for a few seconds, then ready on a new revision.
+    /// POST /admin/redeploy: a new revision (version 1.4.N): one replica is not ready for a few seconds, several roll.
     static func addRedeploy(to router: Router<BasicRequestContext>, service: String, control: DemoControl) {
         router.post("/admin/redeploy") { request, _ -> Response in
             guard authorized(request, control) else { return unauthorized() }
             control.redeploy(service)
-            return DemoRoutes.json(.accepted, "{\"status\":\"rolling out\",\"revision\":\(control.revision(of: service))}")
+            let revision = control.revision(of: service)
+            return DemoRoutes.json(.accepted, "{\"status\":\"rolling out\",\"revision\":\(revision),\"version\":\"\(DemoControl.version(revision))\"}")
         }
     }
 

@@ -7,20 +7,29 @@ import Synchronization
 public final class DemoControl: Sendable {
     /// The bearer token the admin endpoints require.
     public let adminToken: String
-    /// How long a redeploy keeps a service not ready.
+    /// How long a redeploy keeps a single-replica service not ready.
     public let redeployDuration: Duration
+    /// Replicas behind each service's load balancer (1 when not listed).
+    public let replicas: [String: Int]
+    /// How long each replica of a rolling redeploy runs the new revision before the next one does.
+    public let rollingStep: Duration
     private struct State {
         var routes: [String: [ProviderRoute]]
         var redeployingUntil: [String: ContinuousClock.Instant] = [:]
+        var rolloutStarted: [String: ContinuousClock.Instant] = [:]
         var revisions: [String: Int] = [:]
         var events: [String: [String]] = [:]
+        /// The load balancer's round-robin position per service and path.
+        var nextReplica: [String: Int] = [:]
     }
     private let state: Mutex<State>
 
     public init(routes: [String: [ProviderRoute]], adminToken: String = DemoControl.randomToken(),
-                redeployDuration: Duration = .seconds(6)) {
+                redeployDuration: Duration = .seconds(6), replicas: [String: Int] = [:], rollingStep: Duration = .seconds(12)) {
         self.adminToken = adminToken
         self.redeployDuration = redeployDuration
+        self.replicas = replicas
+        self.rollingStep = rollingStep
         state = Mutex(State(routes: routes))
     }
 
@@ -33,6 +42,10 @@ public final class DemoControl: Sendable {
         "embed-worker": [.init(provider: "azure-openai", role: .primary), .init(provider: "openai", role: .standby)],
         "support-bot": [.init(provider: "openai", role: .primary), .init(provider: "anthropic", role: .standby)],
     ]
+
+    /// chat-api runs two replicas behind a round-robin load balancer, so its redeploys roll (mixed versions, then the
+    /// new one everywhere); the other services run one each.
+    public static let initialReplicas = ["chat-api": 2]
 
     public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -86,19 +99,42 @@ public final class DemoControl: Sendable {
         }
     }
 
-    /// Starts a redeploy: the service is not ready for `redeployDuration`, then ready on a new revision.
+    /// Starts a redeploy. A single replica is not ready for `redeployDuration`, then ready on the new revision. Several
+    /// replicas roll: replica 0 runs the new revision at once, replica i after i × `rollingStep`; the service stays
+    /// ready throughout (its load balancer routes to ready replicas only), and answers with both revisions meanwhile.
     public func redeploy(_ service: String, now: ContinuousClock.Instant = .now) {
         state.withLock { state in
-            state.redeployingUntil[service] = now + redeployDuration
+            if replicas[service, default: 1] > 1 {
+                state.rolloutStarted[service] = now
+            } else {
+                state.redeployingUntil[service] = now + redeployDuration
+            }
             state.revisions[service, default: 1] += 1
         }
     }
 
-    /// Whether a redeploy of `service` is still rolling out.
+    /// Whether a single-replica redeploy of `service` is still starting its new revision.
     public func isRedeploying(_ service: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { ($0.redeployingUntil[service].map { now < $0 }) ?? false }
     }
 
-    /// The revision `service` runs (1 until its first redeploy).
+    /// The version a revision reports: revision 1 is `1.4.1`, the next `1.4.2`.
+    public static func version(_ revision: Int) -> String { "1.4.\(revision)" }
+
+    /// The revision `service` is being deployed at (1 until its first redeploy).
     public func revision(of service: String) -> Int { state.withLock { $0.revisions[service] ?? 1 } }
+
+    /// The revision the replica that answers this request runs: the load balancer takes the service's replicas in
+    /// turn, per path (so each endpoint's probes alternate between them).
+    public func answeringRevision(of service: String, path: String, now: ContinuousClock.Instant = .now) -> Int {
+        let count = replicas[service, default: 1]
+        return state.withLock { state in
+            let target = state.revisions[service] ?? 1
+            guard count > 1, let started = state.rolloutStarted[service] else { return target }
+            let key = "\(service) \(path)"
+            let replica = state.nextReplica[key, default: 0] % count
+            state.nextReplica[key] = replica + 1
+            return now >= started + rollingStep * replica ? target : target - 1
+        }
+    }
 }

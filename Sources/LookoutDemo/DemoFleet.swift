@@ -44,7 +44,7 @@ public final class DemoFleet: Sendable {
         let directory = logDirectory ?? NSTemporaryDirectory() + "lookout-demo-\(getpid())-\(DemoControl.randomToken().prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let started = ContinuousClock.now
-        let control = DemoControl(routes: DemoControl.initialRoutes)
+        let control = DemoControl(routes: DemoControl.initialRoutes, replicas: DemoControl.initialReplicas)
         let metrics = DemoMetrics()
         let tokenFile = adminTokenFile(in: directory)
         guard FileManager.default.createFile(atPath: tokenFile, contents: Data(control.adminToken.utf8),

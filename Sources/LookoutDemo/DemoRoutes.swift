@@ -10,7 +10,8 @@ enum DemoRoutes {
         router.get("/health") { _, _ -> Response in
             try await simulatedWork(spec)
             let timestamp = ISO8601DateFormatter().string(from: Date())
-            return json(.ok, "{\"status\":\"healthy\",\"version\":\"1.4.\(control.revision(of: spec.name))\",\"timestamp\":\"\(timestamp)\"}")
+            let revision = control.answeringRevision(of: spec.name, path: "/health")
+            return json(.ok, "{\"status\":\"healthy\",\"version\":\"\(DemoControl.version(revision))\",\"timestamp\":\"\(timestamp)\"}")
         }
         router.get("/health/ready") { _, _ -> Response in
             try await simulatedWork(spec)

@@ -19,6 +19,8 @@ final class CurlTransfer {
     var hops = 0
     /// Whether the configured headers were sent (only to the configured host).
     let sendsHeaders: Bool
+    /// The response headers to read (lower-cased names), for the service's version.
+    let capturedHeaders: [String]
     /// The first option libcurl refused: the transfer must not run (it is reported failed with this error).
     private(set) var setupError: TransportError?
 
@@ -32,6 +34,7 @@ final class CurlTransfer {
         self.startedAt = startedAt
         self.bodyLimit = bodyLimit
         self.sendsHeaders = sendHeaders
+        capturedHeaders = service.capturedHeaders(for: kind)
         errorBuffer = .allocate(capacity: Int(lo_error_size()))
         errorBuffer.initialize(repeating: 0, count: Int(lo_error_size()))
 
@@ -94,9 +97,15 @@ final class CurlTransfer {
             error = TransportError(code: Int(code.rawValue), message: message)
         }
         let expiry = lo_certificate_expire_date(easy).flatMap { CertificateDate.parse(String(cString: $0)) }
-        return ProbeResult(service: service, kind: kind, startedAt: startedAt,
-                           httpStatus: status > 0 ? status : nil, body: body,
-                           transportError: error, timings: timings, certificateExpiry: expiry)
+        var result = ProbeResult(service: service, kind: kind, startedAt: startedAt,
+                                 httpStatus: status > 0 ? status : nil, body: body,
+                                 transportError: error, timings: timings, certificateExpiry: expiry)
+        if error == nil {
+            for name in capturedHeaders {
+                if let value = lo_response_header(easy, name) { result.headers[name] = String(cString: value) }
+            }
+        }
+        return result
     }
 
     /// The result of a transfer that never ran because libcurl refused one of its options.

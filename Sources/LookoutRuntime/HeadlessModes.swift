@@ -6,14 +6,19 @@ import LookoutCore
 /// `ServiceState`s, and the reports are read from that state.
 extension Runtime {
     /// `lookout check`: waits for a first probe round of every service; with `wait`, probes again a second later
-    /// until the report is OK or `wait` has passed. A session that ends early (a signal) returns what it had.
-    public func checkPasses(of names: [String], waitingUpTo wait: Duration?) -> CheckReport {
+    /// until the report is OK or `wait` has passed. At least `passes` rounds run whatever `wait` says (a version gate
+    /// needs `success-threshold` probes in a row). A session that ends early (a signal) returns what it had.
+    public func checkPasses(of names: [String], waitingUpTo wait: Duration?, atLeast passes: Int = 1,
+                            expecting version: String? = nil) -> CheckReport {
         let start = clock.elapsed
         var passStarted = Date.distantPast
+        var done = 0
         while true {
             let ending = run { state in state.services.allSatisfy { $0.probed(since: passStarted) } }
-            let report = CheckReport(services: state.services)
-            if ending != .done || report.status == .ok || clock.elapsed - start >= (wait ?? .zero) { return report }
+            done += 1
+            let report = CheckReport(services: state.services, expectedVersion: version)
+            if ending != .done { return report }
+            if done >= passes, report.status == .ok || clock.elapsed - start >= (wait ?? .zero) { return report }
             run(for: .seconds(1))
             passStarted = clock.now
             perform(.probeNow(services: names))

@@ -38,6 +38,7 @@ public enum SecretResolver {
             service.headers = try substitute(service.headers, values)
             if let headers = service.metrics?.headers { service.metrics?.headers = try substitute(headers, values) }
             if let headers = service.routing?.headers { service.routing?.headers = try substitute(headers, values) }
+            if let headers = service.version.endpoint?.headers { service.version.endpoint?.headers = try substitute(headers, values) }
             resolved.append(service)
         }
         return resolved

@@ -20,6 +20,9 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Probe again until every service is ready, for at most this long (e.g. 2m).")
     var waitReady: String?
 
+    @Option(name: .long, help: ArgumentHelp("Exit 0 only when every service serves this version on each of its last success-threshold probes (a version, a commit — a prefix of 7+ hex digits matches — or an image).", valueName: "version"))
+    var expectVersion: String?
+
     @Option(name: .long, help: "text or json.")
     var format: Format = .text
 
@@ -41,7 +44,7 @@ struct Check: ParsableCommand {
             if format == .json { print("{\"status\":\"UNKNOWN\",\"services\":[]}") }
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
-        let report = Self.probe(services, of: chosen, until: wait)
+        let report = Self.probe(services, of: chosen, until: wait, expecting: expectVersion)
         print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
         throw ExitCode(report.status.exitCode)
     }
@@ -56,7 +59,8 @@ struct Check: ParsableCommand {
     }
 
     /// Probe passes on the headless runtime (`Runtime.checkPasses`), judged from its state as the dashboard judges.
-    static func probe(_ services: [ServiceConfig], of context: ContextConfig, until wait: Duration?) -> CheckReport {
+    static func probe(_ services: [ServiceConfig], of context: ContextConfig, until wait: Duration?,
+                      expecting version: String? = nil) -> CheckReport {
         // A deploy gate runs the cheap probes only: costly deep checks stay on their own schedule in the dashboard.
         let plan = FleetLink.Plan(services: services.map { s in
             var s = s
@@ -65,7 +69,11 @@ struct Check: ParsableCommand {
         }, logs: false)
         var report = CheckReport(services: [])
         _ = HeadlessRun(plan: plan, state: AppState(context: ContextConfig(name: context.name, services: services), now: Date()))
-            .collect { runtime in report = runtime.checkPasses(of: services.map(\.name), waitingUpTo: wait) }
+            .collect { runtime in
+                // A version gate judges a run of success-threshold probes, so it takes that many rounds at least.
+                let passes = version == nil ? 1 : services.map(\.successThreshold).max() ?? 1
+                report = runtime.checkPasses(of: services.map(\.name), waitingUpTo: wait, atLeast: passes, expecting: version)
+            }
         return report
     }
 }

@@ -48,42 +48,58 @@ public struct ActionState: Sendable, Equatable {
     }
 }
 
-/// After a successful action with a follow-up: watch the service's readiness until it is ready again.
+/// After a successful action with a follow-up: watch the service until it is ready again and, when its version moved,
+/// until the new version holds everywhere.
 public struct FollowUpWatch: Sendable, Equatable {
     public var service: String
     public var action: String
     public var started: Date
     public var deadline: Date
     public var sawNotReady = false
+    /// The version the service ran when the action finished, and the one it ran when the watch ended.
+    public var fromVersion: String?
+    public var toVersion: String?
     /// nil while watching; then what happened.
     public var verdict: Verdict?
 
     /// How a watch ended.
     public enum Verdict: Sendable, Equatable {
-        /// Went not ready after the action, then ready again, this many seconds after it.
+        /// Went not ready (or moved to a new version) after the action, then ready on one version, this many seconds after it.
         case readyAgain(seconds: Int)
-        /// Ready at the deadline without ever being seen not ready.
+        /// Ready at the deadline without ever being seen not ready, on the version it ran before.
         case readyThroughout(seconds: Int)
         /// Still not ready at the deadline.
         case timedOut(seconds: Int)
+        /// Ready, but still answering with two versions at the deadline.
+        case stillMixed(seconds: Int, mix: String)
 
         /// Whether the watch ended well.
         public var isGood: Bool {
-            if case .timedOut = self { return false }
-            return true
+            switch self {
+            case .readyAgain, .readyThroughout: return true
+            case .timedOut, .stillMixed: return false
+            }
         }
     }
 
-    /// The verdict as the pane says it.
+    /// The verdict as the pane says it: `chat-api ready again 9 s after redeploy: 1.4.1 → 1.4.2`.
     public func text(_ verdict: Verdict) -> String {
+        let versions: String
+        switch (fromVersion, toVersion) {
+        case let (from?, to?) where from != to: versions = ": \(from) → \(to)"
+        case let (_, to?): versions = ": still \(to)"
+        default: versions = ""
+        }
         switch verdict {
-        case let .readyAgain(seconds): return "\(service) ready again \(seconds) s after \(action)"
-        case let .readyThroughout(seconds): return "\(service) ready (never seen not ready) after \(seconds) s"
+        case let .readyAgain(seconds): return "\(service) ready again \(seconds) s after \(action)\(versions)"
+        case let .readyThroughout(seconds): return "\(service) ready (never seen not ready) after \(seconds) s\(versions)"
         case let .timedOut(seconds): return "\(service) still not ready \(seconds) s after \(action): timed out"
+        case let .stillMixed(seconds, mix): return "\(service) still mixed \(mix) \(seconds) s after \(action): timed out"
         }
     }
 
-    public init(service: String, action: String, started: Date, deadline: Date) {
+    public init(service: String, action: String, started: Date, deadline: Date, fromVersion: String? = nil) {
+        self.fromVersion = fromVersion
         self.service = service
         self.action = action
         self.started = started

@@ -13,6 +13,8 @@ public struct TimelineEntry: Sendable, Equatable {
         case action
         /// A budget passed one of its warn lines.
         case budget
+        /// A service's deployed version changed: a rollout started, completed, stalled or was reverted.
+        case version
     }
 
     public var time: Date

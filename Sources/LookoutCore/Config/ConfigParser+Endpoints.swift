@@ -73,6 +73,50 @@ extension ConfigParser {
         return endpoint
     }
 
+    static let versionKeys: Set<String> = ["header", "path", "field", "headers", "interval", "stall-after"]
+
+    /// `version: { header: X-App-Version }`, `version: { path: /version, field: "[BODY].git.commit", headers, interval }`,
+    /// or `version: { field: … }` (in the health bodies); each with `stall-after:` (default 10m).
+    static func readVersion(_ node: Node, at path: String, _ reader: inout YAMLReader) -> VersionConfig {
+        var config = VersionConfig()
+        guard let pairs = reader.pairs(node, at: path, allowed: versionKeys) else { return config }
+        var endpoint: SideEndpoint?
+        for (key, _, value) in pairs {
+            let keyPath = "\(path).\(key)"
+            switch key {
+            case "header":
+                guard let name = reader.string(value, at: keyPath) else { continue }
+                if URLRules.isHeaderName(name) { config.header = name } else { reader.fail(value, keyPath, "not a valid HTTP header name") }
+            case "path":
+                guard let text = reader.string(value, at: keyPath) else { continue }
+                if !text.hasPrefix("/") { reader.fail(value, keyPath, "a path must start with /") }
+                endpoint = endpoint ?? SideEndpoint(path: "")
+                endpoint?.path = text
+            case "field":
+                guard let text = reader.string(value, at: keyPath) else { continue }
+                guard let field = BodyPath(text) else {
+                    reader.fail(value, keyPath, "expected a body path such as \"[BODY].git.commit\"")
+                    continue
+                }
+                config.field = field
+            case "headers", "interval":
+                endpoint = endpoint ?? SideEndpoint(path: "")
+                if key == "headers" { endpoint?.headers = readHeaders(value, at: keyPath, &reader) }
+                else { endpoint?.interval = reader.duration(value, at: keyPath) }
+            default:
+                if let stall = reader.duration(value, at: keyPath) { config.stallAfter = stall }
+            }
+        }
+        if let endpoint {
+            if endpoint.path.isEmpty { reader.fail(node, "\(path).path", "missing: headers and interval belong to a version endpoint's path") }
+            else { config.endpoint = endpoint }
+        }
+        if config.header != nil, config.endpoint != nil || config.field != nil {
+            reader.fail(node, "\(path).header", "a header is a source of its own: use either header, or path and field")
+        }
+        return config
+    }
+
     /// `metric-mappings: { NAME: { base: litellm, provider-labels: [..], latency: [..], … } }`.
     static func readMetricMappings(_ node: Node, _ reader: inout YAMLReader) -> [MetricMapping] {
         var mappings: [MetricMapping] = []

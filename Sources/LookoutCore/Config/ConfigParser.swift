@@ -7,7 +7,7 @@ public enum ConfigParser {
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
-                                           "metrics", "routing", "actions"]
+                                           "metrics", "routing", "actions", "version"]
     static let tlsKeys: Set<String> = ["ca-file", "insecure"]
     static let logKeys: Set<String> = ["file", "command", "http", "mapping", "from-start"]
 
@@ -157,6 +157,7 @@ public enum ConfigParser {
         if let value = values["metrics"] { service.metrics = readSideEndpoint(value, at: "\(path).metrics", withMapping: true, &reader) }
         if let value = values["routing"] { service.routing = readSideEndpoint(value, at: "\(path).routing", withMapping: false, &reader) }
         if let value = values["actions"] { service.actions = readActions(value, at: "\(path).actions", &reader) }
+        if let value = values["version"] { service.version = readVersion(value, at: "\(path).version", &reader) }
         readDeep(values, of: node, at: path, into: &service, &reader)
         readTransport(values, of: node, at: path, into: &service, &reader)
         readConditionsAndLogs(values, of: node, at: path, into: &service, &reader)

@@ -99,6 +99,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var routing: SideEndpoint?
     /// What the engineer can do to it (failover, redeploy…), in file order.
     public var actions: [ActionConfig] = []
+    /// Where its deployed version is read (by default: the liveness and readiness bodies).
+    public var version = VersionConfig()
 
     /// The action called `name`, if the service has one.
     public func action(named name: String) -> ActionConfig? { actions.first { $0.name == name } }
@@ -124,6 +126,7 @@ public struct ServiceConfig: Sendable, Equatable {
         case .deep: return deep.map { baseURL + $0.path }
         case .metrics: return metrics.map { baseURL + $0.path }
         case .routing: return routing.map { baseURL + $0.path }
+        case .version: return version.endpoint.map { baseURL + $0.path }
         }
     }
 
@@ -133,6 +136,7 @@ public struct ServiceConfig: Sendable, Equatable {
         case .deep: return deep?.interval ?? interval
         case .metrics: return metrics?.interval ?? interval
         case .routing: return routing?.interval ?? interval
+        case .version: return version.endpoint?.interval ?? interval
         case .liveness, .readiness: return interval
         }
     }
@@ -142,13 +146,25 @@ public struct ServiceConfig: Sendable, Equatable {
 
     /// The headers sent with a probe of `kind`: the service's, then the endpoint's own (which win on a name clash).
     public func headers(for kind: ProbeKind) -> [HTTPHeader] {
-        let own = kind == .metrics ? metrics?.headers ?? [] : kind == .routing ? routing?.headers ?? [] : []
+        let own: [HTTPHeader]
+        switch kind {
+        case .metrics: own = metrics?.headers ?? []
+        case .routing: own = routing?.headers ?? []
+        case .version: own = version.endpoint?.headers ?? []
+        case .liveness, .readiness, .deep: own = []
+        }
         let names = Set(own.map { $0.name.lowercased() })
         return headers.filter { !names.contains($0.name.lowercased()) } + own
     }
 
     /// Every header value, the endpoints' included (for secret resolution). Actions resolve theirs when they run.
-    public var allHeaders: [HTTPHeader] { headers + (metrics?.headers ?? []) + (routing?.headers ?? []) }
+    public var allHeaders: [HTTPHeader] { headers + (metrics?.headers ?? []) + (routing?.headers ?? []) + (version.endpoint?.headers ?? []) }
+
+    /// The response headers a probe of `kind` must capture (lower-cased names).
+    public func capturedHeaders(for kind: ProbeKind) -> [String] {
+        guard let header = version.header, kind == .liveness || kind == .readiness else { return [] }
+        return [header.lowercased()]
+    }
 }
 
 /// A secondary endpoint of a service (metrics, routing): its path, interval and own headers.

@@ -17,15 +17,27 @@ public enum CheckStatus: String, Sendable, Equatable {
 /// text and JSON renderings `lookout check` prints.
 public struct CheckReport: Sendable {
     public let services: [ServiceState]
+    /// The version every service must serve (`--expect-version`): on each of its last `success-threshold` probes.
+    public let expectedVersion: String?
 
-    public init(services: [ServiceState]) { self.services = services }
+    public init(services: [ServiceState], expectedVersion: String? = nil) {
+        self.services = services
+        self.expectedVersion = expectedVersion
+    }
 
     public var status: CheckStatus {
         guard !services.isEmpty else { return .unknown }
         let states = services.map { $0.observedState ?? .down }
         if states.contains(.down) { return .critical }
+        if services.contains(where: { versionShortfall($0) != nil }) { return .critical }
         if states.contains(.degraded) { return .warning }
         return .ok
+    }
+
+    /// Why `service` does not serve the expected version yet; nil when it does, or when no version is expected.
+    public func versionShortfall(_ service: ServiceState) -> String? {
+        guard let expectedVersion else { return nil }
+        return service.rollout.shortfall(expectedVersion).map { "expected \(SafeText.escape(expectedVersion)): \($0)" }
     }
 
     /// `{"status":…,"services":[{"name","state","health":{…},"readiness":{…},"conditions":[]}]}`.
@@ -50,9 +62,36 @@ public struct CheckReport: Sendable {
             let conditions = service.conditionResults.map { c -> JSONValue in
                 .object(["expression": .string(c.expression), "passed": .bool(c.passed), "explanation": .string(c.explanation)])
             }
-            return .object(["name": .string(service.name), "state": .string((service.observedState ?? .down).rawValue),
-                            "health": .object(health), "readiness": .object(readiness), "conditions": .array(conditions)])
+            var members: [JSONValue.Member] = [.init("name", .string(service.name)),
+                                               .init("state", .string((service.observedState ?? .down).rawValue)),
+                                               .init("version", Self.versionJSON(service.rollout)),
+                                               .init("health", .object(health)), .init("readiness", .object(readiness)),
+                                               .init("conditions", .array(conditions))]
+            if let expectedVersion {
+                let shortfall = versionShortfall(service)
+                var expected: [JSONValue.Member] = [.init("version", .string(expectedVersion)), .init("serving", .bool(shortfall == nil))]
+                if let shortfall { expected.append(.init("reason", .string(shortfall))) }
+                members.append(.init("expected", .object(expected)))
+            }
+            return .object(members)
         }
+    }
+
+    /// `{"shown": "1.4.1→1.4.2 mixed 3:2", "running": "1.4.1", "latest": "1.4.2", "rollout": {"from","to","mix","started","stalled"},
+    /// "recent": {"1.4.1": 3, "1.4.2": 2}}`; null when no probe reported one.
+    static func versionJSON(_ tracker: RolloutTracker) -> JSONValue {
+        guard let shown = tracker.display else { return .null }
+        var members: [JSONValue.Member] = [.init("shown", .string(shown)), .init("running", .string(tracker.settled?.name)),
+                                           .init("latest", .string(tracker.latest?.name))]
+        if let rollout = tracker.rollout {
+            members.append(.init("rollout", .object([
+                .init("from", .string(rollout.from.name)), .init("to", .string(rollout.to.name)), .init("mix", .string(tracker.mix(rollout))),
+                .init("started", .string(UTCClock.iso8601(rollout.startedAt))), .init("stalled", .bool(rollout.stalled)),
+            ])))
+        }
+        let counts = Dictionary(grouping: tracker.recent, by: \.version.name).mapValues(\.count)
+        members.append(.init("recent", .object(counts.keys.sorted().map { .init($0, .int(counts[$0])) })))
+        return .object(members)
     }
 
     /// One line per service, then the verdict, for humans and CI logs (escaped: bodies come from outside).
@@ -60,11 +99,18 @@ public struct CheckReport: Sendable {
         var lines = services.map { service -> String in
             let state = (service.observedState ?? .down).rawValue.uppercased()
             var line = "\(state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(SafeText.escape(service.name))"
+            if let version = service.rollout.display { line += " \(version)" }
             if let reason = service.reason { line += " — \(SafeText.escape(reason))" }
+            if let shortfall = versionShortfall(service) { line += " — \(shortfall)" }
             return line
         }
         let counts = Dictionary(grouping: services, by: { $0.observedState ?? .down }).mapValues(\.count)
-        lines.append("\(status.rawValue): \(counts[.healthy] ?? 0) healthy, \(counts[.degraded] ?? 0) degraded, \(counts[.down] ?? 0) down")
+        var verdict = "\(status.rawValue): \(counts[.healthy] ?? 0) healthy, \(counts[.degraded] ?? 0) degraded, \(counts[.down] ?? 0) down"
+        if let expectedVersion {
+            let serving = services.filter { versionShortfall($0) == nil }.count
+            verdict += ", \(serving) of \(services.count) serving \(SafeText.escape(expectedVersion))"
+        }
+        lines.append(verdict)
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -10,6 +10,8 @@ public enum ProbeKind: String, Sendable, Equatable, Hashable, CaseIterable {
     case metrics
     /// The service's provider routing (which provider is primary, standby or disabled), as JSON.
     case routing
+    /// The service's own version endpoint (`version: { path: … }`).
+    case version
 }
 
 /// What one HTTP probe observed: raw facts only; judging them is `ServiceHealth`'s job.
@@ -27,6 +29,8 @@ public struct ProbeResult: Sendable, Equatable {
     public var timings: ProbeTimings
     /// When the server's TLS certificate expires (https only).
     public var certificateExpiry: Date?
+    /// The response headers the service's configuration asked to read (`version: { header: … }`), by lower-cased name.
+    public var headers: [String: String] = [:]
 
     public init(service: String, kind: ProbeKind, startedAt: Date, httpStatus: Int?, body: [UInt8] = [],
                 transportError: TransportError? = nil, timings: ProbeTimings = ProbeTimings(), certificateExpiry: Date? = nil) {

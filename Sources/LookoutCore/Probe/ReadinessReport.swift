@@ -35,14 +35,10 @@ public struct ReadinessReport: Sendable, Equatable {
     public var checks: [ReadinessCheck]
     /// A problem with the response itself (no JSON, unexpected shape), shown as the reason.
     public var problem: String?
-    /// The deployed version the body reports (`version`, `revision`, `litellm_version`), if any.
-    public var version: String?
-
-    public init(state: ReadinessState, checks: [ReadinessCheck] = [], problem: String? = nil, version: String? = nil) {
+    public init(state: ReadinessState, checks: [ReadinessCheck] = [], problem: String? = nil) {
         self.state = state
         self.checks = checks
         self.problem = problem
-        self.version = version
     }
 
     /// A one-line reason for the overview: the first failing check, else the problem, else nil.
@@ -92,9 +88,6 @@ extension ReadinessReport {
         var report = ReadinessReport(state: .unknown)
         if let status = object["status"] as? String {
             report.state = readinessState(status)
-        }
-        for key in ["version", "revision", "litellm_version", "build"] {
-            if let version = object[key] as? String { report.version = SafeText.escape(version); break }
         }
         var checks: [ReadinessCheck] = []
         if let map = object["checks"] as? [String: Any] {

@@ -123,8 +123,10 @@ extension Reducer {
                 effects.append(.probeNow(services: [plan.service]))
                 if let followUp = plan.followUp {
                     state.followUps.removeAll { $0.service == plan.service }
+                    let running = state.services.first { $0.name == plan.service }?.rollout
                     state.followUps.append(FollowUpWatch(service: plan.service, action: plan.action, started: state.now,
-                                                         deadline: state.now.addingTimeInterval(Double(followUp.timeout.milliseconds) / 1000)))
+                                                         deadline: state.now.addingTimeInterval(Double(followUp.timeout.milliseconds) / 1000),
+                                                         fromVersion: (running?.settled ?? running?.latest)?.name))
                 }
             }
             let goOn = outcome.status == .succeeded || outcome.status == .dryRun
@@ -150,7 +152,9 @@ extension Reducer {
         }
     }
 
-    /// Moves the readiness watches on: a probe of a watched service, or the clock passing a deadline.
+    /// Moves the readiness watches on: a probe of a watched service, or the clock passing a deadline. A watch ends
+    /// when the service is ready on one version after it went not ready or its version moved; a rolling deploy that
+    /// keeps it ready throughout ends when the new version holds.
     static func updateFollowUps(_ state: inout AppState) {
         for index in state.followUps.indices where state.followUps[index].verdict == nil {
             let watch = state.followUps[index]
@@ -160,10 +164,23 @@ extension Reducer {
             if !ready, service.lastReadiness.map({ $0.startedAt >= watch.started }) ?? false {
                 state.followUps[index].sawNotReady = true
             }
-            if ready && state.followUps[index].sawNotReady {
-                state.followUps[index].verdict = .readyAgain(seconds: seconds)
+            let tracker = service.rollout
+            let current = tracker.settled?.name
+            let moved = tracker.rollout != nil || (current != nil && watch.fromVersion != nil && current != watch.fromVersion)
+            let settledNow = tracker.rollout == nil
+            var verdict: FollowUpWatch.Verdict?
+            if ready && settledNow && (state.followUps[index].sawNotReady || moved) {
+                verdict = .readyAgain(seconds: seconds)
             } else if state.now >= watch.deadline {
-                state.followUps[index].verdict = ready ? .readyThroughout(seconds: seconds) : .timedOut(seconds: seconds)
+                if let rollout = tracker.rollout, ready {
+                    verdict = .stillMixed(seconds: seconds, mix: tracker.display ?? "\(rollout.from.name)→\(rollout.to.name)")
+                } else {
+                    verdict = ready ? .readyThroughout(seconds: seconds) : .timedOut(seconds: seconds)
+                }
+            }
+            if let verdict {
+                state.followUps[index].verdict = verdict
+                state.followUps[index].toVersion = current ?? tracker.latest?.name
             }
         }
     }

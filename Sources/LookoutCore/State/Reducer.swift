@@ -5,6 +5,7 @@ public enum Reducer {
         case let .tick(now):
             state.now = max(state.now, now)
             updateFollowUps(&state)
+            checkRolloutStalls(&state)
             let notify = updateAlerts(&state)
             recordBudgetCrossings(&state)
             return notify + spendEffects(&state) + timelineEffects(&state)
@@ -50,7 +51,8 @@ public enum Reducer {
             state.now = max(state.now, result.startedAt)
             guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return }
             let before = state.services[index].health.state
-            state.services[index].record(result)
+            let versionEvents = state.services[index].record(result)
+            recordRollout(versionEvents, of: result.service, in: &state)
             recordHealth(of: result.service, from: before, to: state.services[index].health.state, reason: state.services[index].reason,
                          in: &state)
             updateFollowUps(&state)

@@ -20,9 +20,13 @@ public struct ServiceState: Sendable, Equatable {
     /// Why the routing endpoint could not be read, if it could not.
     public var routingProblem: String?
 
+    /// The deployed version over the recent probes, and a rollout in progress.
+    public var rollout: RolloutTracker
+
     public init(config: ServiceConfig) {
         self.config = config
         health = HealthTracker(failureThreshold: config.failureThreshold, successThreshold: config.successThreshold)
+        rollout = RolloutTracker(successThreshold: config.successThreshold, stallAfter: config.version.stallAfter)
     }
 
     /// Reads a routing result: the providers' roles, or why they are unknown.
@@ -68,9 +72,11 @@ public struct ServiceState: Sendable, Equatable {
         [lastLiveness?.startedAt, lastReadiness?.startedAt].compactMap { $0 }.max()
     }
 
-    /// Whether a probe round that started at `time` or later is complete: liveness, and readiness when configured.
+    /// Whether a probe round that started at `time` or later is complete: liveness, and readiness and the version
+    /// endpoint when configured.
     public func probed(since time: Date) -> Bool {
         guard let liveness = lastLiveness, liveness.startedAt >= time else { return false }
+        if config.version.endpoint != nil, !(lastVersionProbe.map { $0.startedAt >= time } ?? false) { return false }
         guard config.readinessPath != nil else { return true }
         return (lastReadiness?.startedAt).map { $0 >= time } ?? false
     }
@@ -87,11 +93,39 @@ public struct ServiceState: Sendable, Equatable {
         return nil
     }
 
-    /// Folds one probe result into the state.
-    public mutating func record(_ result: ProbeResult) {
+    /// Folds one probe result into the state; returns what it changed about the deployed version.
+    @discardableResult
+    public mutating func record(_ result: ProbeResult) -> [RolloutEvent] {
+        var events: [RolloutEvent] = []
+        if result.kind == .version { lastVersionProbe = result }
+        if config.version.isRead(from: result.kind) {
+            if let version = DeployedVersion.read(result, config: config.version) {
+                events = rollout.observe(version, at: result.startedAt)
+                versionProblem = nil
+            } else if config.version.endpoint != nil || config.version.header != nil || config.version.field != nil {
+                versionProblem = Self.versionProblem(result, config.version)
+            }
+        }
+        recordHealth(result)
+        return events
+    }
+
+    /// The last probe of the service's own version endpoint.
+    public var lastVersionProbe: ProbeResult?
+    /// Why the configured version source said nothing on its last probe (a header missing, a failed endpoint).
+    public var versionProblem: String?
+
+    static func versionProblem(_ result: ProbeResult, _ config: VersionConfig) -> String {
+        if let error = result.transportError { return SafeText.escape(error.message) }
+        if let header = config.header { return "no \(SafeText.escape(header)) header in the \(result.kind.rawValue) response" }
+        if let status = result.httpStatus, !(200..<300).contains(status) { return "HTTP \(status)" }
+        return config.field.map { "\($0.text) missing or not a string" } ?? "no version field in the body"
+    }
+
+    private mutating func recordHealth(_ result: ProbeResult) {
         switch result.kind {
-        case .metrics:
-            return   // read by a `MetricsReader` into a `.scraped` event
+        case .metrics, .version:
+            return   // metrics are read by a `MetricsReader` into a `.scraped` event; a version endpoint only by `record`
         case .routing:
             recordRouting(result)
             return

@@ -65,11 +65,12 @@ public struct SnapshotReport: Sendable {
     public func markdown() -> String {
         var lines = ["### lookout snapshot — \(Self.escape(state.contextName)) — \(ISO8601DateFormatter().string(from: generatedAt))", "",
                      "**" + Self.escape(check.text().split(separator: "\n").last.map(String.init) ?? check.status.rawValue) + "**", "",
-                     "| service | state | readiness | latency | reason |", "|---|---|---|---|---|"]
+                     "| service | state | readiness | version | latency | reason |", "|---|---|---|---|---|---|"]
         for service in state.services {
             let latency = service.lastLiveness.map { String(format: "%.0f ms", $0.timings.totalMillis) } ?? "–"
             lines.append("| \(Self.escape(service.name)) | \((service.observedState ?? .down).rawValue) | "
-                         + "\(service.readiness?.state.rawValue ?? "unknown") | \(latency) | \(Self.escape(service.reason ?? "")) |")
+                         + "\(service.readiness?.state.rawValue ?? "unknown") | \(Self.escape(service.rollout.display ?? "–")) | \(latency) | "
+                         + "\(Self.escape(service.reason ?? "")) |")
         }
         let alerts = self.alerts
         if !alerts.isEmpty {

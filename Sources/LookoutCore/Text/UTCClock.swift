@@ -24,6 +24,14 @@ public enum UTCClock {
         return "\(months[(parts.month ?? 1) - 1]) \(parts.day ?? 1) \(minutes(date))"
     }
 
+    /// `2026-12-05T14:03:07Z`, as a log line's time.
+    public static func iso8601(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02dT", p.year ?? 1970, p.month ?? 1, p.day ?? 1) + seconds(date) + "Z"
+    }
+
     public static func sameDay(_ a: Date, _ b: Date) -> Bool {
         Int(a.timeIntervalSince1970) / 86400 == Int(b.timeIntervalSince1970) / 86400
     }

@@ -13,13 +13,14 @@ public struct OverviewView {
 
     static let columns = [
         TableColumn("SERVICE", width: 12, flex: 1),
-        TableColumn("PLATFORM", width: 9, flex: 1, dropPriority: 2),
+        TableColumn("PLATFORM", width: 9, flex: 1, dropPriority: 3),
         TableColumn("STATE", width: 9),
-        TableColumn("HEALTH", width: 6, dropPriority: 3),
+        TableColumn("HEALTH", width: 6, dropPriority: 4),
         TableColumn("READY", width: 9),
+        TableColumn("VERSION", width: 9, flex: 2, dropPriority: 2),
         TableColumn("LATENCY", width: 7, alignRight: true),
         TableColumn("CHECKED", width: 7, alignRight: true, dropPriority: 1),
-        TableColumn("LLM ERR", width: 7, alignRight: true, dropPriority: 4),
+        TableColumn("LLM ERR", width: 7, alignRight: true, dropPriority: 5),
         TableColumn("REASON", width: 14, flex: 4),
     ]
 
@@ -84,6 +85,15 @@ public struct OverviewView {
         return TableCell(String(format: "%.1f%%", rate * 100), rate >= AlertRules.errorRateWarning ? .bad : rate > 0 ? .warn : .dim)
     }
 
+    /// `1.4.2`; during a rollout `1.4.1→1.4.2 mixed 3:2`, highlighted (amber once stalled); `–` when not reported.
+    func version(_ tracker: RolloutTracker) -> TableCell {
+        guard let shown = tracker.display else { return TableCell("–", .dim) }
+        guard let rollout = tracker.rollout else { return TableCell(shown) }
+        let mix = tracker.mix(rollout)
+        return TableCell(shown, rollout.stalled ? .warn : .title,
+                         shorter: ["\(rollout.from.name)→\(rollout.to.name) \(mix)", "→\(rollout.to.name) \(mix)", "mixed \(mix)"])
+    }
+
     func row(_ service: ServiceState) -> [TableCell] {
         let latency = service.lastLiveness.flatMap { $0.transportError == nil ? $0.timings.totalMillis : nil }
         return [
@@ -92,6 +102,7 @@ public struct OverviewView {
             Format.state(service.health, now: state.now),
             Format.liveness(service.liveness.state),
             Format.readiness(service.readiness),
+            version(service.rollout),
             latency.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim),
             TableCell(Format.age(service.lastCheckedAt, now: state.now), .dim),
             llmErrors(service.name),

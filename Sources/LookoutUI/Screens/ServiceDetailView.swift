@@ -18,6 +18,7 @@ public struct ServiceDetailView {
         titleLine(area: area, canvas: &canvas)
         var y = area.y + 2
         y = stateLine(x: x, y: y, area: area, canvas: &canvas)
+        y = versionLine(x: x, y: y, area: area, canvas: &canvas)
         y = historyLine(x: x, y: y, area: area, canvas: &canvas)
         y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
                          reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
@@ -48,7 +49,7 @@ public struct ServiceDetailView {
         canvas.write("  " + service.config.baseURL, x: area.x + cursor, y: y, style: .dim, maxWidth: max(0, area.width - cursor))
     }
 
-    /// `State      degraded  since 3m ago · last probe says healthy (needs 2 in a row) · version 1.4.1`
+    /// `State      degraded  since 3m ago · last probe says healthy (needs 2 in a row)`
     private func stateLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
         var sx = x
         sx += canvas.write("State      ", x: sx, y: y, style: .dim)
@@ -61,10 +62,43 @@ public struct ServiceDetailView {
                 let needed = observed > (service.health.state ?? .healthy) ? service.config.failureThreshold : service.config.successThreshold
                 words += " · last probe says \(observed.rawValue) (needs \(needed) in a row)"
             }
-            if let version = service.readiness?.version { words += " · version \(version)" }
             canvas.write(words, x: sx, y: y, style: .dim, maxWidth: area.maxX - sx)
         }
         return y + 1
+    }
+
+    /// `Version    1.4.1→1.4.2 mixed 3:2  rolling out for 32s · last 10 probes: 1.4.2 ×7, 1.4.1 ×3 · from the bodies`
+    private func versionLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        var sx = x
+        sx += canvas.write("Version    ", x: sx, y: y, style: .dim)
+        let tracker = service.rollout
+        guard let shown = tracker.display else {
+            canvas.write("not reported (\(Self.versionSource(service.config.version)))", x: sx, y: y, style: .dim, maxWidth: area.maxX - sx)
+            return y + 1
+        }
+        let style: StyleSlot = tracker.rollout?.stalled == true ? .warn : tracker.rollout != nil ? .title : .normal
+        sx += canvas.write(shown, x: sx, y: y, style: style, maxWidth: area.maxX - sx)
+        var words: [String] = []
+        if let rollout = tracker.rollout {
+            words.append("rolling out for \(Format.age(rollout.startedAt, now: now))")
+        }
+        let counts = Dictionary(grouping: tracker.recent, by: \.version.name).map { ($0.key, $0.value.count) }
+            .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+        if counts.count > 1 || tracker.rollout != nil {
+            words.append("last \(tracker.recent.count) probes: " + counts.map { "\($0.0) ×\($0.1)" }.joined(separator: ", "))
+        }
+        words.append(Self.versionSource(service.config.version))
+        canvas.write("  " + words.joined(separator: " · "), x: sx, y: y, style: .dim, maxWidth: max(0, area.maxX - sx))
+        return y + 1
+    }
+
+    /// Where the version is read, in words.
+    static func versionSource(_ config: VersionConfig) -> String {
+        if let header = config.header { return "from header \(SafeText.escape(header))" }
+        if let endpoint = config.endpoint {
+            return "from \(SafeText.escape(endpoint.path))" + (config.field.map { " \($0.text)" } ?? "")
+        }
+        return "from the health bodies" + (config.field.map { " \($0.text)" } ?? "")
     }
 
     /// The costly deep check: its verdict, and what fails or how often it runs.

@@ -22,10 +22,20 @@ public struct TableColumn: Sendable, Equatable {
 public struct TableCell: Sendable, Equatable {
     public var text: String
     public var style: StyleSlot
+    /// Shorter wordings, longest first, for when `text` does not fit the column: the first that fits is drawn
+    /// (`2.0.3→2.1.0 1:1`, then `mixed 1:1`, for `2.0.3→2.1.0 mixed 1:1`).
+    public var shorter: [String]
 
-    public init(_ text: String, _ style: StyleSlot = .normal) {
+    public init(_ text: String, _ style: StyleSlot = .normal, shorter: [String] = []) {
         self.text = text
         self.style = style
+        self.shorter = shorter
+    }
+
+    /// The wording that fits `width`: the text, else the first shorter one that fits, else the shortest.
+    func fitting(_ width: Int) -> String {
+        guard !shorter.isEmpty, DisplayWidth.of(text) > width else { return text }
+        return shorter.first { DisplayWidth.of($0) <= width } ?? shorter.last!
     }
 }
 
@@ -108,7 +118,7 @@ public struct Table: Sendable {
         var column = x
         for (index, width) in widths.enumerated() where width > 0 {
             let cell = index < cells.count ? cells[index] : TableCell("")
-            let text = TextLayout.pad(cell.text, to: width, alignRight: columns[index].alignRight)
+            let text = TextLayout.pad(cell.fitting(width), to: width, alignRight: columns[index].alignRight)
             canvas.write(text, x: column, y: y, style: cell.style, maxWidth: width)
             column += width + 1
         }
