@@ -6,11 +6,12 @@ virtualenv (scripts/ensure-litellm.sh) in front of them, a scripted burst of tra
 
 In SCRATCH it writes proxy_config.yaml, litellm.out (the proxy's JSON logs), payloads.jsonl (the generic_api
 callback's StandardLoggingPayloads), metrics-before.prom / metrics-after.prom (around the burst),
-readiness.json (what /health/readiness said) and, last, ready.json: {"proxy": URL, "key": master key, "sent": requests, "statuses": {model: [codes]}}. Creating
+readiness.json (what /health/readiness said), readiness-details.json (/health/readiness/details with the master key) and, last, ready.json: {"proxy": URL, "key": master key, "sent": requests, "statuses": {model: [codes]}, "litellm_version": the installed version}. Creating
 SCRATCH/trickle.on starts one round of traffic per second. It stops the proxy and exits when PID is gone or on
 SIGTERM, so a test run that dies leaves nothing behind.
 """
 import argparse
+import importlib.metadata
 import json
 import os
 import signal
@@ -99,8 +100,9 @@ def call(proxy, model, stream):
         return error.code
 
 
-def get(url, timeout=5):
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+def get(url, timeout=5, key=None):
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"} if key else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.read()
 
 
@@ -183,7 +185,11 @@ def main():
         f.write(get(proxy + "/metrics/"))
     with open(os.path.join(args.dir, "readiness.json"), "wb") as f:
         f.write(get(proxy + "/health/readiness"))
-    ready = {"proxy": proxy, "key": MASTER_KEY, "sent": sent, "payloads": payload_count(payloads), "statuses": statuses}
+    # The version is only in the authenticated details (LiteLLM >= 1.10x keeps the public readiness low-detail).
+    with open(os.path.join(args.dir, "readiness-details.json"), "wb") as f:
+        f.write(get(proxy + "/health/readiness/details", key=MASTER_KEY))
+    ready = {"proxy": proxy, "key": MASTER_KEY, "sent": sent, "payloads": payload_count(payloads), "statuses": statuses,
+             "litellm_version": importlib.metadata.version("litellm")}
     with open(os.path.join(args.dir, "ready.json.tmp"), "w") as f:
         json.dump(ready, f)
     os.replace(os.path.join(args.dir, "ready.json.tmp"), os.path.join(args.dir, "ready.json"))

@@ -14,7 +14,7 @@ public struct TimelineEntry: Sendable, Equatable {
         /// A budget passed one of its warn lines.
         case budget
         /// A service's deployed version changed: a rollout started, completed, stalled or was reverted.
-        case version
+        case deploy
     }
 
     public var time: Date

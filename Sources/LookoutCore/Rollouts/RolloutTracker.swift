@@ -17,7 +17,7 @@ public enum RolloutEvent: Sendable, Equatable {
     /// The sentence for the timeline and the Logs screen (without the service's name).
     public var text: String {
         switch self {
-        case let .settled(version): return "runs \(version.name)"
+        case let .settled(version): return "version \(version.name)"
         case let .started(from, to): return "rollout \(from.name) → \(to.name) started: probes see both"
         case let .completed(from, to, took): return "\(from.name) → \(to.name), rollout took \(DurationText.format(took))"
         case let .reverted(to, abandoned, after): return "back on \(to.name) after \(DurationText.format(after)): \(abandoned.name) no longer seen"
@@ -117,10 +117,9 @@ public struct RolloutTracker: Sendable, Equatable {
         return [.stalled(from: current.from, to: current.to, after: .seconds(elapsed.rounded()), mix: mix(current))]
     }
 
-    /// `3:2`: how many of the rollout's probes (within the window) saw the old version, and how many the new.
+    /// `3:2`: how many of the recent probes (the window) saw the old version, and how many the new.
     public func mix(_ current: Rollout) -> String {
-        let during = recent.filter { $0.time >= current.startedAt }
-        return "\(during.filter { $0.version == current.from }.count):\(during.filter { $0.version == current.to }.count)"
+        "\(recent.filter { $0.version == current.from }.count):\(recent.filter { $0.version == current.to }.count)"
     }
 
     /// What the VERSION column says: `1.4.2`, or `1.4.1→1.4.2 mixed 3:2` during a rollout; nil before any answer.

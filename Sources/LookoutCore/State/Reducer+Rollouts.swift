@@ -2,17 +2,18 @@ import Foundation
 
 extension Reducer {
     /// What a probe changed about a service's deployed version: an entry in the incident timeline and a line of
-    /// lookout's own on the Logs screen (`source: lookout`), so a rollout reads beside the service's own log lines.
+    /// lookout's own on the Logs screen (`lookout: 1.4.1 → 1.4.2, rollout took 48s` under the service's name), so a
+    /// rollout reads beside the service's own log lines.
     static func recordRollout(_ events: [RolloutEvent], of service: String, in state: inout AppState) {
         guard !events.isEmpty else { return }
         var records: [LogRecord] = []
         for event in events {
             // "runs 1.4.1" at start is news for the Logs screen, not a change worth the incident timeline.
             if case .settled = event {} else {
-                state.timeline.add(TimelineEntry(time: state.now, kind: .version, subject: service, text: event.text,
+                state.timeline.add(TimelineEntry(time: state.now, kind: .deploy, subject: service, text: event.text,
                                                  severity: event.isWarning ? .warning : nil))
             }
-            records.append(ownLogRecord(service: service, text: "\(service) \(event.text)", level: event.isWarning ? .warn : .info,
+            records.append(ownLogRecord(service: service, text: "lookout: \(event.text)", level: event.isWarning ? .warn : .info,
                                         at: state.now))
         }
         state.logs.append(LogBatch(service: service, source: Self.ownLogSource, records: records), at: state.now)
