@@ -112,6 +112,18 @@ struct RolloutTests {
         #expect(tracker.display == "1→2 mixed 4:2 stalled")
     }
 
+    @Test func startedMidRolloutTheLowerVersionNumberIsTheOldOne() {
+        var tracker = RolloutTracker(successThreshold: 2)
+        #expect(run(&tracker, ["1.4.2", "1.4.1"]) == [.started(from: DeployedVersion("1.4.1"), to: DeployedVersion("1.4.2"))])
+        #expect(tracker.display == "1.4.1→1.4.2 mixed 1:1")
+        var commits = RolloutTracker(successThreshold: 2)
+        #expect(run(&commits, ["9f1c2ab", "0a1b2c3"]) == [.started(from: DeployedVersion("9f1c2ab"), to: DeployedVersion("0a1b2c3"))],
+                "commits have no order: the one seen first is taken as the old")
+        #expect(DeployedVersion.isOlder(DeployedVersion("v1.9.0"), than: DeployedVersion("v1.10.0")))
+        #expect(DeployedVersion.isOlder(DeployedVersion("2026.11.3"), than: DeployedVersion("2026.12.1-rc1")))
+        #expect(!DeployedVersion.isOlder(DeployedVersion("1.4"), than: DeployedVersion("abc")))
+    }
+
     @Test func theGateNeedsTheThresholdOfProbesInARow() {
         var tracker = RolloutTracker(successThreshold: 3)
         #expect(tracker.shortfall("1.4.2") == "no probe reported a version")

@@ -94,5 +94,22 @@ public struct DeployedVersion: Sendable, Equatable, Hashable {
         }
     }
 
+    /// Whether `a` is an older version number than `b`: both dotted numbers (`v1.4.1`, `2026.11.3`, `1.4.1-rc2`
+    /// compares its numbers), compared part by part; false when either is not one (a commit, an image).
+    public static func isOlder(_ a: DeployedVersion, than b: DeployedVersion) -> Bool {
+        guard let x = numbers(a.name), let y = numbers(b.name) else { return false }
+        return x.lexicographicallyPrecedes(y)
+    }
+
+    /// `v1.4.1` → [1, 4, 1]; nil unless the name is numbers separated by dots (an optional `v`, an optional `-suffix`).
+    static func numbers(_ name: String) -> [Int]? {
+        var text = Substring(name)
+        if text.first == "v" || text.first == "V" { text = text.dropFirst() }
+        if let dash = text.firstIndex(of: "-") { text = text[..<dash] }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count >= 2, parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.map { $0! }
+    }
+
     private static func isHex(_ text: String) -> Bool { text.allSatisfy(\.isHexDigit) }
 }

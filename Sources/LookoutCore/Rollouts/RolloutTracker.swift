@@ -82,16 +82,17 @@ public struct RolloutTracker: Sendable, Equatable {
         if recent.count > windowSize { recent.removeFirst(recent.count - windowSize) }
         streak = Streak(version: version, count: streak?.version == version ? streak!.count + 1 : 1)
         var events: [RolloutEvent] = []
-        // Before anything settled, the first version seen is the one a different answer moves away from.
-        let running = settled ?? recent.first!.version
         if var current = rollout {
             if version != current.from && version != current.to {
                 current.to = version   // a newer version overtook the one rolling out
                 rollout = current
             }
-        } else if version != running {
-            rollout = Rollout(from: running, to: version, startedAt: time)
-            events.append(.started(from: running, to: version))
+        } else if let running = settled ?? recent.first?.version, version != running {
+            // Started in the middle of a rollout, nothing settled yet: which of the two is the old one is a guess —
+            // the lower version number when both are numbers (1.4.1 before 1.4.2), else the one seen first.
+            let (from, to) = settled == nil && DeployedVersion.isOlder(version, than: running) ? (version, running) : (running, version)
+            rollout = Rollout(from: from, to: to, startedAt: time)
+            events.append(.started(from: from, to: to))
         }
         guard let streak, streak.count >= successThreshold else { return events }
         if let current = rollout {
