@@ -10,6 +10,8 @@ final class RealLiteLLM: Sendable {
     let directory: String
     let proxyURL: String
     let masterKey: String
+    /// The version of the installed `litellm` package (importlib.metadata), as the harness read it.
+    let installedVersion: String
     /// Requests of the initial burst, and the status codes the client saw per model.
     let sent: Int
     let statuses: [String: [Int]]
@@ -33,6 +35,8 @@ final class RealLiteLLM: Sendable {
         masterKey = key
         self.sent = sent
         statuses = (ready["statuses"] as? [String: [Int]]) ?? [:]
+        installedVersion = (ready["litellm_version"] as? String) ?? ""
+        
     }
 
     private static func start() throws -> RealLiteLLM {

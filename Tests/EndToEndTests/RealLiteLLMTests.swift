@@ -105,6 +105,41 @@ struct RealLiteLLMTests {
         #expect(db["state"] as? String != "unhealthy")
     }
 
+    @Test func itsVersionIsReadFromTheAuthenticatedReadinessDetails() throws {
+        let proxy = try RealLiteLLM.require()
+        let binary = try LookoutBinary.require()
+        #expect(!proxy.installedVersion.isEmpty)
+        let keyFile = proxy.path("master-key")
+        #expect(FileManager.default.createFile(atPath: keyFile, contents: Data(proxy.masterKey.utf8), attributes: [.posixPermissions: 0o600]))
+        let config = proxy.path("version.yaml")
+        try """
+        secrets:
+          LITELLM_KEY: { file: \(keyFile) }
+        contexts:
+          test:
+            services:
+              - name: litellm
+                url: \(proxy.url)
+                health: /health/liveliness
+                readiness: /health/readiness
+                version:
+                  path: /health/readiness/details
+                  headers: { Authorization: "Bearer ${secret:LITELLM_KEY}" }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let run = try Spawn.capture([binary, "check", "--config", config, "--expect-version", proxy.installedVersion, "--format", "json"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let service = try #require((try Self.json(run.stdout)["services"] as? [[String: Any]])?.first)
+        let version = try #require(service["version"] as? [String: Any], "\(service)")
+        #expect(version["running"] as? String == proxy.installedVersion, "LiteLLM's litellm_version is the package installed")
+        #expect(!run.stdout.contains(proxy.masterKey), "the key that read it is nowhere in the report")
+        // The public readiness carries no version: without the details endpoint there is nothing to show.
+        let plain = proxy.path("plain.yaml")
+        try proxy.writeConfig(plain)
+        let without = try Spawn.capture([binary, "check", "--config", plain, "--format", "json"])
+        let bare = try #require((try Self.json(without.stdout)["services"] as? [[String: Any]])?.first)
+        #expect(bare["version"] is NSNull, "\(bare)")
+    }
+
     @Test func snapshotNamesTheGatewayAndJudgesEachDeployment() throws {
         let proxy = try RealLiteLLM.require()
         let binary = try LookoutBinary.require()
