@@ -465,5 +465,7 @@ struct SecretConfigTests {
         #expect(prod.budgets.map(\.name) == ["month", "openai-day"] && prod.timeZone.identifier == "Europe/Berlin")
         #expect(prod.availabilityObjective == 0.995 && prod.latencyObjective == .seconds(4) && prod.notify.map(\.kind) == [.alertmanager])
         #expect(prod.alertTimings[.errorRate] == AlertTiming(pendingFor: .seconds(120), clearFor: .seconds(60)))
+        #expect(prod.services.map { $0.version.header ?? $0.version.endpoint?.path ?? "bodies" }
+                    .contains("X-App-Version") && prod.services.contains { $0.version.endpoint?.path == "/health/readiness/details" })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LookoutCore
+import LookoutDemo
 import Testing
 
 /// Deployed versions read from real bodies (`Fixtures/versions/SOURCE.md`), and rollouts judged from the probes that
@@ -66,6 +67,26 @@ struct RolloutTests {
         let name = try #require(DeployedVersion.read(Self.result(long), config: VersionConfig())?.name)
         #expect(name.count == 64 && name.hasSuffix("…"))
         #expect(DeployedVersion.read(Self.result("<html>502</html>", status: 502), config: VersionConfig()) == nil)
+    }
+
+    /// The README's "Versions and rollouts" section lists the fields read by default, in order: the list is the code's,
+    /// and each is read from a body that has only it. Its demo claim (two replicas, about 12 s mixed) is the demo's.
+    @Test func theReadmesVersionClaimsAreTrue() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardized, encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### Versions and rollouts").dropFirst().first?
+            .components(separatedBy: "\n### ").first)
+        let line = try #require(section.components(separatedBy: "first of these fields found:").dropFirst().first?
+            .components(separatedBy: " — ").first)
+        let listed = line.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(listed == DeployedVersion.knownFields.map { $0.joined(separator: ".") })
+        for field in DeployedVersion.knownFields {
+            let body = field.reversed().reduce("\"7.7.7\"") { inner, key in "{\"\(key)\":\(inner)}" }
+            #expect(DeployedVersion.read(Self.result(body), config: VersionConfig())?.name == "7.7.7", "\(body)")
+        }
+        #expect(section.contains("chat-api runs two\nreplicas") || section.contains("chat-api runs two replicas"))
+        #expect(DemoControl.initialReplicas == ["chat-api": 2])
+        #expect(section.contains("mixed for about 12 s") && DemoControl(routes: [:]).rollingStep == .seconds(12))
     }
 
     // MARK: rollouts

@@ -100,6 +100,7 @@ public enum ExampleConfig {
                   path: /admin/routing
                   headers:
                     Authorization: "Bearer ${secret:ADMIN_TOKEN}"
+                version: { header: X-App-Version }   # default: the bodies' version/revision/commit…; or path + field
                 logs:
                   - command: [gcloud, logging, tail, "resource.type=cloud_run_revision AND resource.labels.service_name=chat-api", --format=json]
                     mapping: gcp
@@ -136,6 +137,10 @@ public enum ExampleConfig {
                 headers:
                   Authorization: "Bearer ${secret:LITELLM_KEY}"
                 deep: { path: /health, interval: 15m, timeout: 60s }   # calls every model: costs money
+                version:                         # LiteLLM's litellm_version is only in its authenticated details
+                  path: /health/readiness/details
+                  headers: { Authorization: "Bearer ${secret:LITELLM_KEY}" }
+                  interval: 1m
                 metrics:                         # its LLM calls are counted from here, not from its logs
                   path: /metrics
                   mapping: litellm
