@@ -24,6 +24,13 @@ struct ScreenSnapshotTests {
         Snapshot.assert(DashboardView.render(state, width: 80, height: 24), named: "detail-down-80x24")
     }
 
+    @Test func serviceDetailDuringARollout() {
+        let state = Fixtures.state(screen: .serviceDetail(name: "rag-search"))
+        let canvas = DashboardView.render(state, width: 100, height: 30)
+        Snapshot.assert(canvas, named: "detail-rollout-100x30")
+        #expect(canvas.lines.joined(separator: "\n").contains("Version    2.0.3→2.1.0 mixed 3:1  rolling out for 3s · last 4 probes: 2.0.3 ×3, 2.1.0 ×1"))
+    }
+
     @Test func helpOverlay() {
         var state = Fixtures.state()
         _ = Reducer.reduce(&state, .key(.char("?")))
