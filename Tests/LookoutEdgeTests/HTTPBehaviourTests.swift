@@ -41,14 +41,9 @@ struct MisbehavingServer {
                 try await writer.finish(nil)
             })
         }
-        let (ready, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
-        let task = Task { try await app.run() }
-        var port = 0
-        for await bound in ready { port = bound; break }
-        portBox.withLock { $0 = port }
-        return MisbehavingServer(port: port, task: task)
+        let server = await LocalTestServer.start(router)
+        portBox.withLock { $0 = server.port }
+        return MisbehavingServer(port: server.port, task: server.task)
     }
 
     func service(_ path: String, redirects: RedirectPolicy = .sameHost, timeout: Duration = .seconds(5)) -> ServiceConfig {
@@ -107,6 +102,24 @@ struct HTTPBehaviourTests {
         #expect(result.transportError?.message == "response body larger than 1 MiB, not read")
         #expect(result.body.count <= 1 << 20)
     }
+}
+
+/// A Hummingbird server on 127.0.0.1 and an ephemeral port, for one test: `start` returns once it listens.
+struct LocalTestServer {
+    let port: Int
+    let task: Task<Void, any Error>
+
+    static func start(_ router: Router<BasicRequestContext>) async -> LocalTestServer {
+        let (ready, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
+        let task = Task { try await app.run() }
+        var port = 0
+        for await bound in ready { port = bound; break }
+        return LocalTestServer(port: port, task: task)
+    }
+
+    func stop() { task.cancel() }
 }
 
 extension Logger {

@@ -84,13 +84,9 @@ struct NotifierTests {
             received.withLock { $0.append((context.parameters.get("token") ?? "") + " " + String(buffer: body)) }
             return Response(status: .ok)
         }
-        let (ready, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        var port = 0
-        for await bound in ready { port = bound; break }
+        let server = await LocalTestServer.start(router)
+        defer { server.stop() }
+        let port = server.port
 
         let audit = AuditLog(path: directory + "/audit.jsonl")
         let notifier = Notifier(secrets: ["HOOK": .file(directory + "/hook")], audit: audit, initialBackoff: 0.2) { _ in }

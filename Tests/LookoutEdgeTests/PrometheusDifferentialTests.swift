@@ -45,13 +45,9 @@ struct PrometheusDifferentialTests {
             Response(status: .ok, headers: [.contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: otel)))
         }
-        let (ready, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        var port = 0
-        for await bound in ready { port = bound; break }
+        let server = await LocalTestServer.start(router)
+        defer { server.stop() }
+        let port = server.port
 
         // The demo fleet's own /metrics too: Prometheus must take them (up == 1).
         let fleet = try await DemoFleet.start()

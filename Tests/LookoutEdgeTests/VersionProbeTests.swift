@@ -12,7 +12,7 @@ import Testing
 @Suite("Deployed versions over real HTTP", .serialized)
 struct VersionProbeTests {
     /// A local service whose `/health` says its version in a header, and `/version` in a nested body field.
-    static func startService() async throws -> (port: Int, task: Task<Void, any Error>) {
+    static func startService() async -> LocalTestServer {
         let router = Router()
         router.get("/health") { _, _ -> Response in
             var headers = HTTPFields()
@@ -22,18 +22,12 @@ struct VersionProbeTests {
         router.get("/version") { _, _ -> Response in
             Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"git":{"commit":"9f1c2ab"},"version":"api-v2"}"#)))
         }
-        let (ready, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: .quietTestServer)
-        let task = Task { try await app.run() }
-        var port = 0
-        for await bound in ready { port = bound; break }
-        return (port, task)
+        return await LocalTestServer.start(router)
     }
 
     @Test func aConfiguredResponseHeaderIsCapturedAndRead() async throws {
-        let server = try await Self.startService()
-        defer { server.task.cancel() }
+        let server = await Self.startService()
+        defer { server.stop() }
         var service = ServiceConfig(name: "h", baseURL: "http://127.0.0.1:\(server.port)", readinessPath: nil, interval: .seconds(30))
         service.version = VersionConfig(header: "X-App-Version")
         let result = try await probeOnce(service)
@@ -47,8 +41,8 @@ struct VersionProbeTests {
     }
 
     @Test func aVersionEndpointIsProbedWithItsField() async throws {
-        let server = try await Self.startService()
-        defer { server.task.cancel() }
+        let server = await Self.startService()
+        defer { server.stop() }
         var service = ServiceConfig(name: "v", baseURL: "http://127.0.0.1:\(server.port)", readinessPath: nil, interval: .seconds(30))
         service.version = VersionConfig(endpoint: SideEndpoint(path: "/version"), field: BodyPath("[BODY].git.commit"))
         let sink = ResultSink()

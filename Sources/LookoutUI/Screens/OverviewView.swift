@@ -21,7 +21,7 @@ public struct OverviewView {
         TableColumn("LATENCY", width: 7, alignRight: true),
         TableColumn("CHECKED", width: 7, alignRight: true, dropPriority: 1),
         TableColumn("LLM ERR", width: 7, alignRight: true, dropPriority: 5),
-        TableColumn("REASON", width: 14, flex: 4),
+        TableColumn("REASON", width: 18, flex: 4),
     ]
 
     /// Draws the screen; returns the service rows the table showed.
