@@ -96,6 +96,7 @@ public final class CursesTerminal: TerminalDevice {
             if reads > 4096 { break }
         }
         input.closed = reads == 0
+        input.keys = CursesTerminal.foldingAlt(input.keys)
         return input
     }
 
@@ -138,6 +139,22 @@ public final class CursesTerminal: TerminalDevice {
         }
     }
 
+    /// ESC followed, in the same read, by a character is that character with Alt (how terminals send Meta).
+    static func foldingAlt(_ keys: [Key]) -> [Key] {
+        var folded: [Key] = []
+        var index = 0
+        while index < keys.count {
+            if keys[index] == .escape, index + 1 < keys.count, case let .char(c) = keys[index + 1] {
+                folded.append(.alt(c))
+                index += 2
+            } else {
+                folded.append(keys[index])
+                index += 1
+            }
+        }
+        return folded
+    }
+
     static func functionKey(_ code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
@@ -150,6 +167,7 @@ public final class CursesTerminal: TerminalDevice {
         case KEY_END: return .end
         case KEY_ENTER: return .enter
         case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
         case KEY_BTAB: return .tab
         default: return nil
         }

@@ -13,8 +13,9 @@ public struct ActionState: Sendable, Equatable {
     /// One plan, or several (a failover applies to every service routing to the provider), run in order.
     public var plans: [ActionPlan]
     public var phase = Phase.confirming
-    /// The service name typed so far, when the context is protected or the action asks for it.
-    public var typed = ""
+    /// The service name typed so far, when the context is protected or the action asks for it (readline keys).
+    public var typing = LineEditor(limit: 128)
+    public var typed: String { typing.text }
     public var requiresTypedName: Bool
     public var dryRun = false
     /// Index of the plan running (or last run).

@@ -4,7 +4,9 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case ctrl(Character)
     case up, down, left, right
     case pageUp, pageDown, home, end
-    case enter, escape, tab, backspace
+    case enter, escape, tab, backspace, delete
+    /// Alt (Meta) with a key: the terminal sends ESC and the key together.
+    case alt(Character)
 
     /// The label used in help and hint bars.
     public var description: String {
@@ -24,6 +26,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .escape: return "Esc"
         case .tab: return "Tab"
         case .backspace: return "Backspace"
+        case .delete: return "Del"
+        case let .alt(c): return "Alt-\(c)"
         }
     }
 }

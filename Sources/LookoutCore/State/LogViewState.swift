@@ -35,7 +35,11 @@ public struct LogViewState: Sendable, Equatable {
     public private(set) var nextSequence = 0
     public private(set) var filter: LogFilter?
     /// The filter being typed after `/`, nil when not typing.
-    public var filterInput: String?
+    public var filterEditor: LineEditor?
+    /// The filter's text while typing.
+    public var filterInput: String? { filterEditor?.text }
+    /// Filters applied before, for ↑ in the next one.
+    public var filterHistory: [String] = []
     public var filterError: String?
     /// Last sequence shown while paused; nil when following the tail.
     public private(set) var pausedAt: Int?

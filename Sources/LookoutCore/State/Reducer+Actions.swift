@@ -83,12 +83,8 @@ extension Reducer {
                 var plan = pane.plans[0]
                 plan.dryRun = pane.dryRun
                 return [.runAction(plan)]
-            case .backspace where pane.requiresTypedName:
-                if !pane.typed.isEmpty { pane.typed.removeLast() }
-            case let .char(c) where pane.requiresTypedName && pane.typed.count < 128:
-                pane.typed.append(c)
             default:
-                break
+                if pane.requiresTypedName { pane.typing.handle(key) }
             }
             return []
         case .running:

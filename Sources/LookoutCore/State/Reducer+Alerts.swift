@@ -9,10 +9,11 @@ public enum AlertNote: Sendable, Equatable {
 
 /// The silence being typed on the Alerts screen: `MATCHER DURATION`, prefilled from the selected alert.
 public struct SilencePrompt: Sendable, Equatable {
-    public var text: String
+    public var editor: LineEditor
     public var error: String?
+    public var text: String { editor.text }
 
-    public init(text: String) { self.text = text }
+    public init(text: String) { editor = LineEditor(text) }
 }
 
 extension Reducer {
@@ -72,7 +73,7 @@ extension Reducer {
         return []
     }
 
-    /// Keys while typing a silence: Enter applies `MATCHER DURATION`, Esc cancels, Backspace and Ctrl-U edit.
+    /// Keys while typing a silence: Enter applies `MATCHER DURATION`, Esc cancels, readline keys edit.
     static func typeSilence(_ key: Key, _ state: inout AppState) -> [Effect] {
         guard var prompt = state.silencePrompt else { return [] }
         switch key {
@@ -94,14 +95,8 @@ extension Reducer {
         case .escape:
             state.silencePrompt = nil
             return []
-        case .backspace:
-            if !prompt.text.isEmpty { prompt.text.removeLast() }
-        case .ctrl("u"):
-            prompt.text = ""
-        case let .char(c) where prompt.text.count < 200:
-            prompt.text.append(c)
         default:
-            return []
+            guard prompt.editor.handle(key) == .edited else { return [] }
         }
         prompt.error = nil
         state.silencePrompt = prompt

@@ -242,7 +242,7 @@ public enum Reducer {
             if state.logs.detail != nil { state.logs.detail = nil } else { state.screen = .overview }
         case .togglePause: state.logs.togglePause()
         case .startFilter:
-            state.logs.filterInput = state.logs.filter?.source ?? ""
+            state.logs.filterEditor = LineEditor(state.logs.filter?.source ?? "", history: state.logs.filterHistory)
             state.logs.filterError = nil
         case .nextError: state.logs.jumpToError(forward: true)
         case .previousError: state.logs.jumpToError(forward: false)
@@ -261,31 +261,26 @@ public enum Reducer {
     }
 
     /// Keys while typing a filter after `/`: Enter applies, Esc cancels, Backspace deletes.
+    /// Keys while typing a Logs filter: readline editing (`LineEditor`), Enter applies (and remembers it), Esc cancels.
     static func typeFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
-        var input = state.logs.filterInput ?? ""
+        guard var editor = state.logs.filterEditor else { return [] }
         switch key {
         case .enter:
-            let text = input.trimmingCharacters(in: .whitespaces)
+            let text = editor.text.trimmingCharacters(in: .whitespaces)
             do {
                 state.logs.setFilter(text.isEmpty ? nil : try LogFilter(text))
-                state.logs.filterInput = nil
+                state.logs.filterEditor = nil
                 state.logs.filterError = nil
+                state.logs.filterHistory = LineEditor.remember(text, in: state.logs.filterHistory)
             } catch {
                 state.logs.filterError = error.description
             }
-            return []
         case .escape:
-            state.logs.filterInput = nil
+            state.logs.filterEditor = nil
             state.logs.filterError = nil
-            return []
-        case .backspace:
-            if !input.isEmpty { input.removeLast() }
-        case let .char(c) where input.count < 200:
-            input.append(c)
         default:
-            return []
+            if editor.handle(key) == .edited { state.logs.filterEditor = editor }
         }
-        state.logs.filterInput = input
         return []
     }
 

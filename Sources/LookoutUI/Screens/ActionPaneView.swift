@@ -33,7 +33,7 @@ public struct ActionPaneView {
         case .confirming:
             if pane.dryRun { lines.append(("DRY RUN: shown and audited, not sent", .warn)) }
             if pane.requiresTypedName {
-                lines.append(("Type \(pane.confirmationWord) to confirm: \(SafeText.escape(pane.typed))▏", pane.canConfirm ? .ok : .warn))
+                lines.append(("Type \(pane.confirmationWord) to confirm: \(PromptLine(pane.typing).plain)", pane.canConfirm ? .ok : .warn))
             }
             lines.append(("Enter \(pane.dryRun ? "dry-run" : "run")   Tab \(pane.dryRun ? "real run" : "dry run")   Esc cancel", .key))
         case .running:

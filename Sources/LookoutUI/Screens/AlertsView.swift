@@ -51,7 +51,7 @@ public struct AlertsView {
             let line = area.maxY - 2
             canvas.fill(Rect(x: area.x, y: line, width: area.width, height: 2), with: Cell(" ", .normal))
             let x = canvas.write(" silence (MATCHER DURATION, Enter applies, Esc cancels): ", x: area.x, y: line, style: .key)
-            canvas.write(SafeText.escape(prompt.text) + "▏", x: x, y: line, style: .normal, maxWidth: area.width - x)
+            PromptLine(prompt.editor).draw(x: x, y: line, maxWidth: area.width - x, canvas: &canvas)
             if let error = prompt.error { canvas.write(" " + error, x: area.x, y: line + 1, style: .bad, maxWidth: area.width) }
         }
         return visible

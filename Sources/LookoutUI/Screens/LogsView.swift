@@ -46,11 +46,10 @@ public struct LogsView {
 
     private func filterLine(area: Rect, canvas: inout Canvas) {
         let y = area.y + 1
-        if let input = logs.filterInput {
+        if let editor = logs.filterEditor {
             var x = area.x + 1
             x += canvas.write("/", x: x, y: y, style: .key)
-            x += canvas.write(SafeText.escape(input), x: x, y: y, style: .normal, maxWidth: area.width - 40)
-            x += canvas.write("▏", x: x, y: y, style: .key)
+            x += PromptLine(editor).draw(x: x, y: y, maxWidth: max(1, area.width - 40), canvas: &canvas)
             if let error = logs.filterError {
                 canvas.write("  " + SafeText.escape(error), x: x, y: y, style: .bad, maxWidth: area.maxX - x)
             } else {
