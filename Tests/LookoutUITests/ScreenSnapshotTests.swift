@@ -31,6 +31,15 @@ struct ScreenSnapshotTests {
         #expect(canvas.lines.joined(separator: "\n").contains("Version    2.0.3→2.1.0 mixed 3:1  rolling out for 3s · last 4 probes: 2.0.3 ×3, 2.1.0 ×1"))
     }
 
+    @Test func commandPalette() {
+        var state = Fixtures.state()
+        for key in [Key.char(":"), .char("s"), .char("e"), .down] { _ = Reducer.reduce(&state, .key(key)) }
+        let canvas = DashboardView.render(state, width: 80, height: 24)
+        Snapshot.assert(canvas, named: "palette-80x24")
+        let chosen = canvas.lines.firstIndex { $0.contains(state.palette!.matches(in: state)[1].label) }
+        #expect(chosen.map { canvas[10, $0].highlighted } == true, "the second match is under the selection bar")
+    }
+
     @Test func helpOverlay() {
         var state = Fixtures.state()
         _ = Reducer.reduce(&state, .key(.char("?")))

@@ -117,6 +117,12 @@ public struct AppState: Sendable, Equatable {
     public var protectedContext: Bool
     /// A one-line message for the engineer (why an action cannot start…); cleared by the next key.
     public var notice: String?
+    /// The `:` command palette, while open; what was run from it before.
+    public var palette: CommandPalette?
+    public var paletteHistory: [String] = []
+    /// The themes found (for `t` and `:theme`), and the one drawn; empty headless.
+    public var themeNames: [String] = []
+    public var themeName = "default"
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
                 logCapacity: Int = 50_000) {

@@ -6,6 +6,7 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
     case togglePause, startFilter, nextError, previousError
     case showActions, failoverDisable, failoverStandby, failoverPrimary, redeploy
     case showAlerts, acknowledge, silence, unsilence, showTimeline
+    case openPalette, cycleTheme
 
     /// The failover command that sets `role`.
     public static func failover(_ role: ProviderRole) -> Command {
@@ -107,6 +108,9 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char("6"), .char("A")], .showActions, "actions screen: the last action and the audit log"),
         KeyBinding([.char("5"), .char("!")], .showAlerts, "alerts screen: firing, pending, resolved; ack and silence", hint: "alerts"),
         KeyBinding([.char("7"), .char("T")], .showTimeline, "timeline screen: every change, newest first", hint: "timeline"),
+        KeyBinding([.char(":")], .openPalette, "command palette: a screen, service, provider, theme or action by part of its name",
+                   hint: "command"),
+        KeyBinding([.char("t")], .cycleTheme, "next theme"),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),

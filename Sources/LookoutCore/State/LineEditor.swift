@@ -22,6 +22,9 @@ public struct LineEditor: Sendable, Equatable {
         self.history = history
     }
 
+    /// The Alt keys the editor uses (word moves).
+    public static let altKeys: Set<Character> = ["b", "f"]
+
     /// What a key did.
     public enum Outcome: Sendable, Equatable {
         /// The text or the cursor changed.

@@ -4,7 +4,24 @@ import Foundation
 /// Every step that would change something outside lookout is an `Effect`, so tests read what would happen.
 extension Reducer {
     /// The failover and redeploy keys: a confirmation dialog, or a notice saying why not.
-    public static func startAction(_ command: Command, _ state: inout AppState) -> [Effect] {
+    /// Which action to open the dialog for: a failover or redeploy key's, or one named from the `:` palette.
+    public enum ActionRequest: Sendable, Equatable {
+        case failoverDisable, failoverStandby, failoverPrimary, redeploy
+        case named(String, service: String)
+
+        /// The request of an action key's command; nil for other commands.
+        public init?(_ command: Command) {
+            switch command {
+            case .failoverDisable: self = .failoverDisable
+            case .failoverStandby: self = .failoverStandby
+            case .failoverPrimary: self = .failoverPrimary
+            case .redeploy: self = .redeploy
+            default: return nil
+            }
+        }
+    }
+
+    public static func startAction(_ command: ActionRequest, _ state: inout AppState) -> [Effect] {
         guard !state.readOnly else {
             state.notice = "read-only: actions are disabled"
             return []
@@ -41,8 +58,10 @@ extension Reducer {
                     return []
                 }
                 plans.append(try ActionPlan(action, service: service.config, context: state.contextName))
-            default:
-                return []
+            case let .named(name, serviceName):
+                guard let service = state.services.first(where: { $0.name == serviceName }),
+                      let action = service.config.action(named: name), !action.takesProvider else { return [] }
+                plans.append(try ActionPlan(action, service: service.config, context: state.contextName))
             }
         } catch {
             state.notice = "cannot plan the action: \(error.description)"

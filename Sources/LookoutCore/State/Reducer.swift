@@ -30,8 +30,14 @@ public enum Reducer {
         case .actionOutput, .actionFinished, .audited:
             return actionEvent(event, &state)
         case let .key(key):
+            // Alt-B/Alt-F edit a prompt's line. Anywhere else ESC and the key came in one read (a fast Esc then `:`):
+            // they are two keys.
+            if case let .alt(c) = key, !(isTyping(state) && LineEditor.altKeys.contains(c)) {
+                return reduce(&state, .key(.escape)) + reduce(&state, .key(.char(c)))
+            }
             state.notice = nil
             if let effects = actionKey(key, &state) { return effects }
+            if state.palette != nil { return typePalette(key, &state) }
             if state.logs.filterInput != nil { return typeFilter(key, &state) }
             if state.silencePrompt != nil { return typeSilence(key, &state) }
             if state.showingHelp, key != .char("q") {
@@ -41,6 +47,12 @@ public enum Reducer {
             guard let command = state.keyMap.command(for: key, on: state.screen.kind) else { return [] }
             return run(command, &state)
         }
+    }
+
+    /// Whether a prompt has the keyboard: the palette, the Logs filter, a silence, a typed confirmation.
+    static func isTyping(_ state: AppState) -> Bool {
+        state.palette != nil || state.logs.filterEditor != nil || state.silencePrompt != nil
+            || (state.action.map { $0.phase == .confirming && $0.requiresTypedName } ?? false)
     }
 
     /// What the fleet reports: a probe (health, with a timeline line when it changes), a scrape (calls, their cost and
@@ -127,6 +139,23 @@ public enum Reducer {
     }
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
+        switch command {
+        case .openPalette:
+            state.palette = CommandPalette(history: state.paletteHistory)
+            state.showingHelp = false
+            return []
+        case .cycleTheme:
+            guard !state.themeNames.isEmpty else {
+                state.notice = "no themes to cycle through"
+                return []
+            }
+            let next = ((state.themeNames.firstIndex(of: state.themeName) ?? -1) + 1) % state.themeNames.count
+            state.themeName = state.themeNames[next]
+            state.notice = "theme \(state.themeName) (t: next · :theme NAME)"
+            return []
+        default:
+            break
+        }
         if state.screen == .logs { return runOnLogs(command, &state) }
         if state.screen == .providers, let effects = runOnProviders(command, &state) { return effects }
         if state.screen == .alerts, let effects = runOnAlerts(command, &state) { return effects }
@@ -178,8 +207,10 @@ public enum Reducer {
             state.screen = .timeline
         case .acknowledge, .silence, .unsilence:
             break
+        case .openPalette, .cycleTheme:
+            break   // taken before the screens' own commands
         case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
-            return startAction(command, &state)
+            return ActionRequest(command).map { startAction($0, &state) } ?? []
         }
         if case .serviceDetail = state.screen, [.moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown].contains(command),
            let service = state.selectedService {
@@ -209,7 +240,7 @@ public enum Reducer {
             }
             state.screen = .logs
         case .back: state.screen = .overview
-        case .failoverDisable, .failoverStandby, .failoverPrimary: return startAction(command, &state)
+        case .failoverDisable, .failoverStandby, .failoverPrimary: return ActionRequest(command).map { startAction($0, &state) } ?? []
         default: return nil
         }
         return []
@@ -256,11 +287,11 @@ public enum Reducer {
         case .refresh: return [.probeNow(services: state.services.map(\.name))]
         case .help: state.showingHelp.toggle()
         case .quit: return [.quit]
+        case .openPalette, .cycleTheme: break   // the same on every screen: `run` takes them first
         }
         return []
     }
 
-    /// Keys while typing a filter after `/`: Enter applies, Esc cancels, Backspace deletes.
     /// Keys while typing a Logs filter: readline editing (`LineEditor`), Enter applies (and remembers it), Esc cancels.
     static func typeFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
         guard var editor = state.logs.filterEditor else { return [] }

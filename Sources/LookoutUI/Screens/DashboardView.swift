@@ -53,6 +53,9 @@ public enum DashboardView {
         if state.showingHelp {
             HelpView(keyMap: state.keyMap, screen: state.screen.kind).render(in: body, canvas: &canvas)
         }
+        if let palette = state.palette {
+            PaletteView(palette: palette, matches: palette.matches(in: state)).render(in: body, canvas: &canvas)
+        }
         return ViewLayout(listRows: listRows)
     }
 }
