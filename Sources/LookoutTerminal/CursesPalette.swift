@@ -49,8 +49,10 @@ struct CursesPalette {
     private func color(_ color: TermColor) -> (Int16, Bool) {
         switch color {
         case .default: return (-1, false)
-        case let .index(index):
+        case .index, .rgb:
             let available = Int(lo_colors())
+            // An RGB colour, or a 256-colour index on a 16-colour terminal: the nearest colour it has.
+            let index = color.nearestIndex(among: available >= 256 ? 256 : 16) ?? 7
             if index < available { return (Int16(index), false) }
             if index < 16 { return (Int16(index - 8), true) }
             return (Int16(index % 8), false)

@@ -27,17 +27,34 @@ public enum ThemeParser {
             ConfigIssue(file: file, line: node.mark?.line, key: key, message: message)
         }
         if let name = top["name"]?.string { theme.name = name }
+        if let terminal = top["terminal"] {
+            guard case let .mapping(fields) = terminal else {
+                throw ConfigErrors([issue(terminal, "terminal", "expected { fg: COLOUR, bg: COLOUR }: the terminal's own colours the theme is made for")])
+            }
+            for (key, value) in fields {
+                let field = key.string ?? ""
+                guard field == "fg" || field == "bg" else {
+                    warnings.append(issue(key, "terminal.\(field)", "unknown field, ignored (fg, bg)"))
+                    continue
+                }
+                guard let color = value.string.flatMap(TermColor.parse), color != .default else {
+                    errors.append(issue(value, "terminal.\(field)", "not a colour: a name, bright-<name>, 0-255 or #rrggbb"))
+                    continue
+                }
+                if field == "fg" { theme.terminalForeground = color } else { theme.terminalBackground = color }
+            }
+        }
         if case let .mapping(entries)? = top["palette"] {
             for (key, value) in entries {
                 let name = key.string ?? ""
                 if let color = value.string.flatMap(TermColor.parse) { palette[name] = color }
-                else { errors.append(issue(value, "palette.\(name)", "not a colour: use a name, bright-<name>, 0-255 or default")) }
+                else { errors.append(issue(value, "palette.\(name)", "not a colour: use a name, bright-<name>, 0-255, #rrggbb or default")) }
             }
         }
         func color(_ node: Node, _ key: String) -> TermColor? {
             let text = node.string ?? ""
             if let named = palette[text] ?? TermColor.parse(text) { return named }
-            errors.append(issue(node, key, "unknown colour \"\(SafeText.escape(text))\" (not in the palette, not a colour name or 0-255)"))
+            errors.append(issue(node, key, "unknown colour \"\(SafeText.escape(text))\" (not in the palette, not a colour name, 0-255 or #rrggbb)"))
             return nil
         }
         if case let .mapping(slots)? = top["slots"] {
