@@ -5,7 +5,11 @@
 SWIFT ?= swift
 BIN := .build/debug/lookout
 
-.PHONY: demo test build deps test-deps clean
+.PHONY: demo test build deps test-deps clean install
+# `make install [PREFIX=/usr/local] [DESTDIR=…] [CONFIGURATION=release]`: the binary, its themes (found there after
+# installation) and shell completions for bash, zsh and fish.
+PREFIX ?= /usr/local
+CONFIGURATION ?= release
 
 deps:
 	@scripts/ensure-deps.sh
@@ -31,6 +35,17 @@ test: test-deps
 	$(SWIFT) test --skip-build --filter LookoutEdgeTests
 	$(SWIFT) test --skip-build --skip EndToEndTests --skip LookoutEdgeTests
 	$(SWIFT) test --skip-build --filter EndToEndTests --no-parallel
+
+install: deps
+	$(SWIFT) build -c $(CONFIGURATION) --product lookout
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lookout/themes \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build/$(CONFIGURATION)/lookout $(DESTDIR)$(PREFIX)/bin/lookout
+	install -m 644 themes/*.yaml $(DESTDIR)$(PREFIX)/share/lookout/themes/
+	.build/$(CONFIGURATION)/lookout --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lookout
+	.build/$(CONFIGURATION)/lookout --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_lookout
+	.build/$(CONFIGURATION)/lookout --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/lookout.fish
 
 clean:
 	rm -rf .build

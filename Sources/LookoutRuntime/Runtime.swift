@@ -140,7 +140,21 @@ public final class Runtime {
         if changed { pacer.changed(.data) }
     }
 
+    /// The themes `t` and `:theme` choose from, by name (the dashboard's; empty headless).
+    public var themes: [String: Theme] = [:]
+    /// The theme the backend draws with.
+    private var appliedTheme: String?
+
+    /// A theme chosen since the last frame goes to the backend, and the frame is drawn at once.
+    private func applyThemeIfChosen() {
+        guard let backend, state.themeName != appliedTheme, let theme = themes[state.themeName] else { return }
+        appliedTheme = state.themeName
+        backend.apply(theme)
+        pacer.changed(.input)
+    }
+
     private func drawIfDue() {
+        applyThemeIfChosen()
         // A live log tail moves faster than a table of services.
         pacer.dataInterval = state.screen == .logs ? logTailInterval : dataInterval
         guard let backend, let size = state.terminalSize, pacer.shouldDraw(at: clock.elapsed.inSeconds) else { return }

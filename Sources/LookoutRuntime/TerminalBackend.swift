@@ -11,6 +11,8 @@ public protocol TerminalBackend: AnyObject {
     func restore()
     /// Rings the bell (or flashes, where the terminal has no bell).
     func bell()
+    /// Draws from now on with `theme`'s colours (the next frame repaints everything).
+    func apply(_ theme: Theme)
 }
 
 /// A backend with a keyboard the loop can wait on (the curses terminal).

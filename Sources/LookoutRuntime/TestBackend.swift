@@ -16,6 +16,9 @@ public final class TestBackend: TerminalBackend {
     public func draw(_ canvas: Canvas) { frames.append(canvas) }
     public func restore() { restored = true }
     public func bell() { bells += 1 }
+    /// The themes applied, in order.
+    public private(set) var themes: [String] = []
+    public func apply(_ theme: Theme) { themes.append(theme.name) }
 
     /// The last frame's lines of text.
     public var lastLines: [String] { frames.last?.lines ?? [] }

@@ -52,6 +52,12 @@ public final class CursesTerminal: TerminalDevice {
 
     public func bell() { beep() }
 
+    public func apply(_ theme: Theme) {
+        palette = CursesPalette(theme: theme)
+        palette.setUp()
+        invalidate()
+    }
+
     /// Writes the rows of `canvas` that differ from the last frame, then refreshes once.
     public func draw(_ canvas: Canvas) {
         let full = previous.map { $0.width != canvas.width || $0.height != canvas.height } ?? true

@@ -26,8 +26,8 @@ struct Dashboard: ParsableCommand {
 
 /// Options shared by every command that opens the dashboard.
 struct DisplayOptions: ParsableArguments {
-    @Option(name: .long, help: "Theme name, looked up in ./themes, $XDG_CONFIG_HOME/lookout/themes, beside the binary.")
-    var theme: String = "default"
+    @Option(name: .long, help: "Theme name (`lookout themes` lists them; default: the context's `theme:`, else default; monochrome when NO_COLOR is set).")
+    var theme: String?
 
     @Flag(name: .long, help: "Remove every action that changes something outside lookout.")
     var readonly = false

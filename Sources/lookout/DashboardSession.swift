@@ -17,7 +17,14 @@ struct DashboardSession {
     func run() throws -> Int32 {
         let refresh = try display.refreshInterval()
         let log = try DiagnosticLog.open(path: display.logFile)
-        let theme = ThemeLoader.load(name: display.theme, log: log)
+        let (themes, themeProblems) = ThemeLoader.all()
+        for problem in themeProblems { log.write(problem) }
+        var themeName = ThemeLoader.chosen(option: display.theme, context: context)
+        if !themes.contains(where: { $0.theme.name == themeName }) {
+            log.write("theme \(themeName) not found in \(ThemeLoader.directories()); using default")
+            themeName = "default"
+        }
+        let theme = themes.first { $0.theme.name == themeName }?.theme ?? .builtIn
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
         let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
@@ -39,10 +46,13 @@ struct DashboardSession {
         state.notice = kept.problem
         state.operatorName = Operator.user()
         state.operatorFrom = Operator.sshClient()
+        state.themeNames = themes.map(\.theme.name)
+        state.themeName = themeName
         // The fleet's events are drained four times a second at most: keys still show within a frame.
         let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .milliseconds(250))
         let runtime = Runtime(state: state, backend: terminal, input: input,
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
+        runtime.themes = Dictionary(themes.map { ($0.theme.name, $0.theme) }, uniquingKeysWith: { first, _ in first })
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
         if !kept.spend.isEmpty { runtime.apply(.spendLoaded(kept.spend)) }
         if let notes = kept.notes { runtime.apply(.alertNotesLoaded(acks: notes.acks, silences: notes.silences)) }

@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -91,6 +91,12 @@ public enum ConfigParser {
             if key == "readonly" || key == "protected" {
                 guard let flag = value.bool else { reader.fail(value, "\(path).\(key)", "expected true or false"); continue }
                 if key == "readonly" { context.readonly = flag } else { context.protected = flag }
+                continue
+            }
+            if key == "theme" {
+                guard let theme = reader.string(value, at: "\(path).theme") else { continue }
+                if theme.isEmpty || theme.contains("/") { reader.fail(value, "\(path).theme", "expected a theme's name, such as light") }
+                else { context.theme = theme }
                 continue
             }
             if key == "time-zone" {

@@ -56,6 +56,8 @@ public struct ContextConfig: Sendable, Equatable {
     public var alertTimings: [Alert.Rule: AlertTiming] = [:]
     /// Where alerts are sent (`notify:`).
     public var notify: [NotifyTarget] = []
+    /// The theme this context opens with (`theme: light`; red accents for prod…); `--theme` overrides it.
+    public var theme: String?
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name
