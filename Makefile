@@ -6,8 +6,9 @@ SWIFT ?= swift
 BIN := .build/debug/lookout
 
 .PHONY: demo test build deps test-deps clean install
-# `make install [PREFIX=/usr/local] [DESTDIR=…] [CONFIGURATION=release]`: the binary, its themes (found there after
-# installation) and shell completions for bash, zsh and fish.
+# `make install [PREFIX=/usr/local] [DESTDIR=…] [CONFIGURATION=release] [SKIP_BUILD=1]`: the binary, its themes (found
+# there after installation) and shell completions for bash, zsh and fish. SKIP_BUILD=1 installs what is built already
+# (the end-to-end suite does: SwiftPM's lock on .build is held by the test run itself).
 PREFIX ?= /usr/local
 CONFIGURATION ?= release
 
@@ -36,8 +37,8 @@ test: test-deps
 	$(SWIFT) test --skip-build --skip EndToEndTests --skip LookoutEdgeTests
 	$(SWIFT) test --skip-build --filter EndToEndTests --no-parallel
 
-install: deps
-	$(SWIFT) build -c $(CONFIGURATION) --product lookout
+install:
+	@[ -n "$(SKIP_BUILD)" ] || { scripts/ensure-deps.sh && $(SWIFT) build -c $(CONFIGURATION) --product lookout; }
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lookout/themes \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d

@@ -52,6 +52,9 @@ final class TmuxSession {
     /// The pane's text now.
     func screen() -> String { (try? tmux(["capture-pane", "-p", "-t", "main"])) ?? "" }
 
+    /// The pane's text with its colours and attributes as SGR escape sequences.
+    func screenWithColours() -> String { (try? tmux(["capture-pane", "-p", "-e", "-t", "main"])) ?? "" }
+
     func send(_ keys: String...) throws { try tmux(["send-keys", "-t", "main"] + keys, quiet: true) }
 
     func resize(width: Int, height: Int) throws {

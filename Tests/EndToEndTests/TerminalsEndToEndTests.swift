@@ -1,0 +1,85 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The habits of the hand in a real terminal: the `:` palette, `t` for the next theme, readline keys in the Logs filter;
+/// and the themes found after `make install`.
+@Suite("End to end: terminals and habits", .serialized)
+struct TerminalsEndToEndTests {
+    /// An SGR sequence that sets a foreground colour (8, bright or 256-colour).
+    static let foregroundColour = "\u{1b}\\[([0-9]+;)*(3[0-7]|9[0-7]|38;5;[0-9]+)[;m]"
+
+    @Test func thePaletteJumpsTTheThemeChangesAndCtrlUClearsTheFilter() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // `swift test` sets NO_COLOR=1 for what it runs, and lookout respects it: unset here, tested below.
+        let tmux = try TmuxSession(command: "exec env -u NO_COLOR TERM=xterm-256color \(binary) demo --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 30)
+        defer { tmux.kill() }
+        try tmux.waitFor("the demo's services", seconds: 30) { ScreenTable.row("support-bot", in: $0).contains("ready") }
+
+        // `:` then part of a name: the service's detail screen.
+        try tmux.send(":")
+        try tmux.send("-l", "embed")
+        try tmux.waitFor(text: "svc embed-worker", seconds: 5)
+        try tmux.send("Enter")
+        let detail = try tmux.waitFor("embed-worker's detail", seconds: 5) { $0.split(separator: "\n").dropFirst().first?.hasPrefix(" embed-worker") == true }
+        #expect(detail.contains("Readiness checks"))
+        try tmux.send("Escape")
+
+        // `t`: the next theme, drawn at once — the header's colours change.
+        try tmux.waitFor(text: "SERVICE", seconds: 5)
+        let before = tmux.screenWithColours().split(separator: "\n").first.map(String.init) ?? ""
+        try tmux.send("t")
+        try tmux.waitFor(text: "theme dracula", seconds: 5)
+        let after = tmux.screenWithColours().split(separator: "\n").first.map(String.init) ?? ""
+        #expect(before.range(of: Self.foregroundColour, options: .regularExpression) != nil, "colours are drawn: \(before.debugDescription)")
+        #expect(before != after, "the header is drawn in the new theme's colours")
+
+        // The Logs filter: Ctrl-U clears what was typed (it used to append a character), Alt-B moves by word.
+        try tmux.send("4")
+        try tmux.send("/")
+        try tmux.send("-l", "provider:openai")
+        try tmux.waitFor(text: "/provider:openai▏", seconds: 5)
+        try tmux.send("C-u")
+        try tmux.waitFor("an empty filter", seconds: 5) { $0.contains("/▏  Enter apply") }
+        try tmux.send("-l", "level>=error chat")
+        try tmux.send("M-b")
+        try tmux.send("C-k")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "filter: level>=error", seconds: 5)
+        try tmux.send("q")
+
+        // NO_COLOR: the monochrome theme — attributes, no colour.
+        let plain = try TmuxSession(command: "exec env NO_COLOR=1 TERM=xterm-256color \(binary) demo --log-file \(scratch.path("plain.log"))",
+                                    width: 120, height: 30)
+        defer { plain.kill() }
+        try plain.waitFor("the demo's services", seconds: 30) { ScreenTable.row("support-bot", in: $0).contains("ready") }
+        let coloured = plain.screenWithColours().range(of: Self.foregroundColour, options: .regularExpression)
+        #expect(coloured == nil, "no foreground colour anywhere: \(plain.screenWithColours().prefix(400).debugDescription)")
+        try plain.send("t")
+        try plain.waitFor(text: "theme default", seconds: 5)
+    }
+
+    @Test func installedThemesAreFoundWithoutTheRepository() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let prefix = scratch.path("usr")
+        let install = try Spawn.capture(["make", "-C", LookoutBinary.repository.path, "install", "PREFIX=\(prefix)", "CONFIGURATION=debug",
+                                         "SKIP_BUILD=1"])
+        #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
+        // From a directory without ./themes, with an empty home: only the install's share/lookout/themes has them.
+        let listing = try Spawn.capture(["env", "HOME=\(scratch.path("home"))", "XDG_CONFIG_HOME=", "sh", "-c",
+                                         "cd / && \(prefix)/bin/lookout themes"])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        for name in ["default", "dracula", "high-contrast", "light", "monochrome"] {
+            #expect(listing.stdout.contains("\(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(prefix)/share/lookout/themes/\(name).yaml"),
+                    "\(listing.stdout)")
+        }
+        let preview = try Spawn.capture(["env", "TERM=xterm-256color", "\(prefix)/bin/lookout", "themes", "--preview", "light"])
+        #expect(preview.status == 0 && preview.stdout.contains("\u{1b}[") && preview.stdout.contains("rag-search"))
+        let completion = try String(contentsOfFile: "\(prefix)/share/bash-completion/completions/lookout", encoding: .utf8)
+        #expect(completion.contains("themes") && completion.contains("--expect-version"), "completions know the subcommands and options")
+    }
+}
