@@ -10,9 +10,13 @@ public final class CursesTerminal: TerminalDevice {
     private var previous: Canvas?
     private var palette: CursesPalette
     private var active = false
+    /// Draws ASCII only (`AsciiFallback`): asked for, or the user's locale is not UTF-8.
+    public let ascii: Bool
 
     /// Enters curses mode. Call `restore()` before the process exits.
-    public init(theme: Theme) {
+    /// - Parameter ascii: draw ASCII only; nil decides from the locale (not UTF-8: ASCII).
+    public init(theme: Theme, ascii: Bool? = nil) {
+        self.ascii = ascii ?? !CursesTerminal.userLocaleIsUTF8()
         CursesTerminal.setUTF8Locale()
         _ = initscr()
         palette = CursesPalette(theme: theme)
@@ -59,7 +63,8 @@ public final class CursesTerminal: TerminalDevice {
     }
 
     /// Writes the rows of `canvas` that differ from the last frame, then refreshes once.
-    public func draw(_ canvas: Canvas) {
+    public func draw(_ drawn: Canvas) {
+        let canvas = ascii ? AsciiFallback.canvas(drawn) : drawn
         let full = previous.map { $0.width != canvas.width || $0.height != canvas.height } ?? true
         if full { clear() }
         var changed = full
@@ -125,6 +130,12 @@ public final class CursesTerminal: TerminalDevice {
             let (attrs, pair) = palette.attributes(for: style)
             _ = lo_draw(Int32(y), Int32(start), run, highlighted ? attrs | lo_attr_reverse() : attrs, pair)
         }
+    }
+
+    /// Whether the locale the user runs in (`LANG`, `LC_ALL`, `LC_CTYPE`) is UTF-8 — before lookout sets its own.
+    public static func userLocaleIsUTF8() -> Bool {
+        setlocale(LC_ALL, "")
+        return utf8
     }
 
     static func setUTF8Locale() {

@@ -32,6 +32,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(name: .long, help: "Remove every action that changes something outside lookout.")
     var readonly = false
 
+    @Flag(name: .long, help: "Draw ASCII only (boxes +-|, sparklines .:-=+*#); automatic when the locale is not UTF-8 (LANG=C).")
+    var ascii = false
+
     @Flag(name: .long, help: "Ring the terminal's bell when a critical alert fires (a silenced one does not).")
     var bell = false
 

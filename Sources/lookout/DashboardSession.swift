@@ -37,7 +37,8 @@ struct DashboardSession {
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
 
         log.redirectStandardError()
-        let terminal = CursesTerminal(theme: theme)
+        let terminal = CursesTerminal(theme: theme, ascii: display.ascii ? true : nil)
+        if terminal.ascii { log.write("drawing ASCII only (\(display.ascii ? "--ascii" : "the locale is not UTF-8"))") }
         var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
         state.savesSpend = kept.store != nil

@@ -62,6 +62,25 @@ struct TerminalsEndToEndTests {
         try plain.waitFor(text: "theme default", seconds: 5)
     }
 
+    @Test func withLangCEverythingIsDrawnInASCII() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tmux = try TmuxSession(command: "exec env -u NO_COLOR LANG=C LC_ALL=C TERM=xterm-256color \(binary) demo --log-file \(scratch.path("lookout.log"))",
+                                   width: 100, height: 30)
+        defer { tmux.kill() }
+        let overview = try tmux.waitFor("the demo's services", seconds: 30) { ScreenTable.row("support-bot", in: $0).contains("ready") }
+        #expect(overview.unicodeScalars.allSatisfy { $0.isASCII }, "\(overview.unicodeScalars.filter { !$0.isASCII }.map { String($0) })")
+        #expect(overview.contains(" lookout | context demo | "), "the header's separators in ASCII")
+        try tmux.send(":")
+        let palette = try tmux.waitFor(text: "+- Command", seconds: 5)
+        #expect(palette.unicodeScalars.allSatisfy { $0.isASCII } && palette.contains(":|"), "the palette's box and cursor in ASCII")
+        try tmux.send("Escape")
+        let log = try String(contentsOfFile: scratch.path("lookout.log"), encoding: .utf8)
+        #expect(log.contains("drawing ASCII only (the locale is not UTF-8)"))
+        try tmux.send("q")
+    }
+
     @Test func installedThemesAreFoundWithoutTheRepository() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -168,6 +168,27 @@ struct TinyTerminalTests {
             + Fixtures.context.services.map { ("detail \($0.name)", Fixtures.state(screen: .serviceDetail(name: $0.name))) }
     }
 
+    /// ASCII mode (`--ascii`, or a locale that is not UTF-8): every screen at 80x24 and 200x60 is ASCII only, laid out
+    /// as in UTF-8 (each line as wide), with the palette too; two screens kept as snapshots.
+    @Test func everyScreenInASCIIIsASCIIAndKeepsItsLayout() {
+        var palette = Fixtures.state()
+        for key in [Key.char(":"), .char("r"), .char("a")] { _ = Reducer.reduce(&palette, .key(key)) }
+        for (name, state) in Self.states() + [("palette", palette)] {
+            for (width, height) in [(80, 24), (200, 60)] {
+                let utf8 = DashboardView.render(state, width: width, height: height)
+                let ascii = AsciiFallback.canvas(utf8)
+                let text = ascii.lines.joined(separator: "\n")
+                #expect(text.unicodeScalars.allSatisfy { $0.isASCII }, "\(name) at \(width)x\(height): \(text.unicodeScalars.filter { !$0.isASCII }.map { String($0) })")
+                #expect(ascii.lines.map(\.count) == Array(repeating: width, count: height), "\(name) at \(width)x\(height)")
+                let missing = Set(utf8.lines.joined().filter { !$0.isASCII && AsciiFallback.character($0) == "?" })
+                #expect(missing.isEmpty, "\(name) at \(width)x\(height): glyphs without an ASCII stand-in: \(missing.sorted())")
+            }
+        }
+        Snapshot.assert(AsciiFallback.canvas(DashboardView.render(Fixtures.state(), width: 80, height: 24)), named: "overview-ascii-80x24")
+        Snapshot.assert(AsciiFallback.canvas(DashboardView.render(Fixtures.state(screen: .serviceDetail(name: "chat-api")), width: 80, height: 24)),
+                        named: "detail-ascii-80x24")
+    }
+
     @Test func everyScreenDrawsAtEverySizeFrom20x5To60x16() {
         for (name, state) in Self.states() {
             for width in stride(from: 20, through: 60, by: 4) {
