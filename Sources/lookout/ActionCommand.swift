@@ -15,6 +15,10 @@ struct ActionCommand: ParsableCommand {
         confirmation typed on a terminal; in a protected context (or for confirm: type-name) the service's name
         must be typed, and without a terminal it is refused unless --yes. --readonly and read-only contexts refuse
         dangerous actions. Exit: 0 succeeded (or dry run), 1 failed, 2 refused, 3 configuration error.
+
+        Examples:
+          lookout action redeploy --service chat-api --dry-run
+          lookout action failover --service chat-api --provider openai --role disabled --yes
         """)
 
     @Argument(help: "The action's name, as configured under the service's `actions:`.")
@@ -69,6 +73,17 @@ struct ActionCommand: ParsableCommand {
             }
             parsedRole = value
         }
+        // Name the choices instead of letting a template say "{{role}} has no value here".
+        if action.takesProvider, provider == nil {
+            let known = Set(chosen.services.flatMap { $0.routing?.roles?.providers ?? [] }).sorted()
+            printError("lookout: \(name) takes --provider NAME: the provider it acts on" + (known.isEmpty ? "" : " (\(known.joined(separator: ", ")))")
+                       + ", e.g. lookout action \(name) --service \(service) --provider openai" + (action.takesRole ? " --role disabled" : ""))
+            throw ExitCode(3)
+        }
+        if action.takesRole, parsedRole == nil {
+            printError("lookout: \(name) takes --role ROLE: one of \(action.supportedRoles.map(\.rawValue).joined(separator: ", "))")
+            throw ExitCode(3)
+        }
         var plan: ActionPlan
         do { plan = try ActionPlan(action, service: target, context: chosen.name, provider: provider, role: parsedRole) } catch {
             printError("lookout: cannot plan \(name): \(error.description)")
@@ -110,7 +125,12 @@ struct ActionCommand: ParsableCommand {
 
 /// `lookout audit [--since D]`: the audit log, oldest first.
 struct AuditCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Print the audit log of actions.")
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Print the audit log of actions.",
+        discussion: """
+        Examples:
+          lookout audit --since 24h
+          lookout audit --json | jq -r .action
+        """)
 
     @Option(name: .long, help: "Only records of the last D (e.g. 24h, 30m).")
     var since: String?

@@ -12,6 +12,10 @@ struct AlertsCommand: ParsableCommand {
         discussion: """
         Budgets are judged on the dashboard's spend ledger and silences are those it keeps (the local store, \
         $LOOKOUT_STATE_DB), when there is one; a silenced alert is listed but does not count.
+
+        Examples:
+          lookout alerts --wait 30s
+          lookout alerts --context prod --format json
         """)
 
     @Option(name: .long, help: "Configuration file (see the lookup order).")

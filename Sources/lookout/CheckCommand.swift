@@ -6,7 +6,13 @@ import LookoutSources
 /// `lookout check`: one probe pass (or passes until everything is ready) for deploy pipelines and scripts.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Probe once (or until ready) and exit 0 OK, 1 WARNING (degraded), 2 CRITICAL (down or not ready), 3 UNKNOWN.")
+        abstract: "Probe once (or until ready) and exit 0 OK, 1 WARNING (degraded), 2 CRITICAL (down or not ready), 3 UNKNOWN.",
+        discussion: """
+        Examples:
+          lookout check --wait-ready 2m
+          lookout check --service chat-api --expect-version 1.4.2 --wait-ready 5m
+          lookout check --format json | jq .status
+        """)
 
     @Option(name: .long, help: "Configuration file (see the lookup order).")
     var config: String?

@@ -7,12 +7,21 @@ struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Validate a configuration, or print an example one.",
+        discussion: """
+        Examples:
+          lookout config validate ops/lookout.yaml
+          lookout config example > lookout.yaml
+        """,
         subcommands: [Validate.self, Example.self])
 
     /// `lookout config example`: a commented configuration with a dated price table.
     struct Example: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print an example configuration (every section, a dated price table, metrics, routing).")
+            abstract: "Print an example configuration (every section, a dated price table, metrics, routing).",
+            discussion: """
+            Examples:
+              lookout config example > ~/.config/lookout/config.yaml
+            """)
 
         func run() throws { print(ExampleConfig.yaml, terminator: "") }
     }
@@ -20,7 +29,12 @@ struct ConfigCommand: ParsableCommand {
     /// `lookout config validate [PATH]`: OK, or every problem with file, line and key; exit 1 when any.
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a configuration file; print OK or each error with file, line and key.")
+            abstract: "Check a configuration file; print OK or each error with file, line and key.",
+            discussion: """
+            Examples:
+              lookout config validate
+              lookout config validate ops/lookout.yaml
+            """)
 
         @Argument(help: "The file to check (default: the lookup order).")
         var path: String?

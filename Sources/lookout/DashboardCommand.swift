@@ -7,7 +7,13 @@ import LookoutSources
 struct Dashboard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
-        abstract: "Open the dashboard on a configuration (the default command).")
+        abstract: "Open the dashboard on a configuration (the default command).",
+        discussion: """
+        Examples:
+          lookout --context staging
+          lookout --theme light --readonly
+          LANG=C lookout --ascii
+        """)
 
     @OptionGroup var display: DisplayOptions
 

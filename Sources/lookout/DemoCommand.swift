@@ -10,9 +10,14 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the embedded demo fleet on loopback and open the dashboard on it.",
         discussion: """
-        Three simulated AI services (chat-api on Cloud Run, rag-search on ECS, embed-worker on Lambda)
-        serve /health and /health/ready. A scripted scenario fails a readiness check and recovers,
+        Four simulated AI services (chat-api on Cloud Run with two replicas, rag-search on ECS, \
+        embed-worker on Lambda, support-bot on Container Apps) serve /health, /health/ready, metrics, \
+        logs and an admin API. A scripted scenario fails readiness checks and a provider and recovers, \
         every --cycle, so a change shows within the first minute.
+
+        Examples:
+          lookout demo
+          lookout demo --fleet-only --write-config /tmp/demo.yaml
         """)
 
     @Flag(name: .long, help: "Serve the fleet only (no dashboard), until interrupted.")

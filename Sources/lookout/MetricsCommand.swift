@@ -10,6 +10,10 @@ struct Metrics: ParsableCommand {
         discussion: """
         Each FILE is one scrape (curl -s http://svc/metrics > t1.prom). Counters that go down are resets; series that appear count
         whole. The mapping is detected from the metric names unless --mapping names one of: \(MetricMapping.presets.map(\.name).joined(separator: ", ")).
+
+        Examples:
+          lookout metrics before.prom after.prom
+          lookout metrics --mapping litellm --format json before.prom after.prom
         """)
 
     @Option(name: .long, help: "Metric mapping: a preset, or one defined in --config (default: detected).")

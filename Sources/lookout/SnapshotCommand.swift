@@ -9,7 +9,12 @@ import LookoutStore
 /// `lookout snapshot`: collect for a while, then print everything the dashboard would know, as JSON or Markdown.
 struct Snapshot: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Probe every service once, read the log sources for --wait, and print services and providers (JSON or Markdown).")
+        abstract: "Probe every service once, read the log sources for --wait, and print services and providers (JSON or Markdown).",
+        discussion: """
+        Examples:
+          lookout snapshot --format markdown
+          lookout snapshot --wait 10s --timeline 30m --format json
+        """)
 
     @Option(name: .long, help: "Configuration file (see the lookup order).")
     var config: String?

@@ -12,6 +12,10 @@ struct Stats: ParsableCommand {
         Every line is read; malformed lines are counted, never fatal. The mapping is detected from the first
         JSON line unless --mapping names one of: \(LogMapping.presets.map(\.name).joined(separator: ", ")).
         Kubernetes CRI and docker json-file envelopes, `aws logs tail` output, logfmt and OTLP/JSON are understood.
+
+        Examples:
+          lookout stats /var/log/chat-api/app.log
+          kubectl logs deploy/chat-api | lookout stats --by model -
         """)
 
     @Option(name: .long, help: "Mapping: a preset, or one defined in --config (default: detected).")

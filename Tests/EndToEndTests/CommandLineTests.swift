@@ -165,3 +165,38 @@ struct CheckCommandTests {
         #expect(unknown.stderr.contains("broken.yaml:4: key `contexts.p.services[0].url`: missing"))
     }
 }
+
+@Suite("End to end: command-line manners")
+struct CommandLineMannersTests {
+    /// Every subcommand's --help carries examples; an action that needs a provider or a role names the choices.
+    @Test func everySubcommandShowsExamplesAndActionsNameTheirChoices() throws {
+        let binary = try LookoutBinary.require()
+        for command in [["dashboard"], ["demo"], ["check"], ["snapshot"], ["alerts"], ["stats"], ["metrics"], ["action"], ["audit"],
+                        ["config"], ["config", "validate"], ["config", "example"], ["themes"]] {
+            let help = try Spawn.capture([binary] + command + ["--help"])
+            #expect(help.status == 0 && help.stdout.contains("Examples:\n  lookout "), "\(command): \(help.stdout)")
+        }
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = scratch.path("c.yaml")
+        try """
+        contexts:
+          prod:
+            services:
+              - name: chat-api
+                url: http://127.0.0.1:9
+                actions:
+                  failover:
+                    kind: http
+                    url: "{{url}}/admin/failover"
+                    body: '{"provider":"{{provider}}","role":"{{role}}"}'
+                    roles: { primary: primary, disabled: off }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let noProvider = try Spawn.capture([binary, "action", "failover", "--config", config, "--service", "chat-api"])
+        #expect(noProvider.status == 3)
+        #expect(noProvider.stderr.contains("failover takes --provider NAME"), "\(noProvider.stderr)")
+        let noRole = try Spawn.capture([binary, "action", "failover", "--config", config, "--service", "chat-api", "--provider", "openai"])
+        #expect(noRole.status == 3)
+        #expect(noRole.stderr.contains("failover takes --role ROLE: one of primary, disabled"), "\(noRole.stderr)")
+    }
+}

@@ -56,6 +56,12 @@ public struct ActionConfig: Sendable, Equatable {
     /// Whether the templates use `{{provider}}` (the action is about one provider, such as a failover).
     public var takesProvider: Bool { templates.contains { $0.contains("{{provider}}") } }
 
+    /// Whether the templates use `{{role}}` (a failover that sets a role).
+    public var takesRole: Bool { templates.contains { $0.contains("{{role}}") } }
+
+    /// The roles this action can set, in the order primary, standby, disabled.
+    public var supportedRoles: [ProviderRole] { [.primary, .standby, .disabled].filter(supports) }
+
     /// Every template text of the action.
     public var templates: [String] {
         switch kind {
