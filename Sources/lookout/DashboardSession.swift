@@ -39,7 +39,7 @@ struct DashboardSession {
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme, ascii: display.ascii ? true : nil)
         if terminal.ascii { log.write("drawing ASCII only (\(display.ascii ? "--ascii" : "the locale is not UTF-8"))") }
-        var state = AppState(context: context, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
+        var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
         state.savesSpend = kept.store != nil
         state.savesTimeline = kept.store != nil

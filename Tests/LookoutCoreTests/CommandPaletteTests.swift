@@ -99,3 +99,57 @@ struct CommandPaletteTests {
         #expect(s.logs.filterInput == "one ", "in a prompt Alt-B is a word move")
     }
 }
+
+/// The engineer's own keys: `keys:` in the configuration replaces a command's keys everywhere (dispatch, help, hint
+/// bar); a key another command has where both apply is a configuration error on its line.
+@Suite("Keys of your own")
+struct KeyOverrideTests {
+    @Test func keysReplaceACommandsKeysAndFollowIntoHelp() throws {
+        let yaml = """
+        keys:
+          redeploy: D
+          open-palette: [":", ";"]
+          cycle-theme: Ctrl-t
+        contexts:
+          prod:
+            services:
+              - { name: chat-api, url: "http://a" }
+        """
+        let config = try ConfigParser.parse(yaml, file: "k.yaml")
+        #expect(config.keys[.redeploy] == [.char("D")] && config.keys[.cycleTheme] == [.ctrl("t")])
+        let map = config.keyMap
+        #expect(map.command(for: .char("D"), on: .overview) == .redeploy)
+        #expect(map.command(for: .char("R"), on: .overview) == nil, "the old key is gone")
+        #expect(map.command(for: .char(";"), on: .logs) == .openPalette)
+        #expect(map.bindings(on: .overview).first { $0.command == .redeploy }.map { $0.keys.map(\.description) } == ["D"],
+                "help and the hint bar read the same bindings")
+        #expect(Key.parse("PgDn") == .pageDown && Key.parse("Alt-b") == .alt("b") && Key.parse("Space") == .char(" ") && Key.parse("Ctrl-") == nil)
+        #expect(Command(configName: "failover-disable") == .failoverDisable && Command.showTimeline.configName == "show-timeline")
+    }
+
+    @Test func conflictsUnknownCommandsAndBadKeysNameTheirLine() {
+        let yaml = """
+        keys:
+          open-palette: t
+          redeploy: g
+          move-down: n
+          launch-missiles: L
+          quit: Ctrl-Shift-q
+        contexts:
+          prod:
+            services:
+              - { name: chat-api, url: "http://a" }
+        """
+        do {
+            _ = try ConfigParser.parse(yaml, file: "k.yaml")
+            Issue.record("must not parse")
+        } catch {
+            let issues = error.issues.map(\.description)
+            #expect(issues.contains("k.yaml:2: key `keys.open-palette`: t is also cycle-theme on the overview screen; give one of them another key"))
+            #expect(issues.contains("k.yaml:3: key `keys.redeploy`: g is also top on the overview screen; give one of them another key"))
+            #expect(issues.contains("k.yaml:4: key `keys.move-down`: n is also next-error on the logs screen; give one of them another key"))
+            #expect(issues.contains { $0.hasPrefix("k.yaml:5: key `keys.launch-missiles`: unknown command (one of: move-up, move-down") })
+            #expect(issues.contains { $0.hasPrefix("k.yaml:6: key `keys.quit`: not a key: \"Ctrl-Shift-q\"") })
+        }
+    }
+}

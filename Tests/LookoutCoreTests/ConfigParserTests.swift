@@ -456,6 +456,16 @@ struct SecretConfigTests {
         #expect(!redeploy.takesProvider)
     }
 
+    /// The README's Configuration block is a configuration that validates, with every section it shows read.
+    @Test func theReadmesConfigurationValidates() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../README.md").standardized, encoding: .utf8)
+        let block = try #require(readme.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let config = try ConfigParser.parse(block, file: "README.md")
+        #expect(config.keys[.redeploy] == [.char("D")] && config.contexts.first { $0.name == "staging" }?.theme == "light")
+        #expect(config.contexts[0].services[0].version.header == "X-App-Version")
+    }
+
     @Test func theExampleConfigurationValidatesAndDatesItsPrices() throws {
         let config = try ConfigParser.parse(ExampleConfig.yaml, file: "example.yaml")
         #expect(config.prices.prices == ExampleConfig.prices.prices, "the example writes out the built-in table")

@@ -2,7 +2,7 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets", "keys"]
     static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
@@ -44,6 +44,7 @@ public enum ConfigParser {
             case "prices": config.prices = readPrices(value, &reader)
             case "secrets": config.secrets = readSecrets(value, &reader)
             case "current-context": config.currentContext = reader.string(value, at: key)
+            case "keys": config.keys = readKeys(value, &reader)
             case "log-buffer":
                 if let text = reader.string(value, at: key), let size = Int(text), (100...10_000_000).contains(size) {
                     config.logBuffer = size

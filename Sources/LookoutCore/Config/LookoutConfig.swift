@@ -8,6 +8,11 @@ public struct LookoutConfig: Sendable, Equatable {
     public var currentContext: String?
     /// Records kept for the Logs screen (a ring: the oldest go first).
     public var logBuffer = 50_000
+    /// Keys of the engineer's own (`keys: { redeploy: D, open-palette: [":", ";"] }`), replacing a command's keys.
+    public var keys: [Command: [Key]] = [:]
+
+    /// The standard key map with the configuration's keys.
+    public var keyMap: KeyMap { KeyMap.standard.overriding(keys).map }
     /// Mappings defined in the file, in addition to the presets.
     public var mappings: [LogMapping] = []
     /// Metric mappings defined in the file (`metric-mappings:`), in addition to the presets.
