@@ -72,6 +72,6 @@ struct ActionScreenTests {
         _ = Reducer.reduce(&s, .key(.char("6")))
         let text = DashboardView.render(s, width: 160, height: 24).lines.joined(separator: "\n")
         #expect(!text.unicodeScalars.contains { SafeText.isControl($0) && $0 != "\n" })
-        #expect(text.contains("evil\\e]…"), "escaped, then cut to its column")
+        #expect(text.contains("evil\\e]52;c;aGk=\\x07"), "escaped, whole: the column takes its width from its content")
     }
 }

@@ -102,10 +102,11 @@ struct WidgetTests {
                           rows: [[TableCell("alpha"), TableCell("1")], [TableCell("a-very-long-name-indeed"), TableCell("22")]],
                           selected: 1)
         table.render(in: Rect(x: 0, y: 0, width: 30, height: 3), canvas: &canvas)
+        // NAME takes its longest name, N its own width; the rest of the area is painted blank, not left as it was.
         #expect(canvas.lines == [
-            "NAME                         N",
-            "alpha                        1",
-            "a-very-long-name-indeed     22",
+            "NAME                      N   ",
+            "alpha                     1   ",
+            "a-very-long-name-indeed  22   ",
             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         ])
         #expect(canvas[0, 2].highlighted && !canvas[0, 1].highlighted)
@@ -115,7 +116,10 @@ struct WidgetTests {
         let table = Table(columns: [TableColumn("NAME", width: 8, flex: 1), TableColumn("EXTRA", width: 8, dropPriority: 1),
                                     TableColumn("STATE", width: 5)], rows: [])
         #expect(table.layout(width: 14) == [8, 0, 5])
-        #expect(table.layout(width: 30) == [15, 8, 5])
+        #expect(table.layout(width: 30) == [8, 8, 5], "no wider than the content: the rest stays blank")
+        let full = Table(columns: table.columns, rows: [[TableCell("a-long-provider"), TableCell("x"), TableCell("100.0%")]])
+        #expect(full.layout(width: 40) == [15, 8, 6], "a fixed column grows to show 100.0% whole, a flexible one its name")
+        #expect(full.layout(width: 24) == [8, 8, 6], "short of room: the fixed column grows first")
         #expect(TextLayout.truncate("abcdefgh", to: 5) == "abcd…")
     }
 

@@ -73,8 +73,17 @@ public struct Table: Sendable {
         return " rows \(first + 1)–\(min(total, first + visible)) of \(total) "
     }
 
-    /// Column widths for `width` cells (one space between columns); dropped columns get width 0.
+    /// Column widths for `width` cells (one space between columns); dropped columns get width 0. Columns take their
+    /// width from their content (the title and every row, at least their minimum): while even the minimums do not fit,
+    /// columns drop by priority; then fixed columns grow to their content (`100.0`, not `100…`), flexible ones share
+    /// what is left up to theirs, and only a flexible last column takes the rest (a table never pads a name column
+    /// to 110 cells).
     public func layout(width: Int) -> [Int] {
+        let content = columns.indices.map { index in
+            rows.reduce(max(columns[index].width, DisplayWidth.of(columns[index].title))) { widest, row in
+                index < row.count ? max(widest, DisplayWidth.of(row[index].text)) : widest
+            }
+        }
         var kept = Array(columns.indices)
         func needed(_ indices: [Int]) -> Int { indices.reduce(0) { $0 + columns[$1].width } + max(0, indices.count - 1) }
         while needed(kept) > width, let drop = kept.filter({ columns[$0].dropPriority > 0 })
@@ -82,17 +91,26 @@ public struct Table: Sendable {
             kept.removeAll { $0 == drop }
         }
         var widths = columns.indices.map { kept.contains($0) ? columns[$0].width : 0 }
-        let free = max(0, width - needed(kept))
-        let shares = kept.reduce(0) { $0 + columns[$1].flex }
-        if shares > 0 {
-            var given = 0
-            for index in kept where columns[index].flex > 0 {
-                let extra = free * columns[index].flex / shares
-                widths[index] += extra
-                given += extra
-            }
-            if let lastFlex = kept.last(where: { columns[$0].flex > 0 }) { widths[lastFlex] += free - given }
+        var free = max(0, width - needed(kept))
+        for index in kept.filter({ columns[$0].flex == 0 }).sorted(by: { content[$0] - columns[$0].width < content[$1] - columns[$1].width }) {
+            let grow = min(free, content[index] - widths[index])
+            widths[index] += grow
+            free -= grow
         }
+        var wanting = kept.filter { columns[$0].flex > 0 && widths[$0] < content[$0] }
+        while free > 0, !wanting.isEmpty {
+            let shares = wanting.reduce(0) { $0 + columns[$1].flex }
+            var given = 0
+            for index in wanting {
+                let grow = min(content[index] - widths[index], max(1, free * columns[index].flex / shares), free - given)
+                widths[index] += grow
+                given += grow
+            }
+            free -= given
+            wanting = wanting.filter { widths[$0] < content[$0] }
+            if given == 0 { break }
+        }
+        if free > 0, let last = kept.last, columns[last].flex > 0 { widths[last] += free }
         return widths
     }
 
