@@ -40,6 +40,18 @@ struct ScreenSnapshotTests {
         #expect(chosen.map { canvas[10, $0].highlighted } == true, "the second match is under the selection bar")
     }
 
+    @Test func aConfiguredVersionSourceThatSaysNothingSaysWhy() {
+        var service = ServiceConfig(name: "api", baseURL: "http://a", readinessPath: nil)
+        service.version = VersionConfig(header: "X-App-Version")
+        var state = AppState(context: ContextConfig(name: "prod", services: [service]), now: Fixtures.now)
+        _ = Reducer.reduce(&state, .probe(ProbeResult(service: "api", kind: .liveness, startedAt: Fixtures.now, httpStatus: 200,
+                                                      body: Array(#"{"status":"ok","version":"ignored"}"#.utf8))))
+        state.screen = .serviceDetail(name: "api")
+        let canvas = DashboardView.render(state, width: 120, height: 24)
+        let line = canvas.lines.first { $0.hasPrefix(" Version") } ?? ""
+        #expect(line.contains("not reported: no X-App-Version header in the liveness response (from header X-App-Version)"), "\(line)")
+    }
+
     @Test func helpOverlay() {
         var state = Fixtures.state()
         _ = Reducer.reduce(&state, .key(.char("?")))

@@ -73,7 +73,9 @@ public struct ServiceDetailView {
         sx += canvas.write("Version    ", x: sx, y: y, style: .dim)
         let tracker = service.rollout
         guard let shown = tracker.display else {
-            canvas.write("not reported (\(Self.versionSource(service.config.version)))", x: sx, y: y, style: .dim, maxWidth: area.maxX - sx)
+            let why = service.versionProblem.map { ": \($0)" } ?? ""
+            canvas.write("not reported\(why) (\(Self.versionSource(service.config.version)))", x: sx, y: y,
+                         style: service.versionProblem == nil ? .dim : .warn, maxWidth: area.maxX - sx)
             return y + 1
         }
         let style: StyleSlot = tracker.rollout?.stalled == true ? .warn : tracker.rollout != nil ? .title : .normal
