@@ -33,6 +33,8 @@ public final class Runtime {
         case timeLimit
         /// `q` (the reducer's `.quit`).
         case quit
+        /// The engineer chose another context (`:ctx`): the caller reopens on it.
+        case switchContext(String)
         case signal(TerminationSignal)
         /// The terminal went away.
         case terminalClosed
@@ -43,6 +45,7 @@ public final class Runtime {
             case .done: return "done"
             case .timeLimit: return "time limit"
             case .quit: return "quit"
+            case let .switchContext(name): return "switch to context \(name)"
             case let .signal(signal): return "signal \(signal.rawValue)"
             case .terminalClosed: return "terminal closed"
             }
@@ -90,6 +93,7 @@ public final class Runtime {
     public func perform(_ effect: Effect) {
         switch effect {
         case .quit: ended = .quit
+        case let .switchContext(name): ended = .switchContext(name)
         case .bell: backend?.bell()            // the terminal's, not the fleet's
         default: effects.run(effect)
         }

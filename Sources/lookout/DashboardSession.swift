@@ -13,42 +13,82 @@ struct DashboardSession {
     let context: ContextConfig
     let display: DisplayOptions
 
-    /// Runs until `q`, a termination signal or a lost terminal; returns the exit code.
+    /// Runs until `q`, a termination signal or a lost terminal; returns the exit code. `:ctx NAME` reopens the dashboard
+    /// on another context in the same terminal: the fleet of the one left is stopped (and what it recorded saved) first.
     func run() throws -> Int32 {
         let refresh = try display.refreshInterval()
         let log = try DiagnosticLog.open(path: display.logFile)
         let (themes, themeProblems) = ThemeLoader.all()
         for problem in themeProblems { log.write(problem) }
-        var themeName = ThemeLoader.chosen(option: display.theme, context: context)
-        if !themes.contains(where: { $0.theme.name == themeName }) {
-            log.write("theme \(themeName) not found in \(ThemeLoader.directories()); using default")
-            themeName = "default"
-        }
-        let theme = themes.first { $0.theme.name == themeName }?.theme ?? .builtIn
         let inbox = EventInbox()
         SignalTrap.install(inbox: inbox)
-        let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
+        // The first context's secrets are resolved before the screen takes the terminal (a secret command may ask).
+        var services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
+        log.redirectStandardError()
+        let terminal = CursesTerminal(theme: theme(named: chosenTheme(for: context, in: themes, log: log), in: themes),
+                                      ascii: display.ascii ? true : nil)
+        if terminal.ascii { log.write("drawing ASCII only (\(display.ascii ? "--ascii" : "the locale is not UTF-8"))") }
+        var current = context
+        var notice: String?
+        while true {
+            let ending = runContext(current, services: services, notice: notice, terminal: terminal, inbox: inbox, themes: themes,
+                                    refresh: refresh, log: log)
+            guard case let .switchContext(name) = ending, let next = config.contexts.first(where: { $0.name == name }) else { break }
+            // What the old fleet posted after its last frame belongs to it: dropped, not shown in the new context. A
+            // signal or a resize that came with it is not.
+            let leftover = inbox.drain()
+            if !leftover.signals.isEmpty { break }
+            if leftover.resized { terminal.adoptWindowSize() }
+            do {
+                services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: next.services), to: next.services)
+                current = next
+                notice = nil
+            } catch {
+                log.write("context \(name): \(error)")
+                notice = "cannot open context \(name): \(error)"
+            }
+        }
+        terminal.restore()
+        log.restoreStandardError()
+        return 0
+    }
+
+    /// The theme a context opens with, among those found.
+    private func chosenTheme(for context: ContextConfig, in themes: [ThemeLoader.Found], log: DiagnosticLog) -> String {
+        let name = ThemeLoader.chosen(option: display.theme, context: context)
+        guard themes.contains(where: { $0.theme.name == name }) else {
+            log.write("theme \(name) not found in \(ThemeLoader.directories()); using default")
+            return "default"
+        }
+        return name
+    }
+
+    private func theme(named name: String, in themes: [ThemeLoader.Found]) -> Theme {
+        themes.first { $0.theme.name == name }?.theme ?? .builtIn
+    }
+
+    /// One context on the terminal: its fleet, its state (with what the store kept for it), the loop; returns how the
+    /// loop ended, after stopping the fleet and saving what the last second recorded.
+    private func runContext(_ context: ContextConfig, services: [ServiceConfig], notice: String?, terminal: CursesTerminal,
+                            inbox: EventInbox, themes: [ThemeLoader.Found], refresh: Duration, log: DiagnosticLog) -> Runtime.Ending {
         let audit = display.audit.log
-        let kept = openLocalStore(log: log)
+        let kept = openLocalStore(for: context, log: log)
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
-
-        log.redirectStandardError()
-        let terminal = CursesTerminal(theme: theme, ascii: display.ascii ? true : nil)
-        if terminal.ascii { log.write("drawing ASCII only (\(display.ascii ? "--ascii" : "the locale is not UTF-8"))") }
         var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
         state.providers.prices = config.prices
         state.savesSpend = kept.store != nil
         state.savesTimeline = kept.store != nil
         state.bellOnCritical = display.bell
-        state.notice = kept.problem
+        state.notice = notice ?? kept.problem
         state.operatorName = Operator.user()
         state.operatorFrom = Operator.sshClient()
         state.themeNames = themes.map(\.theme.name)
-        state.themeName = themeName
+        state.themeName = chosenTheme(for: context, in: themes, log: log)
+        state.contextNames = config.contexts.map(\.name)
         // The fleet's events are drained four times a second at most: keys still show within a frame.
         let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .milliseconds(250))
         let runtime = Runtime(state: state, backend: terminal, input: input,
@@ -65,8 +105,6 @@ struct DashboardSession {
         }
         fleet.start()
         let ending = runtime.run()
-        terminal.restore()
-        log.restoreStandardError()
         // What the last second recorded, not yet handed to the store, and the counters' totals as of now.
         var ledger = runtime.state.ledger
         fleet.save(spend: ledger.takeUnsaved(), context: context.name)
@@ -75,12 +113,12 @@ struct DashboardSession {
         }
         fleet.stop()
         log.write("dashboard stopped: \(ending)")
-        return 0
+        return ending
     }
 
     /// The local store (spend, acknowledgements, silences): opened, pruned, and what it kept for this context. A store
     /// that cannot be used is a notice on screen and a line in the log, not a failed start.
-    private func openLocalStore(log: DiagnosticLog)
+    private func openLocalStore(for context: ContextConfig, log: DiagnosticLog)
         -> (store: LocalStore?, spend: [SpendEntry], notes: (acks: [String: AlertAck], silences: [AlertSilence])?, timeline: [TimelineEntry],
             totals: KeptCounterTotals?, problem: String?) {
         do {

@@ -123,7 +123,7 @@ final class FleetLink: EffectRunner {
                 do { try store.save(timeline: entries, context: context) } catch { log?.write("timeline not kept: \(error)") }
             }
         case let .notify(context, notifications): notifier?.send(notifications, context: context)
-        case .quit, .bell: break   // the runtime's own (the loop ends; the terminal rings)
+        case .quit, .bell, .switchContext: break   // the runtime's own (the loop ends; the terminal rings)
         }
     }
 }

@@ -62,6 +62,43 @@ struct TerminalsEndToEndTests {
         try plain.waitFor(text: "theme default", seconds: 5)
     }
 
+    @Test func contextsSwitchLiveFromThePalette() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = scratch.path("demo.yaml")
+        let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--write-config", config],
+                                    stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
+        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        let deadline = Date().addingTimeInterval(15)
+        var yaml = ""
+        while Date() < deadline, !yaml.contains("services:") { yaml = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""; usleep(50_000) }
+        // A second context watching one of the fleet's services under another name, in its own theme.
+        let url = try #require(yaml.components(separatedBy: "url: ").dropFirst().first?.components(separatedBy: "\n").first)
+        try (yaml + (yaml.hasSuffix("\n") ? "" : "\n") + "  staging:\n    theme: light\n    services:\n      - name: solo-api\n        url: \(url)\n        interval: 5s\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let tmux = try TmuxSession(command: "exec env -u NO_COLOR TERM=xterm-256color \(binary) --config \(config) --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 30)
+        defer { tmux.kill() }
+        try tmux.waitFor("the demo context", seconds: 20) { $0.contains("context demo") && ScreenTable.row("chat-api", in: $0).contains("ready") }
+        try tmux.send(":")
+        try tmux.send("-l", "ctx stag")
+        try tmux.waitFor(text: "ctx staging", seconds: 5)
+        try tmux.send("Enter")
+        let staging = try tmux.waitFor("the staging context", seconds: 20) { screen in
+            screen.contains("context staging") && ScreenTable.row("solo-api", in: screen).contains("ready")
+        }
+        #expect(!staging.contains("chat-api"), "the demo context's services are gone with its fleet")
+        try tmux.send("c")
+        try tmux.waitFor(text: ":ctx ▏", seconds: 5)
+        try tmux.send("-l", "demo")
+        try tmux.send("Enter")
+        try tmux.waitFor("back on demo", seconds: 20) { $0.contains("context demo") && ScreenTable.row("chat-api", in: $0).contains("ready") }
+        try tmux.send("q")
+        let log = try String(contentsOfFile: scratch.path("lookout.log"), encoding: .utf8)
+        #expect(log.contains("dashboard stopped: switch to context staging") && log.contains("dashboard started: context staging, 1 services"))
+    }
+
     @Test func withLangCEverythingIsDrawnInASCII() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()

@@ -75,6 +75,17 @@ struct CommandPaletteTests {
         #expect(s.notice == "nothing matches \"zzzz\"" && s.palette == nil)
     }
 
+    @Test func aContextIsChosenByNameAndTheDashboardReopensOnIt() {
+        var s = state()
+        s.contextNames = ["prod", "staging", "dev"]
+        #expect(!CommandPalette.entries(for: s).contains { $0.label == "ctx prod" }, "not the one open")
+        _ = Reducer.reduce(&s, .key(.char("c")))
+        #expect(s.palette?.editor.text == "ctx ", "c opens the palette on contexts")
+        type("stag", &s)
+        #expect(Reducer.reduce(&s, .key(.enter)) == [.switchContext("staging")])
+        #expect(s.notice == "opening context staging…")
+    }
+
     @Test func readOnlyListsNoActionsAndTCyclesThemes() {
         var s = AppState(context: Self.context, now: Date(timeIntervalSince1970: 1_800_000_000), readOnly: true)
         #expect(!CommandPalette.entries(for: s).contains { $0.kind == "action" })

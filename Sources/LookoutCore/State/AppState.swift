@@ -122,6 +122,8 @@ public struct AppState: Sendable, Equatable {
     public var paletteHistory: [String] = []
     /// The themes found (for `t` and `:theme`), and the one drawn; empty headless.
     public var themeNames: [String] = []
+    /// Every context of the configuration (for `:ctx`); empty headless.
+    public var contextNames: [String] = []
     public var themeName = "default"
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
@@ -235,6 +237,8 @@ public enum Effect: Sendable, Equatable {
     case bell
     /// Send these (with retries), and record each send.
     case notify(context: String, [AlertNotification])
+    /// Leave this context for another (`:ctx NAME`): the dashboard reopens on its services.
+    case switchContext(String)
 }
 
 /// A row of the Providers screen: a provider, or one of its models.

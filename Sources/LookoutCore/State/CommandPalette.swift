@@ -32,6 +32,7 @@ public struct PaletteEntry: Sendable, Equatable {
         case action(name: String, service: String)
         case theme(String)
         case window(StatsWindow)
+        case context(String)
     }
 
     public var label: String
@@ -70,6 +71,8 @@ public struct CommandPalette: Sendable, Equatable {
         entries += state.providers.providers.map { PaletteEntry("provider \(SafeText.escape($0))", kind: "provider", .provider($0)) }
         entries += StatsWindow.allCases.map { PaletteEntry("window \($0)", kind: "window", .window($0)) }
         entries += state.themeNames.map { PaletteEntry("theme \(SafeText.escape($0))", kind: "theme", .theme($0)) }
+        entries += state.contextNames.filter { $0 != state.contextName }
+            .map { PaletteEntry("ctx \(SafeText.escape($0))", kind: "context", .context($0)) }
         if !state.readOnly {
             for service in state.services {
                 for action in service.config.actions where !action.takesProvider {

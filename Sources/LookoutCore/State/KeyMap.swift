@@ -6,7 +6,7 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
     case togglePause, startFilter, nextError, previousError
     case showActions, failoverDisable, failoverStandby, failoverPrimary, redeploy
     case showAlerts, acknowledge, silence, unsilence, showTimeline
-    case openPalette, cycleTheme
+    case openPalette, cycleTheme, chooseContext
 
     /// The failover command that sets `role`.
     public static func failover(_ role: ProviderRole) -> Command {
@@ -111,6 +111,7 @@ public struct KeyMap: Sendable, Equatable {
         KeyBinding([.char(":")], .openPalette, "command palette: a screen, service, provider, theme or action by part of its name",
                    hint: "command"),
         KeyBinding([.char("t")], .cycleTheme, "next theme"),
+        KeyBinding([.char("c")], .chooseContext, "switch context (the palette, on `ctx `)"),
         KeyBinding([.char("r")], .refresh, "probe now", hint: "probe now"),
         KeyBinding([.char("?")], .help, "show or hide this help", hint: "help"),
         KeyBinding([.char("q"), .ctrl("c")], .quit, "quit lookout", hint: "quit"),

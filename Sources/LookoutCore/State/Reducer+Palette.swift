@@ -54,6 +54,9 @@ extension Reducer {
             state.themeName = name
         case let .window(window):
             state.window = window
+        case let .context(name):
+            state.notice = "opening context \(SafeText.escape(name))…"
+            return [.switchContext(name)]
         }
         return []
     }

@@ -140,8 +140,9 @@ public enum Reducer {
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
         switch command {
-        case .openPalette:
+        case .openPalette, .chooseContext:
             state.palette = CommandPalette(history: state.paletteHistory)
+            if command == .chooseContext { state.palette?.editor.set("ctx ") }
             state.showingHelp = false
             return []
         case .cycleTheme:
@@ -207,7 +208,7 @@ public enum Reducer {
             state.screen = .timeline
         case .acknowledge, .silence, .unsilence:
             break
-        case .openPalette, .cycleTheme:
+        case .openPalette, .cycleTheme, .chooseContext:
             break   // taken before the screens' own commands
         case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
             return ActionRequest(command).map { startAction($0, &state) } ?? []
@@ -287,7 +288,7 @@ public enum Reducer {
         case .refresh: return [.probeNow(services: state.services.map(\.name))]
         case .help: state.showingHelp.toggle()
         case .quit: return [.quit]
-        case .openPalette, .cycleTheme: break   // the same on every screen: `run` takes them first
+        case .openPalette, .cycleTheme, .chooseContext: break   // the same on every screen: `run` takes them first
         }
         return []
     }
