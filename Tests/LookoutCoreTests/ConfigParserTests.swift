@@ -457,6 +457,28 @@ struct SecretConfigTests {
         #expect(!redeploy.takesProvider)
     }
 
+    /// Issue 15: `http://user:pass@host` validated and the password was sent as Basic auth and shown on the detail screen.
+    @Test func credentialsInAURLAreRefused() {
+        let yaml = """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://ops:hunter2@a.example.com
+                logs:
+                  - http: https://token@logs.example.com/stream
+        """
+        do {
+            _ = try ConfigParser.parse(yaml, file: "u.yaml")
+            Issue.record("must not parse")
+        } catch {
+            let issues = error.issues.map(\.description)
+            #expect(issues.contains { $0.hasPrefix("u.yaml:5: key `contexts.prod.services[0].url`: credentials in a URL are sent and shown as written") })
+            #expect(issues.contains { $0.hasPrefix("u.yaml:7: key `contexts.prod.services[0].logs[0].http`: credentials in a URL") })
+            #expect(!issues.joined().contains("hunter2"), "the error does not repeat the password")
+        }
+    }
+
     /// The README's Configuration block is a configuration that validates, with every section it shows read.
     @Test func theReadmesConfigurationValidates() throws {
         let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()

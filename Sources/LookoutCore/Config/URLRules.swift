@@ -11,6 +11,12 @@ enum URLRules {
         if url.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "\0" }) {
             return "a URL must not contain spaces or control characters"
         }
+        // user:password@host would be sent as Basic auth (in clear over http) and shown wherever the URL is: secrets
+        // are referenced, never written in a URL.
+        if afterScheme[2].prefix(while: { $0 != "?" && $0 != "#" }).contains("@") {
+            return "credentials in a URL are sent and shown as written: put them in a header by reference, e.g. "
+                + "headers: { Authorization: \"Basic ${secret:NAME}\" }"
+        }
         return nil
     }
 
