@@ -95,6 +95,11 @@ public final class DemoFleet: Sendable {
         task.cancel()
     }
 
+    /// Deletes the fleet's directory — its logs and the admin token — once it is stopped (nothing outlives a demo).
+    public func removeFiles() {
+        try? FileManager.default.removeItem(atPath: logDirectory)
+    }
+
     /// A configuration whose `demo` context points at this fleet.
     public var config: LookoutConfig {
         var config = LookoutConfig(contexts: [ContextConfig(name: "demo", services: endpoints.map { endpoint in

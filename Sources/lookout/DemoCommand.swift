@@ -53,6 +53,12 @@ struct Demo: ParsableCommand {
             FileHandle.standardOutput.write(Data(block.utf8))
             return
         }
+        // Served alone, the fleet ends on SIGINT, SIGTERM or SIGHUP: blocked here, before any thread starts, so that one
+        // waits for them below and removes the fleet's files (logs, admin token) before exiting.
+        var endings = sigset_t()
+        sigemptyset(&endings)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&endings, signal) }
+        if fleetOnly { pthread_sigmask(SIG_BLOCK, &endings, nil) }
         let scenario = DemoScenario(cycle: DurationText.parse(cycle) ?? .seconds(40))
         let fleet = try blockingAwait { try await DemoFleet.start(scenario: scenario) }
         if let writeConfig {
@@ -64,8 +70,11 @@ struct Demo: ParsableCommand {
         }
         guard fleetOnly else {
             guard let context = fleet.config.context(named: nil) else { return }
+            defer {
+                fleet.stop()
+                fleet.removeFiles()
+            }
             let code = try DashboardSession(config: fleet.config, context: context, display: display).run()
-            fleet.stop()
             if code != 0 { throw ExitCode(code) }
             return
         }
@@ -76,7 +85,11 @@ struct Demo: ParsableCommand {
         if let writeConfig { print("config written to \(writeConfig)") }
         print("serving until interrupted (Ctrl-C)")
         fflush(nil)
-        while true { sleep(3600) }
+        var received: Int32 = 0
+        sigwait(&endings, &received)
+        fleet.stop()
+        fleet.removeFiles()
+        Foundation.exit(128 + received)
     }
 }
 

@@ -118,8 +118,13 @@ struct CommandLineTests {
         }
         tmux.kill()
 
+        let yaml = try String(contentsOfFile: config, encoding: .utf8)
+        let token = try #require(yaml.components(separatedBy: "file: \"").dropFirst().first?.components(separatedBy: "\"").first)
+        #expect(FileManager.default.fileExists(atPath: token))
         kill(fleet, SIGINT)
         #expect(Spawn.wait(fleet) == 128 + SIGINT, "the fleet stops on Ctrl-C")
+        #expect(!FileManager.default.fileExists(atPath: (token as NSString).deletingLastPathComponent),
+                "its directory, admin token and logs, is gone with it (issue 15)")
     }
 }
 
