@@ -96,7 +96,7 @@ struct CommandLineTests {
         let config = scratch.path("demo.yaml"), output = scratch.path("fleet.out")
         let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--write-config", config],
                                     stdout: output, stderr: scratch.path("fleet.err"))
-        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        defer { kill(fleet, SIGTERM); _ = Spawn.wait(fleet) }
 
         let deadline = Date().addingTimeInterval(15)
         var printed = ""
@@ -138,7 +138,7 @@ struct CheckCommandTests {
         // An 8 s cycle: all ready for the first 2 s, chat-api's llm_api fails from 2 s to 4.4 s.
         let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--cycle", "8s", "--write-config", config],
                                     stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
-        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        defer { kill(fleet, SIGTERM); _ = Spawn.wait(fleet) }
         let started = Date()
         while !FileManager.default.fileExists(atPath: config) && Date().timeIntervalSince(started) < 10 { usleep(20_000) }
         usleep(100_000)

@@ -24,7 +24,7 @@ struct RolloutEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let (config, fleet) = try Self.startFleet(scratch, binary)
-        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        defer { kill(fleet, SIGTERM); _ = Spawn.wait(fleet) }
         let tmux = try TmuxSession(command: "exec \(binary) --config \(config) --log-file \(scratch.path("lookout.log")) --audit-log \(scratch.path("audit.jsonl"))",
                                    width: 160, height: 40)
         defer { tmux.kill() }
@@ -66,7 +66,7 @@ struct RolloutEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let (config, fleet) = try Self.startFleet(scratch, binary)
-        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        defer { kill(fleet, SIGTERM); _ = Spawn.wait(fleet) }
         let gate = [binary, "check", "--config", config, "--service", "chat-api", "--expect-version", "1.4.2"]
         let before = try Spawn.capture(gate)
         #expect(before.status == 2, "\(before.stdout)")

@@ -69,7 +69,7 @@ struct TerminalsEndToEndTests {
         let config = scratch.path("demo.yaml")
         let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--write-config", config],
                                     stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
-        defer { kill(fleet, SIGKILL); _ = Spawn.wait(fleet) }
+        defer { kill(fleet, SIGTERM); _ = Spawn.wait(fleet) }
         let deadline = Date().addingTimeInterval(15)
         var yaml = ""
         while Date() < deadline, !yaml.contains("services:") { yaml = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""; usleep(50_000) }
