@@ -81,7 +81,7 @@ struct ActionRunnerTests {
 
     @Test func aFailoverThroughTheDemoAdminAPIChangesItsRouting() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         let config = fleet.config
         let service = try #require(config.context(named: nil)?.services.first { $0.name == "rag-search" })
         let plan = try ActionPlan(try #require(service.action(named: "failover")), service: service, context: "demo",

@@ -75,7 +75,7 @@ struct CurlPollerTests {
         var scenario = DemoScenario(cycle: .seconds(60))
         scenario.incidents = [DemoIncident(service: "chat-api", check: "llm_api", reason: "429 from upstream", from: 0, to: 1)]
         let fleet = try await DemoFleet.start(scenario: scenario)
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         // Generous timeouts: the fleet shares this process's two cores with other suites running in parallel.
         let services = try #require(fleet.config.context(named: nil)).services.map { service in
             var relaxed = service
@@ -141,7 +141,7 @@ struct CurlPollerTests {
 
     @Test func oversizedBodiesAreAbandonedNotBuffered() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         var service = try #require(fleet.config.context(named: nil)?.services.first)
         service.interval = .seconds(30)
         service.timeout = .seconds(10)
@@ -157,7 +157,7 @@ struct CurlPollerTests {
 
     @Test func probeNowSkipsTheWait() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         var service = try #require(fleet.config.context(named: nil)?.services.first)
         service.interval = .seconds(60)
         service.timeout = .seconds(10)
@@ -191,14 +191,14 @@ struct DemoScenarioTests {
 
     @Test func writtenConfigParsesBack() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         let parsed = try ConfigParser.parse(fleet.configYAML, file: "demo.yaml")
         #expect(parsed == fleet.config)
     }
 
     @Test func scrapesMetricsAndReadsRoutingWithTheAdminTokenFromItsSecret() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         let config = fleet.config
         let context = try #require(config.context(named: nil))
         let rag = try #require(context.services.first { $0.name == "rag-search" })

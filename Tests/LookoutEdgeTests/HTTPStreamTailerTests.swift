@@ -10,7 +10,7 @@ struct HTTPStreamTailerTests {
 
     @Test func readsNDJSONAndReconnectsWhenTheStreamEnds() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         let sink = BatchSink()
         let tailer = HTTPStreamTailer(sources: [.init(service: "chat-api", url: streamURL(fleet, "limit=2"))], initialBackoff: 0.2) { sink.add($0) }
         tailer.start()
@@ -24,7 +24,7 @@ struct HTTPStreamTailerTests {
 
     @Test func readsServerSentEvents() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         let sink = BatchSink()
         let tailer = HTTPStreamTailer(sources: [.init(service: "chat-api", url: streamURL(fleet, "format=sse"))]) { sink.add($0) }
         tailer.start()

@@ -51,7 +51,7 @@ struct PrometheusDifferentialTests {
 
         // The demo fleet's own /metrics too: Prometheus must take them (up == 1).
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         let demoTargets = fleet.endpoints.filter { $0.spec.metrics != nil }.map { $0.url.replacingOccurrences(of: "http://", with: "") }
         let directory = NSTemporaryDirectory() + "lookout-prometheus-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

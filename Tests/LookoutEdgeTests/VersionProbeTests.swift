@@ -59,7 +59,7 @@ struct VersionProbeTests {
 
     @Test func theDemosTwoReplicasAnswerInTurnDuringARollingRedeploy() async throws {
         let fleet = try await DemoFleet.start()
-        defer { fleet.stop() }
+        defer { fleet.stop(); fleet.removeFiles() }
         var chat = try #require(fleet.config.contexts[0].services.first { $0.name == "chat-api" })
         chat.readinessPath = nil   // its /health alone, one answer per probe
         chat.routing = nil

@@ -139,24 +139,7 @@ public enum Reducer {
     }
 
     static func run(_ command: Command, _ state: inout AppState) -> [Effect] {
-        switch command {
-        case .openPalette, .chooseContext:
-            state.palette = CommandPalette(history: state.paletteHistory)
-            if command == .chooseContext { state.palette?.editor.set("ctx ") }
-            state.showingHelp = false
-            return []
-        case .cycleTheme:
-            guard !state.themeNames.isEmpty else {
-                state.notice = "no themes to cycle through"
-                return []
-            }
-            let next = ((state.themeNames.firstIndex(of: state.themeName) ?? -1) + 1) % state.themeNames.count
-            state.themeName = state.themeNames[next]
-            state.notice = "theme \(state.themeName) (t: next · :theme NAME)"
-            return []
-        default:
-            break
-        }
+        if let effects = runAnywhere(command, &state) { return effects }
         if state.screen == .logs { return runOnLogs(command, &state) }
         if state.screen == .providers, let effects = runOnProviders(command, &state) { return effects }
         if state.screen == .alerts, let effects = runOnAlerts(command, &state) { return effects }
@@ -189,27 +172,19 @@ public enum Reducer {
             return [.probeNow(services: state.services.map(\.name))]
         case .quit:
             return [.quit]
-        case .showOverview:
-            state.screen = .overview
-        case .showLogs:
-            state.screen = .logs
-        case .showProviders:
-            state.screen = .providers
+        case .showOverview: state.screen = .overview
+        case .showLogs: state.screen = .logs
+        case .showProviders: state.screen = .providers
+        case .showActions: state.screen = .actions
+        case .showAlerts: state.screen = .alerts
+        case .showTimeline: state.screen = .timeline
         case .cycleWindow:
             let all = StatsWindow.allCases
             state.window = all[(all.firstIndex(of: state.window)! + 1) % all.count]
-        case .togglePause, .startFilter, .nextError, .previousError:
-            break
-        case .showActions:
-            state.screen = .actions
-        case .showAlerts:
-            state.screen = .alerts
-        case .showTimeline:
-            state.screen = .timeline
-        case .acknowledge, .silence, .unsilence:
-            break
+        case .togglePause, .startFilter, .nextError, .previousError, .acknowledge, .silence, .unsilence:
+            break   // the Logs' and Alerts' own
         case .openPalette, .cycleTheme, .chooseContext:
-            break   // taken before the screens' own commands
+            break   // taken by `runAnywhere`
         case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
             return ActionRequest(command).map { startAction($0, &state) } ?? []
         }
@@ -218,6 +193,27 @@ public enum Reducer {
             state.screen = .serviceDetail(name: service.name)
         }
         clampScroll(&state)
+        return []
+    }
+
+    /// The commands that do the same on every screen (the palette, the theme, the context); nil for the others.
+    static func runAnywhere(_ command: Command, _ state: inout AppState) -> [Effect]? {
+        switch command {
+        case .openPalette, .chooseContext:
+            state.palette = CommandPalette(history: state.paletteHistory)
+            if command == .chooseContext { state.palette?.editor.set("ctx ") }
+            state.showingHelp = false
+        case .cycleTheme:
+            guard !state.themeNames.isEmpty else {
+                state.notice = "no themes to cycle through"
+                return []
+            }
+            let next = ((state.themeNames.firstIndex(of: state.themeName) ?? -1) + 1) % state.themeNames.count
+            state.themeName = state.themeNames[next]
+            state.notice = "theme \(state.themeName) (t: next · :theme NAME)"
+        default:
+            return nil
+        }
         return []
     }
 
