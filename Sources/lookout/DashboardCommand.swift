@@ -76,11 +76,16 @@ struct AuditLogOption: ParsableArguments {
 /// Reads and parses a configuration file, turning I/O errors into messages that name the file.
 enum ConfigFile {
     static func load(_ path: String) throws -> LookoutConfig {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw LookoutError("\(path): cannot read the configuration: \(error.localizedDescription)")
+        }
+        let text: String
+        switch ConfigText.decode(Array(data)) {
+        case let .success(decoded): text = decoded
+        case let .failure(problem): throw LookoutError("\(path):\(problem.line): \(problem.message)")
         }
         do {
             return try ConfigParser.parse(text, file: path)

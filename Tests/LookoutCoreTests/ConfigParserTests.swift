@@ -457,6 +457,17 @@ struct SecretConfigTests {
         #expect(!redeploy.takesProvider)
     }
 
+    /// Issue 15: a non-UTF-8 or binary configuration got "The file isn't in the correct format" with no line.
+    @Test func aConfigurationThatIsNotUTF8SaysWhereAndWhy() {
+        let good = Array("contexts:\n  prod: {}\n".utf8)
+        #expect(ConfigText.decode(good) == .success("contexts:\n  prod: {}\n"))
+        #expect(ConfigText.decode([0xEF, 0xBB, 0xBF] + good) == .success("contexts:\n  prod: {}\n"), "a byte-order mark is fine")
+        let latin1 = Array("contexts:\n  prod:\n    # caf".utf8) + [0xE9] + Array("\n".utf8)
+        #expect(ConfigText.decode(latin1) == .failure(.init(line: 3, message: "not UTF-8 text (byte 0xE9 at offset 27): a configuration is UTF-8 YAML")))
+        #expect(ConfigText.decode([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x00, 0x01]) == .failure(.init(line: 1, message: "a NUL byte at offset 5: this is a binary file, not YAML")))
+        #expect(ConfigText.decode([0xFF, 0xFE, 0x63, 0x00]) == .failure(.init(line: 1, message: "the file is UTF-16 text: save it as UTF-8")))
+    }
+
     /// Issue 15: `http://user:pass@host` validated and the password was sent as Basic auth and shown on the detail screen.
     @Test func credentialsInAURLAreRefused() {
         let yaml = """
