@@ -1,5 +1,6 @@
 import Foundation
 import LookoutCore
+import LookoutUI
 import Testing
 
 /// Action planning and the confirmation flow, as values and effects: nothing here sends anything.
@@ -67,6 +68,27 @@ struct ActionTests {
     @discardableResult
     func press(_ state: inout AppState, _ keys: Key...) -> [Effect] {
         keys.flatMap { Reducer.reduce(&state, .key($0)) }
+    }
+
+    /// On a service's own screen, x/s/p fail over the provider chosen with Tab among those it routes to — for that
+    /// service alone (the Providers screen's keys act on every service routing to the provider).
+    @Test func aServicesScreenFailsOverItsChosenProviderForItselfOnly() {
+        var s = state()
+        press(&s, .enter)
+        #expect(s.screen == .serviceDetail(name: "chat-api") && s.detailProvider == 0)
+        press(&s, .tab)
+        #expect(s.detailProvider == 1)
+        press(&s, .char("x"))
+        #expect(s.action?.plans.map(\.title) == ["failover openai → disabled on chat-api"], "the second route, this service only")
+        press(&s, .escape)
+        press(&s, .tab, .char("p"))
+        #expect(s.action?.plans.map(\.title) == ["failover anthropic → primary on chat-api"], "Tab wraps to the first route")
+        press(&s, .escape)
+        let detail = DashboardView.render(s, width: 120, height: 24)
+        #expect(detail.lines.contains { $0.contains("x/s/p (anthropic, Tab next): failover") })
+        var other = state()
+        press(&other, .char("j"), .enter, .char("x"))
+        #expect(other.action == nil && other.notice == "rag-search reports no providers (its routing endpoint) to fail over")
     }
 
     @Test func failoverConfirmsRunsOnceAndFollowsUp() throws {

@@ -27,7 +27,7 @@ struct ActionScreenTests {
         _ = Reducer.reduce(&s, .key(.enter))
         let text = DashboardView.render(s, width: 100, height: 30).lines.joined(separator: "\n")
         #expect(text.contains("Providers  anthropic primary  openai standby"))
-        #expect(text.contains("Actions    x/s/p on Providers: failover   R redeploy"))
+        #expect(text.contains("Actions    x/s/p (anthropic, Tab next): failover   R redeploy"), "the chosen provider, named")
         Snapshot.assert(DashboardView.render(s, width: 100, height: 30), named: "detail-actions-100x30")
     }
 

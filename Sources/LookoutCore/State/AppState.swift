@@ -124,6 +124,8 @@ public struct AppState: Sendable, Equatable {
     public var themeNames: [String] = []
     /// Every context of the configuration (for `:ctx`); empty headless.
     public var contextNames: [String] = []
+    /// The provider chosen (Tab) among those the open service routes to, for its own failover keys.
+    public var detailProvider = 0
     public var themeName = "default"
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,

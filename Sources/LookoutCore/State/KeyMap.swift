@@ -6,7 +6,7 @@ public enum Command: String, Sendable, Equatable, CaseIterable {
     case togglePause, startFilter, nextError, previousError
     case showActions, failoverDisable, failoverStandby, failoverPrimary, redeploy
     case showAlerts, acknowledge, silence, unsilence, showTimeline
-    case openPalette, cycleTheme, chooseContext
+    case openPalette, cycleTheme, chooseContext, nextProvider
 
     /// The failover command that sets `role`.
     public static func failover(_ role: ProviderRole) -> Command {
@@ -103,6 +103,13 @@ public struct KeyMap: Sendable, Equatable {
                    screens: [.providers], hint: "disable", dangerous: true),
         KeyBinding([.char("s")], .failoverStandby, "fail over: make the provider standby", screens: [.providers], dangerous: true),
         KeyBinding([.char("p")], .failoverPrimary, "make the provider primary again", screens: [.providers], hint: "primary", dangerous: true),
+        // On a service's screen the Actions line says which provider x/s/p act on: no hints of their own.
+        KeyBinding([.tab], .nextProvider, "choose the next provider this service routes to", screens: [.serviceDetail]),
+        KeyBinding([.char("x")], .failoverDisable, "fail over this service only: disable the chosen provider",
+                   screens: [.serviceDetail], dangerous: true),
+        KeyBinding([.char("s")], .failoverStandby, "this service only: make the chosen provider standby", screens: [.serviceDetail], dangerous: true),
+        KeyBinding([.char("p")], .failoverPrimary, "this service only: make the chosen provider primary", screens: [.serviceDetail],
+                   dangerous: true),
         KeyBinding([.char("R")], .redeploy, "redeploy the service (its `redeploy` action)", screens: [.overview, .serviceDetail],
                    hint: "redeploy", dangerous: true),
         KeyBinding([.char("6"), .char("A")], .showActions, "actions screen: the last action and the audit log"),

@@ -34,6 +34,9 @@ extension Reducer {
         do {
             switch command {
             case .failoverDisable, .failoverStandby, .failoverPrimary:
+                if let service = state.detailService {
+                    return try startServiceFailover(command, of: service, &state)
+                }
                 let rows = state.providers.rows
                 guard state.screen == .providers, rows.indices.contains(state.providerSelection) else { return [] }
                 let provider = rows[state.providerSelection].provider
@@ -68,12 +71,39 @@ extension Reducer {
             return []
         }
         guard !plans.isEmpty else { return [] }
+        open(plans, &state)
+        return []
+    }
+
+    /// Opens the confirmation dialog for `plans`, each with its id.
+    static func open(_ plans: [ActionPlan], _ state: inout AppState) {
+        var plans = plans
         for index in plans.indices {
             plans[index].id = state.nextActionID
             state.nextActionID += 1
         }
         let typed = state.protectedContext || plans.contains { $0.confirm == .typeName }
         state.action = ActionState(plans: plans, requiresTypedName: typed)
+    }
+
+    /// x/s/p on a service's own screen: this service only, on the provider chosen (Tab) among those it routes to.
+    static func startServiceFailover(_ command: ActionRequest, of service: ServiceState, _ state: inout AppState) throws(ActionTemplateError) -> [Effect] {
+        let role: ProviderRole = command == .failoverDisable ? .disabled : command == .failoverStandby ? .standby : .primary
+        guard let action = service.config.action(named: "failover"), action.takesProvider else {
+            state.notice = "\(service.name) has no `failover` action taking {{provider}}"
+            return []
+        }
+        guard service.routes.indices.contains(state.detailProvider) else {
+            state.notice = "\(service.name) reports no providers (its routing endpoint) to fail over"
+            return []
+        }
+        guard action.supports(role) else {
+            state.notice = "\(service.name)'s failover cannot make a provider \(role.rawValue) (see its `roles:`)"
+            return []
+        }
+        let plan = try ActionPlan(action, service: service.config, context: state.contextName,
+                                  provider: service.routes[state.detailProvider].provider, role: role)
+        open([plan], &state)
         return []
     }
 

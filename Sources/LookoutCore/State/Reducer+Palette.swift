@@ -42,6 +42,7 @@ extension Reducer {
             guard let index = state.services.firstIndex(where: { $0.name == name }) else { return [] }
             state.selection = index
             state.screen = .serviceDetail(name: name)
+            state.detailProvider = 0
             clampScroll(&state)
         case let .provider(name):
             state.screen = .providers

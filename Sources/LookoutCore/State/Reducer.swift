@@ -162,7 +162,10 @@ public enum Reducer {
         case .top: state.selection = 0
         case .bottom: state.selection = last
         case .open:
-            if let service = state.selectedService { state.screen = .serviceDetail(name: service.name) }
+            if let service = state.selectedService {
+                state.screen = .serviceDetail(name: service.name)
+                state.detailProvider = 0
+            }
         case .back:
             state.screen = .overview
         case .help:
@@ -185,12 +188,16 @@ public enum Reducer {
             break   // the Logs' and Alerts' own
         case .openPalette, .cycleTheme, .chooseContext:
             break   // taken by `runAnywhere`
+        case .nextProvider:
+            let routes = state.detailService?.routes.count ?? 0
+            state.detailProvider = routes == 0 ? 0 : (state.detailProvider + 1) % routes
         case .failoverDisable, .failoverStandby, .failoverPrimary, .redeploy:
             return ActionRequest(command).map { startAction($0, &state) } ?? []
         }
         if case .serviceDetail = state.screen, [.moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown].contains(command),
            let service = state.selectedService {
             state.screen = .serviceDetail(name: service.name)
+            state.detailProvider = 0
         }
         clampScroll(&state)
         return []
@@ -284,7 +291,7 @@ public enum Reducer {
         case .refresh: return [.probeNow(services: state.services.map(\.name))]
         case .help: state.showingHelp.toggle()
         case .quit: return [.quit]
-        case .openPalette, .cycleTheme, .chooseContext: break   // the same on every screen: `run` takes them first
+        case .openPalette, .cycleTheme, .chooseContext, .nextProvider: break   // `run` takes the first three; the last is a service screen's
         }
         return []
     }

@@ -27,7 +27,7 @@ public enum DashboardView {
         case .serviceDetail:
             listRows = body.height
             if let service = state.detailService {
-                ServiceDetailView(service: service, now: state.now).render(in: body, canvas: &canvas)
+                ServiceDetailView(service: service, now: state.now, chosenProvider: state.detailProvider).render(in: body, canvas: &canvas)
             }
         case .logs:
             listRows = LogsView(logs: state.logs).render(in: body, canvas: &canvas)

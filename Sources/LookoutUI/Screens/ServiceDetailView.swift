@@ -5,10 +5,13 @@ import LookoutCore
 public struct ServiceDetailView {
     let service: ServiceState
     let now: Date
+    /// The provider chosen (Tab) among the service's routes, which x/s/p fail over for this service.
+    let chosenProvider: Int
 
-    public init(service: ServiceState, now: Date) {
+    public init(service: ServiceState, now: Date, chosenProvider: Int = 0) {
         self.service = service
         self.now = now
+        self.chosenProvider = chosenProvider
     }
 
     /// Top to bottom: the title, the judged state, history, each endpoint, providers and actions, the readiness
@@ -120,7 +123,9 @@ public struct ServiceDetailView {
     private func actionsLine(x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
         var cx = x + canvas.write("Actions    ", x: x, y: y, style: .dim)
         for action in service.config.actions {
-            let how = action.name == "redeploy" ? "R " : action.name == "failover" ? "x/s/p on Providers: " : ""
+            let chosen = service.routes.indices.contains(chosenProvider) ? service.routes[chosenProvider].provider : nil
+            let how = action.name == "redeploy" ? "R "
+                : action.name == "failover" ? (chosen.map { "x/s/p (\(SafeText.escape($0)), Tab next): " } ?? "x/s/p on Providers: ") : ""
             cx += canvas.write(how, x: cx, y: y, style: .key, maxWidth: max(0, area.maxX - cx))
             cx += canvas.write(action.name + (action.dangerous ? "" : " (safe)") + "   ", x: cx, y: y, style: .normal,
                                maxWidth: max(0, area.maxX - cx))
@@ -270,8 +275,13 @@ extension ServiceDetailView {
         } else if service.config.routing != nil && service.routes.isEmpty {
             cx += canvas.write("routing …  ", x: cx, y: y, style: .unknown)
         }
-        for route in service.routes {
+        for (index, route) in service.routes.enumerated() {
+            let start = cx
             cx += canvas.write(SafeText.escape(route.provider) + " ", x: cx, y: y, style: .normal, maxWidth: max(0, area.maxX - cx))
+            // The provider x/s/p act on is marked, and under the selection bar.
+            if index == chosenProvider, service.config.action(named: "failover") != nil {
+                canvas.highlight(Rect(x: start, y: y, width: max(0, cx - start - 1), height: 1))
+            }
             cx += canvas.write(route.role.rawValue + "  ", x: cx, y: y, style: route.role == .primary ? .ok : route.role == .disabled ? .warn : .dim,
                                maxWidth: max(0, area.maxX - cx))
         }
