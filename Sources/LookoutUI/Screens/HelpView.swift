@@ -17,21 +17,37 @@ public struct HelpView {
         }
     }
 
+    /// One column when every entry fits the height, else as many columns as it takes (each with its own key width,
+    /// descriptions cut to the room): at 80x24 the last entries (`?`, `q`) are never off the box.
     public func render(in area: Rect, canvas: inout Canvas) {
         let entries = self.entries
-        let keysWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 0
-        let descWidth = entries.map { DisplayWidth.of($0.description) }.max() ?? 0
-        let width = min(area.width, keysWidth + descWidth + 7)
-        let height = min(area.height, entries.count + 4)
+        let rows = max(1, area.height - 4)
+        let columns = max(1, min(3, (entries.count + rows - 1) / rows))
+        let perColumn = (entries.count + columns - 1) / columns
+        let groups = stride(from: 0, to: entries.count, by: max(1, perColumn)).map { Array(entries[$0..<min(entries.count, $0 + perColumn)]) }
+        let natural = groups.map { group in
+            (keys: group.map { DisplayWidth.of($0.keys) }.max() ?? 0, description: group.map { DisplayWidth.of($0.description) }.max() ?? 0)
+        }
+        let width = min(area.width, natural.reduce(0) { $0 + $1.keys + $1.description + 3 } + 4)
+        let height = min(area.height, perColumn + 4)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2),
                        width: width, height: height)
         canvas.fill(box, with: Cell(" ", .dialog))
         Frame.draw(box, title: "Keys", canvas: &canvas)
-        for (offset, entry) in entries.enumerated() {
-            let y = box.y + 2 + offset
-            guard y < box.maxY - 1 else { break }
-            canvas.write(TextLayout.pad(entry.keys, to: keysWidth), x: box.x + 2, y: y, style: .key)
-            canvas.write(entry.description, x: box.x + 4 + keysWidth, y: y, style: .dialog, maxWidth: box.maxX - (box.x + 5 + keysWidth))
+        // Columns share the room in proportion to what they need.
+        let needed = max(1, natural.reduce(0) { $0 + $1.keys + $1.description + 3 })
+        var x = box.x + 2
+        for (index, group) in groups.enumerated() {
+            let room = index == groups.count - 1 ? box.maxX - 1 - x
+                : (box.width - 4) * (natural[index].keys + natural[index].description + 3) / needed
+            for (offset, entry) in group.enumerated() {
+                let y = box.y + 2 + offset
+                guard y < box.maxY - 1 else { break }
+                canvas.write(TextLayout.pad(entry.keys, to: natural[index].keys), x: x, y: y, style: .key, maxWidth: max(0, room - 1))
+                canvas.write(entry.description, x: x + natural[index].keys + 2, y: y, style: .dialog,
+                             maxWidth: max(0, room - natural[index].keys - 3))
+            }
+            x += room
         }
     }
 }
