@@ -9,12 +9,8 @@ struct RolloutEndToEndTests {
     /// Serves the demo fleet with a 10-minute scenario (no scripted incident in the first 2.5 minutes, so chat-api is
     /// ready throughout) and returns its configuration's path and the fleet's pid.
     static func startFleet(_ scratch: Scratch, _ binary: String) throws -> (config: String, pid: pid_t) {
-        let config = scratch.path("demo.yaml")
-        let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--cycle", "10m", "--write-config", config],
-                                    stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, !((try? String(contentsOfFile: config, encoding: .utf8)) ?? "").contains("services:") { usleep(50_000) }
-        return (config, fleet)
+        let fleet = try DemoFleetProcess.start(scratch, binary, ["--cycle", "10m"])
+        return (fleet.config, fleet.pid)
     }
 
     static func row(_ name: String, in screen: String) -> String { ScreenTable.row(name, in: screen) }

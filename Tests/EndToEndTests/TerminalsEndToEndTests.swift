@@ -66,13 +66,8 @@ struct TerminalsEndToEndTests {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let config = scratch.path("demo.yaml")
-        let fleet = try Spawn.start([binary, "demo", "--fleet-only", "--write-config", config],
-                                    stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
+        let (config, yaml, fleet) = try DemoFleetProcess.start(scratch, binary)
         defer { kill(fleet, SIGTERM); _ = Spawn.wait(fleet) }
-        let deadline = Date().addingTimeInterval(15)
-        var yaml = ""
-        while Date() < deadline, !yaml.contains("services:") { yaml = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""; usleep(50_000) }
         // A second context watching one of the fleet's services under another name, in its own theme.
         let url = try #require(yaml.components(separatedBy: "url: ").dropFirst().first?.components(separatedBy: "\n").first)
         try (yaml + (yaml.hasSuffix("\n") ? "" : "\n") + "  staging:\n    theme: light\n    services:\n      - name: solo-api\n        url: \(url)\n        interval: 5s\n")

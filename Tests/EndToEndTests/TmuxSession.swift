@@ -230,3 +230,21 @@ enum ScreenTable {
         return Double(token.replacingOccurrences(of: "%", with: ""))
     }
 }
+
+/// `lookout demo --fleet-only` in the background, serving until the test ends it (SIGTERM: it removes its directory).
+enum DemoFleetProcess {
+    /// Starts a fleet with `arguments` (e.g. `--cycle 10m`) and waits for the configuration it writes; returns the
+    /// configuration's path and text, and the fleet's pid.
+    static func start(_ scratch: Scratch, _ binary: String, _ arguments: [String] = []) throws -> (config: String, yaml: String, pid: pid_t) {
+        let config = scratch.path("demo.yaml")
+        let pid = try Spawn.start([binary, "demo", "--fleet-only"] + arguments + ["--write-config", config],
+                                  stdout: scratch.path("fleet.out"), stderr: scratch.path("fleet.err"))
+        let deadline = Date().addingTimeInterval(15)
+        var yaml = ""
+        while Date() < deadline, !yaml.contains("services:") {
+            yaml = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""
+            usleep(50_000)
+        }
+        return (config, yaml, pid)
+    }
+}

@@ -73,36 +73,6 @@ extension ConfigParser {
         return endpoint
     }
 
-    /// `keys: { COMMAND: KEY or [KEY, …] }`: each command's keys replaced; unknown commands, unreadable keys and a key
-    /// another command already has where both apply are errors on their line.
-    static func readKeys(_ node: Node, _ reader: inout YAMLReader) -> [Command: [Key]] {
-        var keys: [Command: [Key]] = [:]
-        var lines: [Command: (Node, String)] = [:]
-        for (name, keyNode, value) in reader.pairs(node, at: "keys", allowed: nil) ?? [] {
-            let path = "keys.\(name)"
-            guard let command = Command(configName: name) else {
-                reader.fail(keyNode, path, "unknown command (one of: \(Command.allCases.map(\.configName).joined(separator: ", ")))")
-                continue
-            }
-            let texts: [String]
-            if case .scalar = value { texts = reader.string(value, at: path).map { [$0] } ?? [] }
-            else { texts = (reader.sequence(value, at: path) ?? []).compactMap { reader.string($0, at: path) } }
-            var parsed: [Key] = []
-            for text in texts {
-                if let key = Key.parse(text) { parsed.append(key) }
-                else { reader.fail(value, path, "not a key: \"\(SafeText.escape(text))\" (a character, Ctrl-x, Alt-x, Enter, Esc, Tab, Space, Up, PgDn…)") }
-            }
-            guard !parsed.isEmpty else { continue }
-            keys[command] = parsed
-            lines[command] = (value, path)
-        }
-        for conflict in KeyMap.standard.overriding(keys).conflicts {
-            guard let (node, path) = lines[conflict.command] else { continue }
-            reader.fail(node, path, conflict.description)
-        }
-        return keys
-    }
-
     static let versionKeys: Set<String> = ["header", "path", "field", "headers", "interval", "stall-after"]
 
     /// `version: { header: X-App-Version }`, `version: { path: /version, field: "[BODY].git.commit", headers, interval }`,

@@ -294,54 +294,6 @@ public enum ConfigParser {
         }
     }
 
-    /// `secrets: { NAME: { env: VAR } | { file: PATH } | { command: [argv…] } }`.
-    private static func readSecrets(_ node: Node, _ reader: inout YAMLReader) -> [String: SecretSource] {
-        var secrets: [String: SecretSource] = [:]
-        for (name, _, entry) in reader.pairs(node, at: "secrets", allowed: nil) ?? [] {
-            let path = "secrets.\(name)"
-            guard let pairs = reader.pairs(entry, at: path, allowed: ["env", "file", "command"]), pairs.count == 1 else {
-                reader.fail(entry, path, "give exactly one of `env`, `file` or `command`")
-                continue
-            }
-            let (kind, _, value) = pairs[0]
-            switch kind {
-            case "env": if let variable = reader.string(value, at: "\(path).env") { secrets[name] = .environment(variable) }
-            case "file": if let file = reader.string(value, at: "\(path).file") { secrets[name] = .file(file) }
-            default:
-                let argv = (reader.sequence(value, at: "\(path).command") ?? []).compactMap { reader.string($0, at: "\(path).command") }
-                if argv.isEmpty { reader.fail(value, "\(path).command", "expected a non-empty argv list") } else { secrets[name] = .command(argv) }
-            }
-        }
-        return secrets
-    }
-
-    /// `prices: { <provider>: { <model>: { input: USD per 1M tokens, output: USD per 1M tokens } } }`.
-    private static func readPrices(_ node: Node, _ reader: inout YAMLReader) -> PriceTable {
-        var table = PriceTable()
-        for (provider, _, models) in reader.pairs(node, at: "prices", allowed: nil) ?? [] {
-            for (model, _, entry) in reader.pairs(models, at: "prices.\(provider)", allowed: nil) ?? [] {
-                let path = "prices.\(provider).\(model)"
-                var price = PriceTable.Price(inputPerMillion: 0, outputPerMillion: 0)
-                var complete = true
-                for side in ["input", "output"] {
-                    guard case let .mapping(fields) = entry, let value = fields[side] else {
-                        reader.fail(entry, path, "expected { input: <USD per 1M tokens>, output: <USD per 1M tokens> }")
-                        complete = false
-                        break
-                    }
-                    guard let number = reader.string(value, at: "\(path).\(side)").flatMap(Double.init), number >= 0, number.isFinite else {
-                        reader.fail(value, "\(path).\(side)", "expected a price in USD per million tokens, such as 0.15")
-                        complete = false
-                        continue
-                    }
-                    if side == "input" { price.inputPerMillion = number } else { price.outputPerMillion = number }
-                }
-                if complete { table.prices[provider, default: [:]][model] = price }
-            }
-        }
-        return table
-    }
-
     private static func readLogSource(_ node: Node, at path: String, _ reader: inout YAMLReader) -> LogSourceConfig? {
         guard let pairs = reader.pairs(node, at: path, allowed: logKeys) else { return nil }
         var values: [String: Node] = [:]

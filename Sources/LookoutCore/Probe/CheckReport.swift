@@ -89,7 +89,7 @@ public struct CheckReport: Sendable {
                 .init("started", .string(UTCClock.iso8601(rollout.startedAt))), .init("stalled", .bool(rollout.stalled)),
             ])))
         }
-        let counts = Dictionary(grouping: tracker.recent, by: \.version.name).mapValues(\.count)
+        let counts = tracker.recentCounts
         members.append(.init("recent", .object(counts.keys.sorted().map { .init($0, .int(counts[$0])) })))
         return .object(members)
     }

@@ -123,6 +123,9 @@ public struct RolloutTracker: Sendable, Equatable {
         "\(recent.filter { $0.version == current.from }.count):\(recent.filter { $0.version == current.to }.count)"
     }
 
+    /// How many of the recent probes saw each version, by name.
+    public var recentCounts: [String: Int] { Dictionary(grouping: recent, by: \.version.name).mapValues(\.count) }
+
     /// What the VERSION column says: `1.4.2`, or `1.4.1→1.4.2 mixed 3:2` during a rollout; nil before any answer.
     public var display: String? {
         if let rollout { return "\(rollout.from.name)→\(rollout.to.name) mixed \(mix(rollout))" + (rollout.stalled ? " stalled" : "") }

@@ -87,7 +87,7 @@ public struct ServiceDetailView {
         if let rollout = tracker.rollout {
             words.append("rolling out for \(Format.age(rollout.startedAt, now: now))")
         }
-        let counts = Dictionary(grouping: tracker.recent, by: \.version.name).map { ($0.key, $0.value.count) }
+        let counts = tracker.recentCounts.map { ($0.key, $0.value) }
             .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
         if counts.count > 1 || tracker.rollout != nil {
             words.append("last \(tracker.recent.count) probes: " + counts.map { "\($0.0) ×\($0.1)" }.joined(separator: ", "))
