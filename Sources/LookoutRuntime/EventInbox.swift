@@ -4,7 +4,21 @@ import Synchronization
 
 /// Where collector threads and signal handlers leave work for the loop: events in a locked, bounded `InboxQueue`,
 /// plus a self-pipe byte that wakes the loop's `poll()`. Signal handlers write the signal's number as the byte.
+///
+/// Which posts write the byte is the inbox's `Wake`: in the dashboard only what must show at once (an action's
+/// progress, a signal) wakes the loop; what the fleet reports waits in the queue for the loop's next scheduled drain
+/// (`PollingInput`'s pace), so a busy fleet costs the loop no extra wake-up. Headless modes wake on every post.
 public final class EventInbox: Sendable {
+    /// Which posts wake the loop.
+    public enum Wake: Sendable {
+        /// Every post (headless modes: they wait for results and draw nothing).
+        case everyPost
+        /// Only events the loop must take at once (`Runtime.urgency(of:)` is `.input`); the rest wait for its drain.
+        case urgentOnly
+    }
+
+    /// Which posts write the wake-up byte.
+    public let wake: Wake
     private let queue: Mutex<InboxQueue>
     /// Read end, polled by the loop.
     public let readFD: Int32
@@ -15,7 +29,9 @@ public final class EventInbox: Sendable {
 
     /// - Parameter logLineBound: pending log lines at most; past it the oldest lines of the busiest source are dropped
     ///   and counted.
-    public init(logLineBound: Int = 100_000) {
+    ///   - wake: which posts wake the loop.
+    public init(logLineBound: Int = 100_000, wake: Wake = .everyPost) {
+        self.wake = wake
         queue = Mutex(InboxQueue(logLineBound: logLineBound))
         var fds: [Int32] = [0, 0]
         if pipe(&fds) != 0 { fatalError("lookout: pipe() failed: errno \(errno)") }
@@ -29,12 +45,13 @@ public final class EventInbox: Sendable {
         close(writeFD)
     }
 
-    /// Queues `event` and wakes the loop. Callable from any thread.
+    /// Queues `event` and, when the inbox's `Wake` says so, wakes the loop. Callable from any thread.
     public func post(_ event: Event) {
         // Boxed: with a large enum payload captured in `withLock`'s closure, the Swift 6.3 build here corrupted the
         // stack ("stack smashing detected"); a reference keeps the capture small.
         let box = EventBox(event)
         queue.withLock { $0.push(box.event) }
+        if wake == .urgentOnly && Runtime.urgency(of: event) != .input { return }
         if !awake.exchange(true, ordering: .acquiringAndReleasing) {
             var byte: UInt8 = 0
             _ = write(writeFD, &byte, 1)

@@ -2,12 +2,17 @@ import Glibc
 import LookoutCore
 
 /// The real wait: `poll()` on the terminal's keyboard (when there is one) and the inbox's pipe. Keys are read the
-/// moment they arrive; the inbox is drained at most every `drainInterval`: what the fleet posts (a probe, a log batch)
-/// waits there, coalesced, instead of waking the loop once per post — a busy fleet costs a few wake-ups a second.
+/// moment they arrive; what the fleet posts (a probe, a log batch) is taken at most every `drainInterval`, coalesced,
+/// instead of waking the loop once per post — a busy fleet costs a few wake-ups a second.
+///
+/// With an inbox that wakes on every post, the pipe is watched only once a drain is due. With one that wakes only for
+/// urgent posts (the dashboard's), the pipe is always watched — a byte there is an action's progress or a signal — and
+/// the rest is drained on time: at the drain interval, or at any earlier wake-up past half of it (the clock's tick,
+/// a key), so drains and ticks share wake-ups.
 public final class PollingInput: InputSource {
     private let device: (any TerminalDevice)?
     private let inbox: EventInbox
-    private let drainInterval: Duration
+    private var drainInterval: Duration
     private let clock = ContinuousClock()
     private var lastDrain: ContinuousClock.Instant
 
@@ -21,13 +26,18 @@ public final class PollingInput: InputSource {
         lastDrain = clock.now - drainInterval
     }
 
+    public func pace(_ drainInterval: Duration) { self.drainInterval = drainInterval }
+
     public func wait(timeout: Duration) -> [RuntimeInput] {
+        let urgentOnly = inbox.wake == .urgentOnly
+        // Only urgent posts wake the loop: the rest needs a drain on time, never a wait of zero.
+        let drainInterval = urgentOnly ? max(self.drainInterval, .milliseconds(10)) : self.drainInterval
         let drainAt = lastDrain + drainInterval
-        let watchInbox = clock.now >= drainAt
+        let watchPipe = urgentOnly || clock.now >= drainAt
         var fds: [pollfd] = []
         if let device { fds.append(pollfd(fd: device.inputFD, events: Int16(POLLIN), revents: 0)) }
-        if watchInbox { fds.append(pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)) }
-        let wait = watchInbox ? timeout : min(timeout, drainAt - clock.now)
+        if watchPipe { fds.append(pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)) }
+        let wait = urgentOnly || !watchPipe ? min(timeout, max(.zero, drainAt - clock.now)) : timeout
         let milliseconds = Int32(clamping: Int64(max(0, (wait.inSeconds * 1000).rounded(.up))))
         if poll(&fds, nfds_t(fds.count), milliseconds) < 0 {
             return errno == EINTR ? [] : [.terminalClosed]
@@ -43,8 +53,9 @@ public final class PollingInput: InputSource {
                 if read.resized { inputs.append(.resized(device.size)) }
             }
         }
-        let inboxReadable = watchInbox && fds[fds.count - 1].revents & Int16(POLLIN) != 0
-        if inboxReadable || (!watchInbox && clock.now >= drainAt) {
+        let woken = watchPipe && fds[fds.count - 1].revents & Int16(POLLIN) != 0
+        let onTime = urgentOnly ? clock.now >= lastDrain + drainInterval / 2 : (!watchPipe && clock.now >= drainAt)
+        if woken || onTime {
             lastDrain = clock.now
             let drained = inbox.drain()
             if drained.resized, let device {

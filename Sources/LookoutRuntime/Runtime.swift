@@ -18,6 +18,8 @@ public final class Runtime {
     private let dataInterval: Double
     private let logTailInterval: Double
     private var lastTick: Duration
+    /// The pace the input and the sources were last given.
+    private var sourcePace: Duration?
     private var ended: Ending?
     /// The alerts the last tick found, to tell whether time alone changed them.
     /// Frames handed to the backend so far.
@@ -159,8 +161,15 @@ public final class Runtime {
 
     private func drawIfDue() {
         applyThemeIfChosen()
-        // A live log tail moves faster than a table of services.
-        pacer.dataInterval = state.screen == .logs ? logTailInterval : dataInterval
+        // A live log tail moves faster than a table of services: it is taken from the inbox and drawn more often.
+        let logTail = state.screen == .logs
+        pacer.dataInterval = logTail ? logTailInterval : dataInterval
+        let pace = Duration.seconds(logTail ? logTailInterval : min(1, dataInterval))
+        if pace != sourcePace {
+            sourcePace = pace
+            input.pace(pace)
+            effects.pace(pace)
+        }
         guard let backend, let size = state.terminalSize, pacer.shouldDraw(at: clock.elapsed.inSeconds) else { return }
         var canvas = Canvas(width: size.width, height: size.height)
         let layout = DashboardView.render(state, into: &canvas)

@@ -54,12 +54,26 @@ public enum RuntimeInput: Sendable, Equatable {
 /// Where the loop sleeps: until input arrives or `timeout` passes.
 public protocol InputSource: AnyObject {
     func wait(timeout: Duration) -> [RuntimeInput]
+    /// How long what the fleet posts may wait before the loop takes it (the loop sets it per screen: a live log tail
+    /// is taken more often than a table of services). Keys, signals and an action's progress never wait.
+    func pace(_ drainInterval: Duration)
+}
+
+extension InputSource {
+    public func pace(_ drainInterval: Duration) {}
 }
 
 /// Runs the reducer's effects at the edges (probes, actions); results come back as events through the inbox.
 /// `.quit` never reaches it: the loop ends itself.
 public protocol EffectRunner: AnyObject {
     func run(_ effect: Effect)
+    /// How often the sources should pass over what they follow (log files): often on the Logs screen, seldom where
+    /// nothing shows a line as it comes — the loop takes what they post at that pace anyway.
+    func pace(_ interval: Duration)
+}
+
+extension EffectRunner {
+    public func pace(_ interval: Duration) {}
 }
 
 /// Runs nothing: a loop with no edges (tests of the loop alone).

@@ -3,10 +3,16 @@ import Glibc
 import LookoutCore
 import Synchronization
 
-/// Follows log files — every configured path or glob, in one task that passes over them all every `interval` — from
-/// the end (or the start), across rotation by rename (the old file is read to its end, then the new one from its start) and by truncation
-/// (copytruncate: reading restarts at 0). A partial last line waits for its newline. Batches of records
-/// and status changes go to `deliver`.
+/// Follows log files — every configured path or glob, on one thread of its own — from the end (or the start), across
+/// rotation by rename (the old file is read to its end, then the new one from its start) and by truncation
+/// (copytruncate: reading restarts at 0). A partial last line waits for its newline. Batches of records and status
+/// changes go to `deliver`.
+///
+/// It sleeps until something changes: inotify wakes it when a followed file is written or a matching name appears
+/// (`FileChangeWatch`), and one pass over every file then reads what came — at most one pass per `interval`, so a
+/// flood of writes costs a few passes a second, and quiet files cost nothing but a pass every 5 s (in case a change
+/// went unseen: a network filesystem). What inotify cannot watch (a glob in the directory part) is polled every
+/// `interval`.
 public final class FileTailer: Sendable {
     public struct Source: Sendable {
         public var service: String
@@ -24,25 +30,64 @@ public final class FileTailer: Sendable {
 
     private let sources: [Source]
     private let deliver: @Sendable (LogBatch) -> Void
-    private let interval: Duration
-    private let tasks = SourceTasks()
+    /// The least time between two passes, in milliseconds (`pace` changes it).
+    private let intervalMilliseconds: Atomic<Int64>
+    private var interval: Duration { .milliseconds(intervalMilliseconds.load(ordering: .relaxed)) }
+    /// The pass that runs when nothing was seen to change.
+    private let quietPass: Duration
+    /// Written to stop the thread: (read end, write end).
+    private let stopPipe: (Int32, Int32)
+    private let running = Mutex<DispatchSemaphore?>(nil)
+    private let passes = Atomic<Int>(0)
 
-    public init(sources: [Source], interval: Duration = .milliseconds(200), deliver: @escaping @Sendable (LogBatch) -> Void) {
+    /// - Parameters:
+    ///   - interval: the least time between two passes, and how often what inotify cannot watch is polled.
+    ///   - quietPass: how long watched files may stay quiet before a pass reads them anyway.
+    public init(sources: [Source], interval: Duration = .milliseconds(250), quietPass: Duration = .seconds(5),
+                deliver: @escaping @Sendable (LogBatch) -> Void) {
         self.sources = sources
-        self.interval = interval
+        intervalMilliseconds = Atomic(max(1, interval.milliseconds))
+        self.quietPass = quietPass
         self.deliver = deliver
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) != 0 { fatalError("lookout: pipe() failed: errno \(errno)") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        stopPipe = (fds[0], fds[1])
     }
+
+    deinit {
+        close(stopPipe.0)
+        close(stopPipe.1)
+    }
+
+    /// Changes the least time between two passes (from the next pass on).
+    public func pace(_ interval: Duration) { intervalMilliseconds.store(max(1, interval.milliseconds), ordering: .relaxed) }
+
+    /// Passes over the files so far (a quiet file costs none but the periodic one; tests count them).
+    public var passCount: Int { passes.load(ordering: .relaxed) }
 
     public func start() {
         guard !sources.isEmpty else { return }
-        tasks.start([{ [self] in await self.follow() }])
+        let finished = DispatchSemaphore(value: 0)
+        running.withLock { $0 = finished }
+        let thread = Thread { [self] in
+            self.follow()
+            finished.signal()
+        }
+        thread.name = "lookout-files"
+        thread.start()
     }
 
-    /// Stops following and waits until every source's files are closed.
-    public func stop() async { await tasks.stop() }
-
-    /// `stop()` from a thread outside the concurrency pool (the main thread); blocks.
-    public func stop() { tasks.stop() }
+    /// Stops following and returns when every file is closed (within a pass); safe to call twice, or without `start`.
+    public func stop() {
+        guard let finished = running.withLock({ value -> DispatchSemaphore? in
+            defer { value = nil }
+            return value
+        }) else { return }
+        var byte: UInt8 = 1
+        _ = write(stopPipe.1, &byte, 1)
+        finished.wait()
+    }
 
     /// One followed file.
     private final class Followed {
@@ -66,40 +111,98 @@ public final class FileTailer: Sendable {
         var files: [String: Followed] = [:]
         var matches: [String] = []
         var lastStatus: String?
+        /// Its directory is watched (else it is polled).
+        var watched = false
 
         init(_ source: Source) { self.source = source }
     }
 
-    /// Follows every path and pattern, one pass over all of them per `interval` (one wake-up, not one per file),
-    /// until the task is cancelled; the files are closed when it returns.
-    private func follow() async {
+    /// Follows every path and pattern until stopped; the files are closed when it returns.
+    private func follow() {
         let patterns = sources.map(Pattern.init)
+        let watch = FileChangeWatch()
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
-        var pass = 0
-        while !Task.isCancelled {
-            // Patterns are expanded once a second, not on every pass: glob(3) reads directories, and a file that
-            // appears is read from its start, so waiting a second for it loses nothing.
-            let expanding = pass % 5 == 0
-            for pattern in patterns { read(pattern, expanding: expanding, firstPass: pass == 0, buffer: &buffer) }
-            pass += 1
-            try? await Task.sleep(for: interval)
+        let clock = ContinuousClock()
+        var lastExpansion = clock.now
+        var namesChanged = true, timedOut = false, polled = false
+        var firstPass = true
+        while true {
+            let passStart = clock.now
+            // Patterns are expanded when a watched directory says a name came or went, on a quiet pass, and — when
+            // something is polled — once a second: glob(3) reads directories, and a file that appears is read from its
+            // start, so waiting loses nothing.
+            let expanding = namesChanged || timedOut || (polled && passStart - lastExpansion >= .seconds(1))
+            if expanding { lastExpansion = passStart }
+            for pattern in patterns {
+                if expanding { pattern.watched = watch.watchDirectory(of: pattern.source.path) }
+                read(pattern, expanding: expanding, firstPass: firstPass, buffer: &buffer, watch: watch)
+            }
+            polled = patterns.contains { !$0.watched }
+            passes.add(1, ordering: .relaxed)
+            firstPass = false
+            // Sleep until a change (or the quiet pass, or the polling interval when something is polled)…
+            guard let change = wait(for: watch, timeout: polled ? interval : quietPass) else { return }
+            namesChanged = change.names
+            timedOut = !change.relevant
+            // …and leave at least `interval` between passes, gathering the writes that come meanwhile.
+            guard sleep(until: passStart + interval, clock: clock) else { return }
+            namesChanged = watch.drain().names || namesChanged
         }
     }
 
+    /// Waits for a relevant change, or `timeout`; nil when stopped.
+    private func wait(for watch: FileChangeWatch, timeout: Duration) -> (relevant: Bool, names: Bool)? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            var fds = [pollfd(fd: stopPipe.0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)]
+            let left = deadline - clock.now
+            guard left > .zero else { return (false, false) }
+            _ = poll(&fds, watch.fd >= 0 ? 2 : 1, Int32(clamping: Int64((left.inSeconds * 1000).rounded(.up))))
+            if fds[0].revents != 0 { return nil }
+            if watch.fd >= 0, fds[1].revents & Int16(POLLIN) != 0 {
+                let change = watch.drain()
+                if change.relevant { return change }
+            }
+        }
+    }
+
+    /// Sleeps until `instant` unless stopped first (false then).
+    private func sleep(until instant: ContinuousClock.Instant, clock: ContinuousClock) -> Bool {
+        let left = instant - clock.now
+        guard left > .zero else { return true }
+        var fds = [pollfd(fd: stopPipe.0, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 1, Int32(clamping: Int64((left.inSeconds * 1000).rounded(.up))))
+        return fds[0].revents == 0
+    }
+
     /// One pass over a pattern: new files opened, every file read, rotation handled, and what came delivered.
-    private func read(_ pattern: Pattern, expanding: Bool, firstPass: Bool, buffer: inout [UInt8]) {
+    private func read(_ pattern: Pattern, expanding: Bool, firstPass: Bool, buffer: inout [UInt8], watch: FileChangeWatch) {
         let source = pattern.source
         if expanding { pattern.matches = FileTailer.expand(source.path) }
         for path in pattern.matches where pattern.files[path] == nil {
             let file = Followed(path: path, mapping: source.mapping)
             // Files present at start are followed from their end; files that appear later from their start.
-            if open(file, atEnd: firstPass && !source.fromStart) { pattern.files[path] = file }
+            if open(file, atEnd: firstPass && !source.fromStart) {
+                pattern.files[path] = file
+                watch.watchFile(path)
+            }
         }
         var records: [LogRecord] = []
         for (path, file) in pattern.files {
             read(file, into: &records, buffer: &buffer)
+            let inode = file.inode
             checkRotation(file, into: &records, buffer: &buffer)
-            if file.fd < 0 { pattern.files[path] = nil }
+            if file.fd >= 0, file.inode != inode {
+                // Rotated: the watch followed the old file away.
+                watch.unwatchFile(path)
+                watch.watchFile(path)
+            }
+            if file.fd < 0 {
+                pattern.files[path] = nil
+                watch.unwatchFile(path)
+            }
         }
         let matches = pattern.matches
         let status = matches.isEmpty ? "waiting: no file matches \(source.path)"

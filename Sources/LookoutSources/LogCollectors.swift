@@ -33,6 +33,9 @@ public final class LogCollectors: Sendable {
         }, deliver: deliver)
     }
 
+    /// The least time between two passes over the log files (the Logs screen asks for a shorter one).
+    public func pace(_ interval: Duration) { files.pace(interval) }
+
     public func start() {
         files.start()
         commands.start()
@@ -41,7 +44,7 @@ public final class LogCollectors: Sendable {
 
     /// Stops every source and returns when each has let go of what it started (files, process groups, connections).
     public func stop() async {
-        await files.stop()
+        files.stop()
         await commands.stop()
         await streams.stop()
     }

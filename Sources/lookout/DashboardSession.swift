@@ -20,7 +20,7 @@ struct DashboardSession {
         let log = try DiagnosticLog.open(path: display.logFile)
         let (themes, themeProblems) = ThemeLoader.all()
         for problem in themeProblems { log.write(problem) }
-        let inbox = EventInbox()
+        let inbox = EventInbox(wake: .urgentOnly)
         SignalTrap.install(inbox: inbox)
         // The first context's secrets are resolved before the screen takes the terminal (a secret command may ask).
         var services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
@@ -89,8 +89,9 @@ struct DashboardSession {
         state.themeNames = themes.map(\.theme.name)
         state.themeName = chosenTheme(for: context, in: themes, log: log)
         state.contextNames = config.contexts.map(\.name)
-        // The fleet's events are drained four times a second at most: keys still show within a frame.
-        let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .milliseconds(250))
+        // The fleet's events are taken once a second (four times on the Logs screen, `Runtime` paces it); keys, signals
+        // and an action's progress at once.
+        let input = PollingInput(device: terminal, inbox: inbox, drainInterval: .seconds(1))
         let runtime = Runtime(state: state, backend: terminal, input: input,
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
         runtime.themes = Dictionary(themes.map { ($0.theme.name, $0.theme) }, uniquingKeysWith: { first, _ in first })

@@ -103,6 +103,8 @@ final class FleetLink: EffectRunner {
         }
     }
 
+    func pace(_ interval: Duration) { collectors?.pace(interval) }
+
     func run(_ effect: Effect) {
         switch effect {
         case let .probeNow(names): poller.probeNow(names)

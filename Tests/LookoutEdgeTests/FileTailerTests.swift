@@ -59,7 +59,7 @@ struct FileTailerTests {
         #expect(ids(sink.records) == ["r2"], "a partial line is not a record yet")
         append(path, String(line(3).suffix(10)))     // …completed
         #expect(ids(await sink.waitFor { ids($0).count == 2 }) == ["r2", "r3"])
-        await tailer.stop()
+        tailer.stop()
     }
 
     @Test func survivesRotationByRenameAndCreate() async throws {
@@ -77,7 +77,7 @@ struct FileTailerTests {
         try line(3).write(toFile: path, atomically: false, encoding: .utf8)
         append(path, line(4))
         #expect(ids(await sink.waitFor { ids($0).count == 4 }) == ["r1", "r2", "r3", "r4"])
-        await tailer.stop()
+        tailer.stop()
     }
 
     @Test func survivesCopyTruncate() async throws {
@@ -96,7 +96,7 @@ struct FileTailerTests {
         try? await Task.sleep(for: .milliseconds(100))
         append(path, line(3))
         #expect(ids(await sink.waitFor { ids($0).count == 3 }) == ["r1", "r2", "r3"])
-        await tailer.stop()
+        tailer.stop()
     }
 
     @Test func aGlobPicksUpFilesThatAppearLaterFromTheirStart() async throws {
@@ -111,6 +111,46 @@ struct FileTailerTests {
         #expect(ids(records) == ["r7"])
         #expect(records.last?.mapping == "plain")
         #expect(sink.statuses.last == "following (app)")
-        await tailer.stop()
+        tailer.stop()
+    }
+
+    /// Quiet files cost no pass but the periodic one; a write wakes the tailer (inotify) well before it — through a
+    /// symlink too, as Kubernetes' /var/log/containers links are followed.
+    @Test func sleepsWhileFilesAreQuietAndWakesOnAWriteThroughASymlink() async throws {
+        let dir = try scratch()
+        let target = dir + "/pods/app-0.log"
+        try FileManager.default.createDirectory(atPath: dir + "/pods", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/containers", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: target, contents: nil)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/containers/app-0.log", withDestinationPath: target)
+        let sink = BatchSink()
+        let tailer = FileTailer(sources: [.init(service: "s", path: dir + "/containers/*.log")], interval: .milliseconds(20),
+                                quietPass: .seconds(30)) { sink.add($0) }
+        tailer.start()
+        _ = await sink.waitFor { _ in !sink.statuses.isEmpty }
+        try? await Task.sleep(for: .seconds(1))
+        #expect(tailer.passCount <= 2, "\(tailer.passCount) passes over a quiet file in a second (polling every 20 ms: 50)")
+        let written = Date()
+        append(target, line(1))
+        #expect(ids(await sink.waitFor(seconds: 3) { ids($0) == ["r1"] }) == ["r1"])
+        #expect(Date().timeIntervalSince(written) < 2, "woken by the write, not by the 30 s pass")
+        tailer.stop()
+    }
+
+    /// A glob in the directory part cannot be watched: it is polled, and a file that appears is still found.
+    @Test func aGlobInTheDirectoryIsPolled() async throws {
+        let dir = try scratch()
+        let sink = BatchSink()
+        let tailer = FileTailer(sources: [.init(service: "s", path: dir + "/*/app.log")], interval: .milliseconds(50),
+                                quietPass: .seconds(30)) { sink.add($0) }
+        tailer.start()
+        _ = await sink.waitFor { _ in !sink.statuses.isEmpty }
+        try FileManager.default.createDirectory(atPath: dir + "/pod-1", withIntermediateDirectories: true)
+        try line(5).write(toFile: dir + "/pod-1/app.log", atomically: false, encoding: .utf8)
+        #expect(ids(await sink.waitFor(seconds: 5) { ids($0) == ["r5"] }) == ["r5"])
+        let before = tailer.passCount
+        try? await Task.sleep(for: .milliseconds(600))
+        #expect(tailer.passCount - before >= 5, "polled every 50 ms: \(tailer.passCount - before) passes in 0.6 s")
+        tailer.stop()
     }
 }

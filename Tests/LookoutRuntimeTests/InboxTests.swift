@@ -101,4 +101,30 @@ struct InboxTests {
         #expect(received == 200)
         #expect(wakeUps <= 8, "\(wakeUps) wake-ups for 200 posts in about a second")
     }
+
+    /// The dashboard's inbox: what the fleet reports waits for the drain on time (no wake-up per post); an action's
+    /// progress wakes the loop at once.
+    @Test func onlyUrgentPostsWakeTheDashboardsLoop() async {
+        let inbox = EventInbox(wake: .urgentOnly)
+        let input = PollingInput(device: nil, inbox: inbox, drainInterval: .milliseconds(600))
+        _ = input.wait(timeout: .zero)   // the first drain is due at once
+        let clock = ContinuousClock()
+        for n in 0..<100 { inbox.post(.tick(Date(timeIntervalSince1970: Double(n)))) }
+        let start = clock.now
+        let data = input.wait(timeout: .seconds(5))
+        let waited = clock.now - start
+        #expect(data.count == 100, "every post is taken at the drain")
+        #expect(waited >= .milliseconds(500) && waited < .seconds(2), "posts did not wake the loop: \(waited)")
+        inbox.post(.actionOutput(id: 1, line: "deploying"))
+        let urgentStart = clock.now
+        let urgent = input.wait(timeout: .seconds(5))
+        #expect(urgent == [.event(.actionOutput(id: 1, line: "deploying"))])
+        #expect(clock.now - urgentStart < .milliseconds(300), "an action's output wakes the loop at once")
+        // Paced faster (the Logs screen), data is taken sooner.
+        input.pace(.milliseconds(100))
+        inbox.post(.tick(Date()))
+        let pacedStart = clock.now
+        #expect(input.wait(timeout: .seconds(5)).count == 1)
+        #expect(clock.now - pacedStart < .milliseconds(400))
+    }
 }
