@@ -28,7 +28,9 @@ public final class CurlPoller: Sendable {
         self.services = services
         self.bodyLimit = bodyLimit
         self.deliver = deliver
-        self.multi = MultiHandle()
+        self.multi = MultiHandle(keepAlive: services.reduce(0) { count, service in
+            count + ProbeKind.allCases.filter { service.url(for: $0) != nil }.count
+        })
     }
 
     /// Starts the poller thread; every endpoint is probed at once, then at its interval.
@@ -136,10 +138,14 @@ public final class CurlPoller: Sendable {
 private final class MultiHandle: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
 
-    init() {
+    /// - Parameter keepAlive: connections kept open between probes. libcurl's default (four per transfer in flight)
+    ///   shrinks between rounds and closes the connections the next round needs: each probe then pays a new TCP
+    ///   connection. One per endpoint is kept instead, within a bound that leaves file descriptors for the rest.
+    init(keepAlive: Int) {
         guard let handle = curl_multi_init() else { fatalError("libcurl: curl_multi_init failed (out of memory)") }
         self.handle = handle
         _ = lo_multi_setopt_long(handle, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
+        _ = lo_multi_setopt_long(handle, CURLMOPT_MAXCONNECTS, min(512, max(16, keepAlive)))
     }
 
     deinit { curl_multi_cleanup(handle) }
