@@ -71,7 +71,13 @@ public struct OverviewView {
         x += canvas.write(first.severity == .critical ? " ▲ CRIT " : " △ WARN ", x: x, y: area.y, style: first.severity == .critical ? .bad : .warn)
         x += canvas.write(SafeText.escape(first.subject) + ": ", x: x, y: area.y, style: .title)
         let more = alerts.count > 1 ? "  (+\(alerts.count - 1) more)" : ""
-        x += canvas.write(SafeText.escape(first.message), x: x, y: area.y, style: .normal, maxWidth: max(0, area.maxX - x - more.count))
+        // A firing alert whose condition went away stays until its rule's clearing time: said, so the strip does not
+        // contradict the table above it ("down" while the row says healthy).
+        let clearing = state.alertBook.listed(at: state.now).first { $0.key == first.key && $0.phase == .firing }?.clearSince
+            .map { "  · recovered \(Format.age($0, now: state.now)) ago" } ?? ""
+        let room = max(0, area.maxX - x - more.count - DisplayWidth.of(clearing))
+        x += canvas.write(SafeText.escape(first.message), x: x, y: area.y, style: .normal, maxWidth: room)
+        x += canvas.write(clearing, x: x, y: area.y, style: .ok)
         canvas.write(more, x: x, y: area.y, style: .dim)
     }
 
