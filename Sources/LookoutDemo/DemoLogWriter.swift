@@ -41,6 +41,13 @@ struct DemoLogWriter: Sendable {
                     lines += "{\"timestamp\":\"\(LLMCallLogGenerator.timestamp(Date()))\",\"level\":\"INFO\",\"service\":\"\(spec.name)\","
                         + "\"message\":\"standby provider reachable\",\"provider\":\"\(standby)\",\"healthy\":true}\n"
                 }
+                if spec.name == "support-bot", rounds % 40 == 7 {
+                    // A debug line that leaks a customer's address (RFC 2606's example.com): log hygiene masks it,
+                    // counts it and raises a warning on support-bot.
+                    let customer = ["dana.smith", "li.wei", "sam.okafor"][rounds / 40 % 3]
+                    lines += "{\"timestamp\":\"\(LLMCallLogGenerator.timestamp(Date()))\",\"level\":\"WARN\",\"service\":\"\(spec.name)\","
+                        + "\"message\":\"escalation for customer \(customer)@example.com: no agent available\"}\n"
+                }
                 for _ in 0..<Int.random(in: 0...2, using: &random) {
                     let time = LLMCallLogGenerator.timestamp(Date())
                     if Double.random(in: 0..<1, using: &random) < 0.8 {

@@ -12,6 +12,8 @@ public final class CommandTailer: Sendable {
         public var service: String
         public var argv: [String]
         public var mapping: LogMapping?
+        /// What is masked in every line (the context's `log-hygiene:`).
+        public var hygiene = LogHygiene.standard
 
         public init(service: String, argv: [String], mapping: LogMapping? = nil) {
             self.service = service
@@ -50,6 +52,7 @@ public final class CommandTailer: Sendable {
         }
         while !Task.isCancelled {
             var pipeline = LogPipeline(mapping: source.mapping)
+            pipeline.hygiene = source.hygiene
             let stderrTail = Mutex("")
             let began = Date()
             let end = await CommandProcess.run(source.argv, grace: .seconds(1), started: { pid in

@@ -18,6 +18,8 @@ public final class FileTailer: Sendable {
         public var service: String
         public var path: String
         public var mapping: LogMapping?
+        /// What is masked in every line (the context's `log-hygiene:`).
+        public var hygiene = LogHygiene.standard
         public var fromStart: Bool
 
         public init(service: String, path: String, mapping: LogMapping? = nil, fromStart: Bool = false) {
@@ -97,9 +99,10 @@ public final class FileTailer: Sendable {
         var offset: off_t = 0
         var pipeline: LogPipeline
 
-        init(path: String, mapping: LogMapping?) {
+        init(path: String, source: Source) {
             self.path = path
-            pipeline = LogPipeline(mapping: mapping)
+            pipeline = LogPipeline(mapping: source.mapping)
+            pipeline.hygiene = source.hygiene
         }
 
         deinit { if fd >= 0 { close(fd) } }
@@ -182,7 +185,7 @@ public final class FileTailer: Sendable {
         let source = pattern.source
         if expanding { pattern.matches = FileTailer.expand(source.path) }
         for path in pattern.matches where pattern.files[path] == nil {
-            let file = Followed(path: path, mapping: source.mapping)
+            let file = Followed(path: path, source: source)
             // Files present at start are followed from their end; files that appear later from their start.
             if open(file, atEnd: firstPass && !source.fromStart) {
                 pattern.files[path] = file

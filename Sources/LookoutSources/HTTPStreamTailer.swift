@@ -13,6 +13,8 @@ public final class HTTPStreamTailer: Sendable {
         public var url: String
         public var headers: [HTTPHeader]
         public var mapping: LogMapping?
+        /// What is masked in every line (the context's `log-hygiene:`).
+        public var hygiene = LogHygiene.standard
 
         public init(service: String, url: String, headers: [HTTPHeader] = [], mapping: LogMapping? = nil) {
             self.service = service
@@ -61,6 +63,7 @@ public final class HTTPStreamTailer: Sendable {
     /// One connection, read to its end on the calling thread; how it ended and the records its last partial line made.
     private func read(_ source: Source, shouldStop: @escaping () -> Bool) -> (CurlStream.Outcome, [LogRecord]) {
         var pipeline = LogPipeline(mapping: source.mapping)
+        pipeline.hygiene = source.hygiene
         var events: ServerSentEvents?
         var announced = false
         let outcome = CurlStream.run(url: source.url, headers: source.headers, onBytes: { chunk, contentType in

@@ -10,25 +10,32 @@ public final class LogCollectors: Sendable {
     /// - Parameters:
     ///   - mapping: resolves a source's mapping name (file-defined mappings, then presets).
     ///   - filesFromStart: read every file from its start (a snapshot), instead of each source's setting.
+    ///   - hygiene: what is masked in every line (the context's `log-hygiene:`).
     public init(services: [ServiceConfig], mapping: @escaping (String?) -> LogMapping?, filesFromStart: Bool = false,
-                deliver: @escaping @Sendable (LogBatch) -> Void) {
+                hygiene: LogHygiene = .standard, deliver: @escaping @Sendable (LogBatch) -> Void) {
         files = FileTailer(sources: services.flatMap { service in
             service.logs.compactMap { source -> FileTailer.Source? in
                 guard case let .file(path) = source.kind else { return nil }
-                return FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping),
-                                         fromStart: filesFromStart || source.fromStart)
+                var file = FileTailer.Source(service: service.name, path: path, mapping: mapping(source.mapping),
+                                             fromStart: filesFromStart || source.fromStart)
+                file.hygiene = hygiene
+                return file
             }
         }, deliver: deliver)
         commands = CommandTailer(sources: services.flatMap { service in
             service.logs.compactMap { source -> CommandTailer.Source? in
                 guard case let .command(argv) = source.kind else { return nil }
-                return CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
+                var command = CommandTailer.Source(service: service.name, argv: argv, mapping: mapping(source.mapping))
+                command.hygiene = hygiene
+                return command
             }
         }, deliver: deliver)
         streams = HTTPStreamTailer(sources: services.flatMap { service in
             service.logs.compactMap { source -> HTTPStreamTailer.Source? in
                 guard case let .http(url) = source.kind else { return nil }
-                return HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers, mapping: mapping(source.mapping))
+                var stream = HTTPStreamTailer.Source(service: service.name, url: url, headers: service.headers, mapping: mapping(source.mapping))
+                stream.hygiene = hygiene
+                return stream
             }
         }, deliver: deliver)
     }

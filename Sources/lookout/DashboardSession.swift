@@ -73,7 +73,7 @@ struct DashboardSession {
                             inbox: EventInbox, themes: [ThemeLoader.Found], refresh: Duration, log: DiagnosticLog) -> Runtime.Ending {
         let audit = display.audit.log
         let kept = openLocalStore(for: context, log: log)
-        let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings,
+        let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings, hygiene: context.logHygiene,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store),
                               inbox: inbox, log: log)

@@ -18,6 +18,8 @@ final class FleetLink: EffectRunner {
         /// Log sources at all, and whether files are read from their start (a snapshot).
         var logs = true
         var filesFromStart = false
+        /// What is masked in every log line.
+        var hygiene = LogHygiene.standard
         /// Resolves a source's mapping name.
         var mapping: (String?) -> LogMapping? = { _ in nil }
         /// Actions, with where they are audited and from where they started.
@@ -45,7 +47,8 @@ final class FleetLink: EffectRunner {
         let forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
         poller = CurlPoller(services: plan.services) { forwarder.deliver($0) }
         collectors = plan.logs
-            ? LogCollectors(services: plan.services, mapping: plan.mapping, filesFromStart: plan.filesFromStart) { inbox.post(.logs($0)) }
+            ? LogCollectors(services: plan.services, mapping: plan.mapping, filesFromStart: plan.filesFromStart,
+                            hygiene: plan.hygiene) { inbox.post(.logs($0)) }
             : nil
         notifier = plan.actions.map { actions in Notifier(secrets: actions.secrets, audit: actions.audit) { inbox.post($0) } }
         runner = plan.actions.map { actions in

@@ -43,4 +43,36 @@ struct LogsEndToEndTests {
         try tmux.waitFor(text: "following", seconds: 5)
         try tmux.send("q")
     }
+
+    /// Log hygiene on the real binary: the demo's support-bot logs a customer's e-mail address now and then; the Logs
+    /// screen shows it masked and counts it, the Alerts screen names the service and the kind — and the address itself
+    /// never reaches the terminal.
+    @Test func masksAnAddressCountsItAndAlertsWithoutShowingIt() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tmux = try TmuxSession(command: "\(binary) demo --log-file \(scratch.path("lookout.log"))", width: 160, height: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor(text: "embed-worker", seconds: 40)
+        try tmux.send("4")
+        try tmux.send("/")
+        try tmux.send("-l", "escalation")
+        try tmux.send("Enter")
+        let logs = try tmux.waitFor("a masked escalation line", seconds: 40) { screen in
+            screen.contains("escalation for customer [masked email]") && screen.contains("masked")
+        }
+        #expect(logs.range(of: #"· [1-9]\d* masked"#, options: .regularExpression) != nil, "the header counts masked lines")
+        try tmux.send("Escape")
+        try tmux.send("5")
+        let alerts = try tmux.waitFor("the hygiene alert", seconds: 20) { screen in
+            screen.contains("support-bot") && screen.contains("e-mail address")
+        }
+        #expect(alerts.contains("log-hygiene") || alerts.contains("logs carry"), "\(alerts)")
+        for screen in [logs, alerts, tmux.screen()] {
+            #expect(!screen.contains("@example.com"), "an address reached the terminal:\n\(screen)")
+        }
+        try tmux.send("q")
+        let diagnostics = (try? String(contentsOfFile: scratch.path("lookout.log"), encoding: .utf8)) ?? ""
+        #expect(!diagnostics.contains("@example.com"))
+    }
 }

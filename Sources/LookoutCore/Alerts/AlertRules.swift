@@ -11,6 +11,7 @@ public struct Alert: Sendable, Equatable {
     /// Which rule raised it: with the subject, its identity across evaluations.
     public enum Rule: String, Sendable, CaseIterable {
         case health, errorRate = "error-rate", burnRate = "burn-rate", latency, deployment, headroom, budget
+        case logHygiene = "log-hygiene"
 
         /// How long the condition must hold before the alert fires (a shorter spike never does), and how long it must
         /// stay away before a firing alert resolves (so a flapping condition does not fire again and again).
@@ -23,6 +24,7 @@ public struct Alert: Sendable, Equatable {
             case .deployment: (.seconds(15), .seconds(30))
             case .headroom: (.seconds(30), .seconds(30))
             case .budget: (.zero, .seconds(60))
+            case .logHygiene: (.zero, .zero)                 // its window (ten minutes since the last finding) is built in
             }
         }
     }
@@ -85,9 +87,22 @@ public enum AlertRules {
                 }
             }
         }
+        alerts += hygieneAlerts(state.hygiene, now: state.now)
         alerts += budgetAlerts(state.budgetStatuses, now: state.now)
         alerts += state.gatewayBudgets.alerts(now: state.now)
         return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
+    }
+
+    /// A service whose logs carried secrets or personal data within the last ten minutes (masked on the way in):
+    /// critical for keys, credentials and private keys — they must be rotated —, a warning for addresses, card numbers
+    /// and prompts. The message counts them by kind and source, never showing one.
+    static func hygieneAlerts(_ book: HygieneBook, now: Date) -> [Alert] {
+        let secrets: Set<LogHygiene.Kind> = [.openAIKey, .anthropicKey, .awsKey, .googleKey, .bearerToken, .basicAuth, .privateKey]
+        return book.recent(now: now).map { service, findings in
+            let critical = findings.contains { secrets.contains($0.key.kind) }
+            return Alert(critical ? .critical : .warning, .logHygiene, service,
+                         "logs carry \(HygieneBook.describe(findings)) (masked here\(critical ? "; rotate the leaked keys" : ""))")
+        }
     }
 
     /// Calls a provider's 5-minute window needs before its p95 is judged.

@@ -79,4 +79,30 @@ extension ConfigParser {
         }
         return keys
     }
+
+    /// `log-hygiene: off | on | [openai-key, email, prompt, …]` — what is masked in every log line (on: all but prompts).
+    static func readLogHygiene(_ node: Node, at path: String, _ reader: inout YAMLReader) -> LogHygiene? {
+        if let flag = node.bool { return flag ? .standard : .off }
+        let names = LogHygiene.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard case .sequence = node else {
+            if let text = reader.string(node, at: path) {
+                switch text {
+                case "off": return .off
+                case "on": return .standard
+                default: reader.fail(node, path, "expected off, on or a list of: \(names)")
+                }
+            }
+            return nil
+        }
+        var kinds: Set<LogHygiene.Kind> = []
+        for item in reader.sequence(node, at: path) ?? [] {
+            guard let name = reader.string(item, at: path) else { continue }
+            guard let kind = LogHygiene.Kind(rawValue: name) else {
+                reader.fail(item, path, "unknown kind \(SafeText.escape(name)); expected one of: \(names)")
+                continue
+            }
+            kinds.insert(kind)
+        }
+        return LogHygiene(kinds: kinds)
+    }
 }

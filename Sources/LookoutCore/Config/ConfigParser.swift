@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets", "keys"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -122,6 +122,10 @@ public enum ConfigParser {
                     }
                     context.availabilityObjective = percent / 100
                 }
+                continue
+            }
+            if key == "log-hygiene" {
+                if let hygiene = readLogHygiene(value, at: "\(path).log-hygiene", &reader) { context.logHygiene = hygiene }
                 continue
             }
             if key == "alert-rules" {

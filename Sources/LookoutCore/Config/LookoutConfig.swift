@@ -63,6 +63,8 @@ public struct ContextConfig: Sendable, Equatable {
     public var notify: [NotifyTarget] = []
     /// The theme this context opens with (`theme: light`; red accents for prod…); `--theme` overrides it.
     public var theme: String?
+    /// What is masked in every log line of the context's services (`log-hygiene:`).
+    public var logHygiene = LogHygiene.standard
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name

@@ -9,6 +9,12 @@ public struct LogPipeline: Sendable {
     private var discardingOverlong = false
     /// Keep each record's raw text (the dashboard shows it; `stats` does not need it).
     public var keepRaw = true
+    /// What is masked in every line before it is decoded (`stats`, which shows no line, turns it off).
+    public var hygiene = LogHygiene.standard
+    /// Inside a private key block printed over several lines: every line is masked up to its `-----END`.
+    private var inPrivateKey = false
+    /// Kinds found in lines the framer holds (a multi-line entry): they go with the record it emits.
+    private var pendingSensitive: [LogHygiene.Kind] = []
 
     public init(mapping: LogMapping? = nil, maxLineBytes: Int = 1 << 20) {
         decoder = LogDecoder(mapping: mapping)
@@ -83,6 +89,42 @@ public struct LogPipeline: Sendable {
         var stop = end
         if stop > start, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
         if stop == start { return emit(LogRecord.blank) }
+        guard !hygiene.kinds.isEmpty else { return decode(bytes, start, stop, fastLane: fastLane, emit: emit) }
+        if inPrivateKey {
+            // The body of a key block: nothing of it is kept.
+            inPrivateKey = !LogHygiene.contains("-----END", bytes, start, stop)
+            pendingSensitive.append(.privateKey)
+            let masked = LogHygiene.marker(.privateKey)
+            return masked.withUnsafeBufferPointer { decode($0, 0, $0.count, fastLane: nil, emit: emit) }
+        }
+        guard let masked = hygiene.mask(bytes, start, stop) else { return decode(bytes, start, stop, fastLane: fastLane, emit: emit) }
+        pendingSensitive += masked.kinds
+        if masked.kinds.contains(.privateKey), !LogHygiene.contains("-----END", bytes, start, stop) { inPrivateKey = true }
+        masked.line.withUnsafeBufferPointer { decode($0, 0, $0.count, fastLane: nil, emit: emit) }
+    }
+
+    /// Decodes one line (masked already); the kinds hygiene found go with the next record emitted.
+    private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int, fastLane: FastLane?,
+                                 emit: (LogRecord) -> Void) {
+        guard pendingSensitive.isEmpty else {
+            var taken = false
+            let kinds = pendingSensitive
+            decodeLine(bytes, start, stop, fastLane: nil) { record in
+                var record = record
+                if !taken, !record.isBlank {
+                    record.sensitive = kinds
+                    taken = true
+                }
+                emit(record)
+            }
+            if taken { pendingSensitive.removeAll() }
+            return
+        }
+        decodeLine(bytes, start, stop, fastLane: fastLane, emit: emit)
+    }
+
+    private mutating func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ stop: Int, fastLane: FastLane?,
+                                     emit: (LogRecord) -> Void) {
         // Fast lane: a line that is one JSON object (or a broken one: it has a quote, so the framer would not
         // gather it), with no envelope, once the mapping is known: straight to the decoder, no String made.
         if bytes[start] == UInt8(ascii: "{"), framer.isIdle, let mapping = decoder.mapping, mapping.name != LogMapping.otlpName,

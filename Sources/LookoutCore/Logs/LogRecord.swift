@@ -92,6 +92,8 @@ public struct LogRecord: Sendable, Equatable {
     public var mapping: String
     /// Whether the line was decoded, could not be (shown raw, counted), or was empty (counted, never kept).
     public var form: Form = .decoded
+    /// What log hygiene found and masked in the line (by kind, never the value); empty for a clean line.
+    public var sensitive: [LogHygiene.Kind] = []
 
     /// What became of a line.
     public enum Form: Sendable, Equatable {

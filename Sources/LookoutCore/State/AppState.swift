@@ -43,6 +43,8 @@ public struct AppState: Sendable, Equatable {
     public var readOnly: Bool
     /// The Logs screen: every service's records in one bounded ring.
     public var logs: LogViewState
+    /// What log hygiene masked, per service, source and kind.
+    public var hygiene = HygieneBook()
     /// Provider statistics from the LLM calls in the logs.
     public var providers = ProviderBoard()
     /// The window the provider tables show.

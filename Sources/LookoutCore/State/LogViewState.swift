@@ -49,6 +49,8 @@ public struct LogViewState: Sendable, Equatable {
     public var detail: Int?
     public private(set) var sourceStatus: [String: String] = [:]
     public private(set) var malformed = 0
+    /// Lines in which log hygiene masked something.
+    public private(set) var masked = 0
     /// Lines dropped unread before they reached the ring: the inbox was over its bound (a flood faster than the
     /// screen reads). Shown, never silent.
     public private(set) var skipped = 0
@@ -79,6 +81,7 @@ public struct LogViewState: Sendable, Equatable {
         if let status = batch.status { sourceStatus["\(batch.service): \(batch.source)"] = status }
         for record in batch.records {
             if record.isMalformed { malformed += 1 }
+            if !record.sensitive.isEmpty { masked += 1 }
             let line = LogLine(sequence: nextSequence, service: batch.service, record: record, arrived: now)
             nextSequence += 1
             lines.append(line)

@@ -89,6 +89,7 @@ public enum Reducer {
             }
         case let .logs(batch):
             state.logs.append(batch, at: state.now)
+            state.hygiene.record(batch, at: state.now)
             // A service whose metrics are scraped is counted from them; its log lines are still shown.
             let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
             guard !countedFromMetrics else { return }

@@ -18,6 +18,7 @@ public struct LogsView {
         x += canvas.write("  \(shown.count) shown · \(logs.lines.count) of \(logs.nextSequence) kept", x: x, y: area.y, style: .dim)
         if logs.skipped > 0 { x += canvas.write(" · \(logs.skipped) skipped", x: x, y: area.y, style: .warn) }
         if logs.malformed > 0 { x += canvas.write(" · \(logs.malformed) malformed", x: x, y: area.y, style: .warn) }
+        if logs.masked > 0 { x += canvas.write(" · \(logs.masked) masked", x: x, y: area.y, style: .bad) }
         if logs.isPaused {
             x += canvas.write("  PAUSED", x: x, y: area.y, style: .warn)
             x += canvas.write(" (\(logs.newWhilePaused) new)", x: x, y: area.y, style: .warn)
