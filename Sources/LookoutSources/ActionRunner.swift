@@ -17,11 +17,19 @@ public final class ActionRunner: Sendable {
     /// The task of each plan started by `start`, by plan id.
     private let running = Mutex<[Int: Task<Void, Never>]>([:])
 
-    /// - Parameter origin: `dashboard` or `headless`, recorded in the audit log.
-    public init(audit: AuditLog, secrets: [String: SecretSource], origin: String, deliver: @escaping @Sendable (Event) -> Void) {
+    /// The argv a command runs behind (`lookout supervise --`), so that it dies with this process; nil: run it directly.
+    private let supervisor: [String]?
+
+    /// - Parameters:
+    ///   - origin: `dashboard` or `headless`, recorded in the audit log.
+    ///   - supervisor: `[path of lookout, "supervise", "--"]`: each command runs behind it, its lifeline a pipe this
+    ///     process holds open while the action runs — a `kill -9` of lookout stops the command too.
+    public init(audit: AuditLog, secrets: [String: SecretSource], origin: String, supervisor: [String]? = nil,
+                deliver: @escaping @Sendable (Event) -> Void) {
         self.audit = audit
         self.secrets = secrets
         self.origin = origin
+        self.supervisor = supervisor
         self.deliver = deliver
     }
 
@@ -49,7 +57,8 @@ public final class ActionRunner: Sendable {
         let id = UUID().uuidString.lowercased()
         let user = Operator.user(), ssh = Operator.sshClient()
         let started = ContinuousClock.now
-        let intent = AuditRecord(phase: .intent, time: Date(), id: id, user: user, sshClient: ssh, plan: plan, origin: origin)
+        var intent = AuditRecord(phase: .intent, time: Date(), id: id, user: user, sshClient: ssh, plan: plan, origin: origin)
+        intent.pid = getpid()
         do {
             try audit.append(intent)
         } catch {
@@ -116,8 +125,15 @@ public final class ActionRunner: Sendable {
         let (end, timedOut) = await withTaskGroup(of: CommandEnd?.self) { group -> (CommandEnd, Bool) in
             group.addTask {
                 var lines = LineAssembler()
-                let end = await CommandProcess.run(argv, grace: .seconds(2), stdout: { chunk in lines.feed(chunk, line: output) },
-                                                   stderr: output)
+                // The supervisor's lifeline: its read end is the command's input; the write end stays open here (and
+                // out of every other child: close-on-exec) until the command has ended.
+                var lifeline: [Int32] = [-1, -1]
+                let supervised = self.supervisor != nil && pipe(&lifeline) == 0
+                if supervised { for fd in lifeline { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) } }
+                defer { if supervised { close(lifeline[1]) } }
+                let end = await CommandProcess.run(supervised ? self.supervisor! + argv : argv, grace: .seconds(2),
+                                                   lifeline: supervised ? lifeline[0] : nil,
+                                                   stdout: { chunk in lines.feed(chunk, line: output) }, stderr: output)
                 lines.finish(line: output)
                 return end
             }

@@ -39,6 +39,31 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// Closes, with an `interrupted` result, every intent whose lookout is gone (`kill -9`, a crash, a lost machine):
+    /// its process no longer runs, or — an intent older than this field — it is older than a day. Called when a
+    /// lookout that runs actions starts, so the log never keeps an action that seems to run forever. Returns the
+    /// records it appended.
+    @discardableResult
+    public func closeInterrupted(now: Date = Date(), isRunning: (Int32) -> Bool = AuditLog.isLookoutRunning) throws(AuditLogError) -> [AuditRecord] {
+        let records = try read().records
+        var closed: [AuditRecord] = []
+        for intent in AuditRecord.unclosedIntents(records) {
+            let gone = intent.pid.map { $0 != getpid() && !isRunning($0) } ?? (intent.date.map { now.timeIntervalSince($0) > 86_400 } ?? true)
+            guard gone else { continue }
+            let result = intent.interrupted(at: now)
+            try append(result)
+            closed.append(result)
+        }
+        return closed
+    }
+
+    /// Whether `pid` is a running lookout (not another program that took the number since).
+    public static func isLookoutRunning(_ pid: Int32) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { return true }
+        return command.split(separator: "\0").first.map { $0.hasSuffix("lookout") } ?? false
+    }
+
     /// The records since `since` (all when nil), oldest first, and how many lines were not records.
     public func read(since: Date? = nil) throws(AuditLogError) -> (records: [AuditRecord], badLines: Int) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], 0) }

@@ -31,10 +31,23 @@ enum CommandEnd: Sendable, Equatable {
 enum CommandProcess {
     /// Runs `argv`, handing each chunk of standard output to `stdout` and each line of standard error (when `stderr`
     /// is given; otherwise it goes to /dev/null) as they arrive. `started` gets the process id.
-    static func run(_ argv: [String], grace: Duration,
+    /// `lifeline`: a descriptor given to the process as its standard input (and closed here) instead of /dev/null —
+    /// the read end of the pipe `lookout supervise` watches.
+    static func run(_ argv: [String], grace: Duration, lifeline: Int32? = nil,
                     started: (pid_t) -> Void = { _ in },
                     stdout: (UnsafeRawBufferPointer) -> Void,
                     stderr: (@Sendable (String) -> Void)? = nil) async -> CommandEnd {
+        if let lifeline {
+            return await run(argv, grace: grace, input: .fileDescriptor(FileDescriptor(rawValue: lifeline), closeAfterSpawningProcess: true),
+                             started: started, stdout: stdout, stderr: stderr)
+        }
+        return await run(argv, grace: grace, input: .none, started: started, stdout: stdout, stderr: stderr)
+    }
+
+    private static func run<Input: InputProtocol>(_ argv: [String], grace: Duration, input: Input,
+                                                  started: (pid_t) -> Void,
+                                                  stdout: (UnsafeRawBufferPointer) -> Void,
+                                                  stderr: (@Sendable (String) -> Void)?) async -> CommandEnd {
         guard let program = argv.first, !program.isEmpty else { return .cannotStart("empty command") }
         var options = PlatformOptions()
         options.processGroupID = 0
@@ -42,7 +55,7 @@ enum CommandProcess {
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
         do {
             let result = try await Subprocess.run(executable, arguments: Arguments(Array(argv.dropFirst())),
-                                                  platformOptions: options, input: .none, output: .sequence,
+                                                  platformOptions: options, input: input, output: .sequence,
                                                   error: .sequence) { execution in
                 started(execution.processIdentifier.value)
                 try await withThrowingDiscardingTaskGroup { group in

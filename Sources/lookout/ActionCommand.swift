@@ -110,7 +110,9 @@ struct ActionCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let runner = ActionRunner(audit: audit.log, secrets: loaded.secrets, origin: "headless") { event in
+        // An earlier run killed mid-action is closed as interrupted before this one starts.
+        _ = try? audit.log.closeInterrupted()
+        let runner = ActionRunner(audit: audit.log, secrets: loaded.secrets, origin: "headless", supervisor: SuperviseCommand.prefix) { event in
             if case let .actionOutput(_, line) = event { print("  | " + SafeText.escape(line)); fflush(nil) }
         }
         let outcome = waitFor { [plan] in await runner.run(plan) }
@@ -147,6 +149,8 @@ struct AuditCommand: ParsableCommand {
             cutoff = Date().addingTimeInterval(-Double(duration.milliseconds) / 1000)
         }
         let log = audit.log
+        // An intent whose lookout is gone (kill -9, a crash) is closed as interrupted, here as at any start.
+        _ = try? log.closeInterrupted()
         let (records, bad) = try log.read(since: cutoff)
         for record in records {
             if json { print(record.jsonLine); continue }

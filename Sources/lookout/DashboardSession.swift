@@ -95,6 +95,8 @@ struct DashboardSession {
         let runtime = Runtime(state: state, backend: terminal, input: input,
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
         runtime.themes = Dictionary(themes.map { ($0.theme.name, $0.theme) }, uniquingKeysWith: { first, _ in first })
+        // An action whose lookout died mid-run (kill -9, a crash) is closed as interrupted, then the history is shown.
+        do { try audit.closeInterrupted() } catch { log.write("\(error)") }
         if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
         if !kept.spend.isEmpty { runtime.apply(.spendLoaded(kept.spend)) }
         if let notes = kept.notes { runtime.apply(.alertNotesLoaded(acks: notes.acks, silences: notes.silences)) }

@@ -52,7 +52,9 @@ final class FleetLink: EffectRunner {
             : nil
         notifier = plan.actions.map { actions in Notifier(secrets: actions.secrets, audit: actions.audit) { inbox.post($0) } }
         runner = plan.actions.map { actions in
-            ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin) { inbox.post($0) }
+            ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin, supervisor: SuperviseCommand.prefix) {
+                inbox.post($0)
+            }
         }
     }
 

@@ -115,7 +115,7 @@ struct ActionsEndToEndTests {
         try tmux.send("q")
     }
 
-    @Test func killingLookoutMidCommandLeavesTheIntentOnDisk() throws {
+    @Test func killingLookoutMidCommandStopsTheCommandAndClosesTheIntentAsInterrupted() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -145,7 +145,23 @@ struct ActionsEndToEndTests {
         let intent = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(intent["phase"] as? String == "intent" && intent["action"] as? String == "redeploy")
         #expect(intent["request"] as? String == "sleep \(marker)" && intent["origin"] as? String == "headless")
+        #expect(intent["pid"] as? Int == Int(pid), "the intent names the process that runs it")
+        // The command ran behind `lookout supervise`, whose lifeline closed with lookout: it is stopped, not orphaned.
+        let stopped = Date().addingTimeInterval(5)
+        var running = true
+        while running, Date() < stopped {
+            running = (try? Spawn.capture(["pgrep", "-f", "sleep \(marker)"]))?.status == 0
+            if running { usleep(100_000) }
+        }
+        #expect(!running, "the action's command died with lookout")
+        // The next lookout that opens the log closes the intent as interrupted.
         let listed = try Spawn.capture([binary, "audit", "--audit-log", audit])
         #expect(listed.status == 0 && listed.stdout.contains("intent") && listed.stdout.contains("started"))
+        #expect(listed.stdout.contains("interrupted lookout (pid \(pid)) ended before the action did"), "\(listed.stdout)")
+        let closed = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
+        #expect(closed.count == 2 && closed[1].contains("\"phase\":\"result\"") && closed[1].contains("\"result\":\"interrupted\""))
+        let again = try Spawn.capture([binary, "audit", "--audit-log", audit])
+        let after = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
+        #expect(again.status == 0 && after.count == 2, "closed once")
     }
 }

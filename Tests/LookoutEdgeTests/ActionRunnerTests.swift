@@ -52,6 +52,35 @@ struct ActionRunnerTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    /// An intent no result closes is closed as interrupted when its lookout is gone — its process not running, or,
+    /// an intent from before the pid was kept, older than a day — and left alone while it may still run.
+    @Test func danglingIntentsAreClosedAsInterruptedOnlyWhenTheirLookoutIsGone() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let audit = AuditLog(path: directory + "/audit.jsonl")
+        let now = Date()
+        func intent(_ id: String, pid: Int32?, age: TimeInterval) throws -> AuditRecord {
+            var record = AuditRecord(phase: .intent, time: now.addingTimeInterval(-age), id: id, user: "ana", sshClient: nil,
+                                     plan: try plan(["sleep", "9"]), origin: "dashboard")
+            record.pid = pid
+            return record
+        }
+        try audit.append(try intent("dead", pid: 4_000_001, age: 30))
+        try audit.append(try intent("alive", pid: 4_000_002, age: 30))
+        try audit.append(try intent("old-format", pid: nil, age: 90_000))
+        try audit.append(try intent("young-old-format", pid: nil, age: 60))
+        try audit.append(try intent("finished", pid: 4_000_001, age: 40))
+        try audit.append(try intent("finished", pid: 4_000_001, age: 40).interrupted(at: now.addingTimeInterval(-35)))
+        let closed = try audit.closeInterrupted(now: now) { $0 == 4_000_002 }
+        #expect(closed.map(\.id) == ["dead", "old-format"])
+        #expect(closed.allSatisfy { $0.phase == .result && $0.result == "interrupted" && $0.pid == nil })
+        #expect(closed.first?.detail == "lookout (pid 4000001) ended before the action did; no result was recorded")
+        #expect(closed.first?.durationMs.map { (29_000...31_000).contains($0) } == true)
+        #expect(try audit.closeInterrupted(now: now) { $0 == 4_000_002 }.isEmpty, "closed once")
+        #expect(AuditLog.isLookoutRunning(getpid()) == false, "the test runner is not a lookout")
+        #expect(AuditLog.isLookoutRunning(4_000_003) == false)
+    }
+
     @Test func cancelAndTimeoutStopTheCommandsProcessGroup() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

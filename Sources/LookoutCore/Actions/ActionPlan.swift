@@ -94,6 +94,8 @@ public struct ActionPlan: Sendable, Equatable {
 public struct ActionOutcome: Sendable, Equatable {
     public enum Status: String, Sendable, Equatable {
         case succeeded, failed, cancelled, timedOut = "timed_out", dryRun = "dry_run", refused
+        /// The lookout that ran it ended first (`kill -9`, a crash): found at a later start, its command stopped.
+        case interrupted
     }
 
     public var status: Status

@@ -27,10 +27,30 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     public var durationMs: Int?
     /// Where it ran from: `dashboard` or `headless`.
     public var origin: String
+    /// Intent records: the process that runs the action, so a later start can tell an action whose lookout died.
+    public var pid: Int32?
 
     enum CodingKeys: String, CodingKey {
         case phase, time, id, user, sshClient = "ssh_client", context, service, provider, role, action
-        case dryRun = "dry_run", request, result, detail, durationMs = "duration_ms", origin
+        case dryRun = "dry_run", request, result, detail, durationMs = "duration_ms", origin, pid
+    }
+
+    /// The result record that closes this intent as interrupted, at `time`.
+    public func interrupted(at time: Date) -> AuditRecord {
+        var record = self
+        record.phase = .result
+        record.time = Self.format(time)
+        record.result = ActionOutcome.Status.interrupted.rawValue
+        record.detail = "lookout\(pid.map { " (pid \($0))" } ?? "") ended before the action did; no result was recorded"
+        record.durationMs = date.map { Int(time.timeIntervalSince($0) * 1000) }
+        record.pid = nil
+        return record
+    }
+
+    /// The intents of actions (not alert notes) that no result closes, oldest first.
+    public static func unclosedIntents(_ records: [AuditRecord]) -> [AuditRecord] {
+        let closed = Set(records.filter { $0.phase == .result }.map(\.id))
+        return records.filter { $0.phase == .intent && !closed.contains($0.id) }
     }
 
     public init(phase: Phase, time: Date, id: String, user: String, sshClient: String?, plan: ActionPlan, origin: String,
