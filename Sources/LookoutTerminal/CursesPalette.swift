@@ -1,23 +1,30 @@
+import Foundation
 import CNcursesw
 import LookoutUI
 
-/// Turns theme slots into curses colour pairs and attributes, degrading 256-colour indexes on 8/16-colour terminals.
+/// Turns theme slots into curses colour pairs and attributes at the terminal's `ColorDepth` (terminfo's colour
+/// count, `COLORTERM`, `NO_COLOR`): `Theme.resolved` picks the colours, this type only hands them to curses. An
+/// 8-colour terminal draws the bright half as bold. 24-bit colours are drawn as the nearest of the 256: ncurses
+/// emits direct colour only under a direct-colour terminfo, which lookout does not drive yet.
 struct CursesPalette {
     let theme: Theme
     private var pairs: [StyleSlot: (attr_t, Int16)] = [:]
+    /// The depth the terminal was found to have.
+    private(set) var depth = ColorDepth.none
 
     init(theme: Theme) { self.theme = theme }
 
-    mutating func setUp() {
-        guard has_colors() else {
-            for slot in StyleSlot.allCases { pairs[slot] = (attributes(theme.style(slot)), 0) }
+    mutating func setUp(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        depth = ColorDepth.detect(colors: has_colors() ? Int(lo_colors()) : 0, environment: environment)
+        guard depth != .none else {
+            for slot in StyleSlot.allCases { pairs[slot] = (attributes(theme.resolved(slot, at: .none)), 0) }
             return
         }
         start_color()
         use_default_colors()
         var pairOf: [[Int16]: Int16] = [:]
         for slot in StyleSlot.allCases {
-            let style = theme.style(slot)
+            let style = theme.resolved(slot, at: depth)
             let (fg, fgBright) = color(style.foreground)
             let (bg, _) = color(style.background)
             let key = [fg, bg]
@@ -37,7 +44,7 @@ struct CursesPalette {
 
     func attributes(for slot: StyleSlot) -> (attr_t, Int16) { pairs[slot] ?? (lo_attr_normal(), 0) }
 
-    private func attributes(_ style: SlotStyle) -> attr_t {
+    private func attributes(_ style: ResolvedStyle) -> attr_t {
         var attrs = lo_attr_normal()
         if style.bold { attrs |= lo_attr_bold() }
         if style.reverse { attrs |= lo_attr_reverse() }
@@ -46,16 +53,16 @@ struct CursesPalette {
     }
 
     /// The curses colour number and whether brightness must come from bold instead (8-colour terminals).
-    private func color(_ color: TermColor) -> (Int16, Bool) {
+    private func color(_ color: ResolvedStyle.Color) -> (Int16, Bool) {
+        let index: Int
         switch color {
         case .default: return (-1, false)
-        case .index, .rgb:
-            let available = Int(lo_colors())
-            // An RGB colour, or a 256-colour index on a 16-colour terminal: the nearest colour it has.
-            let index = color.nearestIndex(among: available >= 256 ? 256 : 16) ?? 7
-            if index < available { return (Int16(index), false) }
-            if index < 16 { return (Int16(index - 8), true) }
-            return (Int16(index % 8), false)
+        case let .index(value): index = value
+        case let .rgb(r, g, b): index = TermColor.rgb(UInt8(r), UInt8(g), UInt8(b)).nearestIndex(among: 256) ?? 7
         }
+        let available = Int(lo_colors())
+        if index < available { return (Int16(index), false) }
+        if index < 16 { return (Int16(index - 8), true) }
+        return (Int16(index % 8), false)
     }
 }

@@ -9,7 +9,11 @@ enum Snapshot {
 
     static func assert(_ canvas: Canvas, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         // A frame line makes trailing spaces and the canvas width visible in the file.
-        let actual = canvas.lines.map { "|" + $0 + "|" }.joined(separator: "\n") + "\n"
+        assertText(canvas.lines.map { "|" + $0 + "|" }.joined(separator: "\n") + "\n", named: name, sourceLocation: sourceLocation)
+    }
+
+    /// Compares any text with `Snapshots/<name>.txt`.
+    static func assertText(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let file = folder.appendingPathComponent(name + ".txt")
         if ProcessInfo.processInfo.environment["LOOKOUT_RECORD_SNAPSHOTS"] == "1" {
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
