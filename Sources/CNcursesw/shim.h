@@ -33,4 +33,26 @@ static inline int lo_draw(int y, int x, const char *utf8, attr_t attrs, short pa
     return mvaddstr(y, x, utf8);
 }
 
+/// Reports clicks and the wheel (on) or nothing (off); presses come at once, not after a click interval.
+static inline int lo_mouse(int on) {
+    mouseinterval(0);
+    mmask_t wanted = on ? (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0;
+    return mousemask(wanted, NULL) == wanted ? OK : ERR;
+}
+
+static inline int lo_key_mouse(void) { return KEY_MOUSE; }
+
+/// The pending mouse event: 1 a click (or press) of the first button, 2 the wheel up, 3 down, 0 anything else,
+/// -1 none; the cell in x and y.
+static inline int lo_mouse_event(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON4_PRESSED) return 2;
+    if (event.bstate & BUTTON5_PRESSED) return 3;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    return 0;
+}
+
 #endif

@@ -177,7 +177,7 @@ public final class Runtime {
         framesDrawn += 1
         afterFrame?(canvas)
         // What the frame laid out is how the reducer pages; telling it is no change on screen.
-        if layout.listRows != state.visibleRows {
+        if layout.listRows != state.visibleRows || layout.selectedRowY != state.selectedRowY {
             let scroll = state.scroll
             _ = Reducer.reduce(&state, .laidOut(layout))
             if state.scroll != scroll { pacer.changed() }

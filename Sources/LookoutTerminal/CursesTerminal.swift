@@ -14,8 +14,10 @@ public final class CursesTerminal: TerminalDevice {
     public let ascii: Bool
 
     /// Enters curses mode. Call `restore()` before the process exits.
-    /// - Parameter ascii: draw ASCII only; nil decides from the locale (not UTF-8: ASCII).
-    public init(theme: Theme, ascii: Bool? = nil) {
+    /// - Parameters:
+    ///   - ascii: draw ASCII only; nil decides from the locale (not UTF-8: ASCII).
+    ///   - mouse: report clicks and the wheel as keys (the terminal then stops selecting text with the mouse).
+    public init(theme: Theme, ascii: Bool? = nil, mouse: Bool = false) {
         self.ascii = ascii ?? !CursesTerminal.userLocaleIsUTF8()
         CursesTerminal.setUTF8Locale()
         _ = initscr()
@@ -29,6 +31,7 @@ public final class CursesTerminal: TerminalDevice {
         set_escdelay(25)
         curs_set(0)
         palette.setUp()
+        if mouse { _ = lo_mouse(1) }
         clear()
     }
 
@@ -100,6 +103,10 @@ public final class CursesTerminal: TerminalDevice {
             reads += 1
             if rc == KEY_CODE_YES {
                 if code == KEY_RESIZE { input.resized = true; invalidate(); continue }
+                if code == lo_key_mouse() {
+                    if let event = CursesTerminal.mouseEvent() { input.keys.append(.mouse(event)) }
+                    continue
+                }
                 if let key = CursesTerminal.functionKey(code) { input.keys.append(key) }
             } else if let key = CursesTerminal.characterKey(code) {
                 input.keys.append(key)
@@ -109,6 +116,17 @@ public final class CursesTerminal: TerminalDevice {
         input.closed = reads == 0
         input.keys = CursesTerminal.foldingAlt(input.keys)
         return input
+    }
+
+    /// The mouse event curses has decoded, as a key.
+    static func mouseEvent() -> MouseEvent? {
+        var x: Int32 = 0, y: Int32 = 0
+        switch lo_mouse_event(&x, &y) {
+        case 1: return .click(x: Int(x), y: Int(y))
+        case 2: return .wheelUp
+        case 3: return .wheelDown
+        default: return nil
+        }
     }
 
     private func rowEqual(_ a: Canvas, _ b: Canvas, _ y: Int) -> Bool {

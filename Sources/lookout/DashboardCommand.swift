@@ -41,6 +41,9 @@ struct DisplayOptions: ParsableArguments {
     @Flag(name: .long, help: "Draw ASCII only (boxes +-|, sparklines .:-=+*#); automatic when the locale is not UTF-8 (LANG=C).")
     var ascii = false
 
+    @Flag(name: .long, help: "Click to select a row, the wheel to scroll (off by default: the terminal then stops selecting text with the mouse; Shift-drag still does in most).")
+    var mouse = false
+
     @Flag(name: .long, help: "Ring the terminal's bell when a critical alert fires (a silenced one does not).")
     var bell = false
 

@@ -26,7 +26,7 @@ struct DashboardSession {
         var services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme(named: chosenTheme(for: context, in: themes, log: log), in: themes),
-                                      ascii: display.ascii ? true : nil)
+                                      ascii: display.ascii ? true : nil, mouse: display.mouse)
         if terminal.ascii { log.write("drawing ASCII only (\(display.ascii ? "--ascii" : "the locale is not UTF-8"))") }
         var current = context
         var notice: String?

@@ -113,6 +113,30 @@ struct TerminalsEndToEndTests {
         try tmux.send("q")
     }
 
+    /// `--mouse` on the real binary: a click (the SGR mouse report xterm-256color's terminfo announces, typed into
+    /// the pane) selects the row under it, and Enter opens it; the terminal's mouse mode is off again after `q`.
+    @Test func withMouseAClickSelectsARow() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tmux = try TmuxSession(command: "exec env -u NO_COLOR TERM=xterm-256color \(binary) demo --mouse --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 30)
+        defer { tmux.kill() }
+        let overview = try tmux.waitFor("the demo's services", seconds: 30) { ScreenTable.row("support-bot", in: $0).contains("ready") }
+        let lines = overview.split(separator: "\n", omittingEmptySubsequences: false)
+        let row = try #require(lines.firstIndex { $0.hasPrefix(" embed-worker") })
+        // Button 1 pressed then released at column 6 of that line (1-based in the report).
+        try tmux.send("-l", "\u{1B}[<0;6;\(row + 1)M\u{1B}[<0;6;\(row + 1)m")
+        usleep(300_000)
+        try tmux.send("Enter")
+        try tmux.waitFor("embed-worker's own screen", seconds: 10) { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.count > 3 && lines[1].hasPrefix(" embed-worker ") && screen.contains("\n State ")
+        }
+        try tmux.send("q")
+        try tmux.waitFor("lookout gone", seconds: 10) { !$0.contains("lookout │") }
+    }
+
     @Test func installedThemesAreFoundWithoutTheRepository() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -38,6 +38,8 @@ public struct AppState: Sendable, Equatable {
     public var now: Date
     /// Rows the current screen's list showed in the last frame (`ViewLayout`): paging moves by a screenful.
     public var visibleRows = 10
+    /// Where the selected row was drawn (the last frame's `ViewLayout`): a click moves the selection relative to it.
+    public var selectedRowY: Int?
     /// The terminal's size, as the last resize event reported it (nil headless).
     public var terminalSize: TerminalSize?
     public var readOnly: Bool
@@ -273,6 +275,11 @@ public struct TerminalSize: Sendable, Equatable, CustomStringConvertible {
 public struct ViewLayout: Sendable, Equatable {
     /// Data rows the list showed (its header excluded); paging moves by this many.
     public var listRows: Int
+    /// The screen line the selected row was drawn on (its highlight), so a click can move the selection there.
+    public var selectedRowY: Int?
 
-    public init(listRows: Int) { self.listRows = max(1, listRows) }
+    public init(listRows: Int, selectedRowY: Int? = nil) {
+        self.listRows = max(1, listRows)
+        self.selectedRowY = selectedRowY
+    }
 }

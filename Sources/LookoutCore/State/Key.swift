@@ -7,10 +7,13 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case enter, escape, tab, backspace, delete
     /// Alt (Meta) with a key: the terminal sends ESC and the key together.
     case alt(Character)
+    /// A mouse event, when the dashboard runs with `--mouse`.
+    case mouse(MouseEvent)
 
     /// The label used in help and hint bars.
     public var description: String {
         switch self {
+        case .mouse: return "mouse"
         case .char(" "): return "Space"
         case let .char(c): return String(c)
         case let .ctrl(c): return "Ctrl-\(c.uppercased())"
@@ -30,4 +33,10 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case let .alt(c): return "Alt-\(c)"
         }
     }
+}
+
+/// What the mouse did: a click at a cell (0-based), or the wheel.
+public enum MouseEvent: Hashable, Sendable {
+    case click(x: Int, y: Int)
+    case wheelUp, wheelDown
 }

@@ -17,6 +17,7 @@ public enum Reducer {
             return []
         case let .laidOut(layout):
             state.visibleRows = layout.listRows
+            state.selectedRowY = layout.selectedRowY
             clampScroll(&state)
             return []
         case let .logsSkipped(count):
@@ -35,6 +36,7 @@ public enum Reducer {
             if case let .alt(c) = key, !(isTyping(state) && LineEditor.altKeys.contains(c)) {
                 return reduce(&state, .key(.escape)) + reduce(&state, .key(.char(c)))
             }
+            if case let .mouse(event) = key { return mouse(event, &state) }
             state.notice = nil
             if let effects = actionKey(key, &state) { return effects }
             if state.palette != nil { return typePalette(key, &state) }

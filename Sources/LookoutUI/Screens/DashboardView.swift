@@ -40,6 +40,8 @@ public enum DashboardView {
         case .timeline:
             listRows = TimelineView(state: state).render(in: body, canvas: &canvas)
         }
+        // Where the list drew its selection: a click moves it relative to this line.
+        let selectedRowY = (body.y..<body.maxY).first { y in (0..<bounds.width).contains { canvas[$0, y].highlighted } }
         HintBar(keyMap: state.keyMap, screen: state.screen.kind)
             .render(in: bounds.rows(bounds.height - 1, 1), canvas: &canvas)
         if let notice = state.notice {
@@ -56,7 +58,7 @@ public enum DashboardView {
         if let palette = state.palette {
             PaletteView(palette: palette, matches: palette.matches(in: state)).render(in: body, canvas: &canvas)
         }
-        return ViewLayout(listRows: listRows)
+        return ViewLayout(listRows: listRows, selectedRowY: selectedRowY)
     }
 }
 
