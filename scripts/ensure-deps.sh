@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lookout needs, only those that are missing.
 # Usage: scripts/ensure-deps.sh [--tests]   (--tests also installs tmux for the end-to-end tests, openssl for the
-# TLS tests, Debian's prometheus, against which the exposition parser is checked, and its alertmanager, which takes
-# lookout's alert notifications in a test)
+# TLS tests, Debian's prometheus, against which the exposition parser is checked, its alertmanager, which takes
+# lookout's alert notifications in a test, and ncurses-term for the xterm-direct terminfo of the 24-bit colour test)
 set -euo pipefail
 
 packages=(libcurl4-openssl-dev libncurses-dev libsqlite3-dev pkg-config)
-[ "${1:-}" = "--tests" ] && packages+=(tmux openssl prometheus prometheus-alertmanager)
+[ "${1:-}" = "--tests" ] && packages+=(tmux openssl prometheus prometheus-alertmanager ncurses-term)
 
 missing=()
 for p in "${packages[@]}"; do

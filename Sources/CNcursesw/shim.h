@@ -33,6 +33,9 @@ static inline int lo_draw(int y, int x, const char *utf8, attr_t attrs, short pa
     return mvaddstr(y, x, utf8);
 }
 
+/// A colour pair whose colours may exceed a short: 24-bit RGB under a direct-colour terminfo (xterm-direct).
+static inline int lo_init_extended_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+
 /// Reports clicks and the wheel (on) or nothing (off); presses come at once, not after a click interval.
 static inline int lo_mouse(int on) {
     mouseinterval(0);

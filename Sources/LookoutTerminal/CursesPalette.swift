@@ -4,8 +4,9 @@ import LookoutUI
 
 /// Turns theme slots into curses colour pairs and attributes at the terminal's `ColorDepth` (terminfo's colour
 /// count, `COLORTERM`, `NO_COLOR`): `Theme.resolved` picks the colours, this type only hands them to curses. An
-/// 8-colour terminal draws the bright half as bold. 24-bit colours are drawn as the nearest of the 256: ncurses
-/// emits direct colour only under a direct-colour terminfo, which lookout does not drive yet.
+/// 8-colour terminal draws the bright half as bold. Under a direct-colour terminfo (`TERM=xterm-direct`: colour
+/// numbers are 0xRRGGBB) every colour is drawn as its RGB; with `COLORTERM=truecolor` on a 256-colour terminfo,
+/// ncurses has no way to emit 24-bit colour, so the nearest of the 256 is drawn.
 struct CursesPalette {
     let theme: Theme
     private var pairs: [StyleSlot: (attr_t, Int16)] = [:]
@@ -15,14 +16,17 @@ struct CursesPalette {
     init(theme: Theme) { self.theme = theme }
 
     mutating func setUp(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        // COLORS is known only once colour is started.
+        if has_colors() {
+            start_color()
+            use_default_colors()
+        }
         depth = ColorDepth.detect(colors: has_colors() ? Int(lo_colors()) : 0, environment: environment)
         guard depth != .none else {
             for slot in StyleSlot.allCases { pairs[slot] = (attributes(theme.resolved(slot, at: .none)), 0) }
             return
         }
-        start_color()
-        use_default_colors()
-        var pairOf: [[Int16]: Int16] = [:]
+        var pairOf: [[Int32]: Int16] = [:]
         for slot in StyleSlot.allCases {
             let style = theme.resolved(slot, at: depth)
             let (fg, fgBright) = color(style.foreground)
@@ -33,7 +37,7 @@ struct CursesPalette {
                 pair = existing
             } else {
                 pair = Int16(pairOf.count + 1)
-                init_pair(pair, fg, bg)
+                if direct { _ = lo_init_extended_pair(Int32(pair), fg, bg) } else { init_pair(pair, Int16(fg), Int16(bg)) }
                 pairOf[key] = pair
             }
             var attrs = attributes(style)
@@ -52,8 +56,22 @@ struct CursesPalette {
         return attrs
     }
 
+    /// Under a direct-colour terminfo, colour numbers are RGB values.
+    private var direct: Bool { lo_colors() >= 1 << 24 }
+
     /// The curses colour number and whether brightness must come from bold instead (8-colour terminals).
-    private func color(_ color: ResolvedStyle.Color) -> (Int16, Bool) {
+    private func color(_ color: ResolvedStyle.Color) -> (Int32, Bool) {
+        if direct {
+            switch color {
+            case .default: return (-1, false)
+            case let .rgb(r, g, b): return (Int32((r << 16) | (g << 8) | b), false)
+            case let .index(value):
+                // xterm-direct keeps 0–7 as the eight ANSI colours; the rest is drawn as xterm's RGB for the index.
+                if value < 8 { return (Int32(value), false) }
+                guard let rgb = TermColor.index(value).rgb else { return (-1, false) }
+                return (Int32((rgb.r << 16) | (rgb.g << 8) | rgb.b), false)
+            }
+        }
         let index: Int
         switch color {
         case .default: return (-1, false)
@@ -61,8 +79,8 @@ struct CursesPalette {
         case let .rgb(r, g, b): index = TermColor.rgb(UInt8(r), UInt8(g), UInt8(b)).nearestIndex(among: 256) ?? 7
         }
         let available = Int(lo_colors())
-        if index < available { return (Int16(index), false) }
-        if index < 16 { return (Int16(index - 8), true) }
-        return (Int16(index % 8), false)
+        if index < available { return (Int32(index), false) }
+        if index < 16 { return (Int32(index - 8), true) }
+        return (Int32(index % 8), false)
     }
 }

@@ -137,6 +137,23 @@ struct TerminalsEndToEndTests {
         try tmux.waitFor("lookout gone", seconds: 10) { !$0.contains("lookout │") }
     }
 
+    /// 24-bit colour under a direct-colour terminfo (Debian's ncurses-term has xterm-direct): Dracula's purple
+    /// #bd93f9 is drawn as itself; under xterm-256color as the nearest of the 256 (141).
+    @Test func aDirectColourTerminalGetsTheThemesOwnRGB() throws {
+        let binary = try LookoutBinary.require()
+        for (term, purple) in [("xterm-direct", "38;2;189;147;249"), ("xterm-256color", "38;5;141")] {
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            let tmux = try TmuxSession(command: "exec env -u NO_COLOR -u COLORTERM TERM=\(term) \(binary) demo --theme dracula --log-file \(scratch.path("lookout.log"))",
+                                       width: 100, height: 24)
+            defer { tmux.kill() }
+            _ = try tmux.waitFor(text: "support-bot", seconds: 30)
+            let coloured = tmux.screenWithColours()
+            #expect(coloured.contains("\u{1B}[1m\u{1B}[\(purple)m lookout "), "\(term): \(coloured.prefix(200).debugDescription)")
+            try tmux.send("q")
+        }
+    }
+
     @Test func installedThemesAreFoundWithoutTheRepository() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
