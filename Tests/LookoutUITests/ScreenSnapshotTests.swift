@@ -205,6 +205,41 @@ struct TinyTerminalTests {
                         named: "detail-ascii-80x24")
     }
 
+    /// Every screen, with data and without, with each dialog open, from 1x1 to 300x100: no trap, and every frame is
+    /// exactly the terminal's size (each line as wide as the terminal, no more).
+    @Test func everyScreenWithAndWithoutDataAndEveryDialogDrawsAtEverySizeFrom1x1To300x100() throws {
+        var dialogs: [(String, AppState)] = []
+        var confirm = try ActionScreenTests().state()
+        _ = Reducer.reduce(&confirm, .key(.char("R")))
+        dialogs.append(("redeploy confirmation", confirm))
+        var help = Fixtures.state()
+        _ = Reducer.reduce(&help, .key(.char("?")))
+        dialogs.append(("help", help))
+        var palette = Fixtures.state()
+        for key in [Key.char(":"), .char("s")] { _ = Reducer.reduce(&palette, .key(key)) }
+        dialogs.append(("palette", palette))
+        var filter = Fixtures.state(screen: .logs)
+        for key in [Key.char("/"), .char("x")] { _ = Reducer.reduce(&filter, .key(key)) }
+        dialogs.append(("logs filter", filter))
+        let empty = [Screen.overview, .providers, .logs, .actions, .alerts, .timeline, .serviceDetail(name: "nothing")].map { screen in
+            var state = AppState(context: ContextConfig(name: "empty", services: []), now: Fixtures.now)
+            state.screen = screen
+            return ("empty \(screen)", state)
+        }
+        #expect(confirm.action != nil && help.showingHelp && palette.palette != nil && filter.logs.filterInput != nil, "the dialogs are open")
+        let widths = [1, 2, 3, 5, 8, 13, 19, 20, 21, 33, 40, 55, 80, 120, 200, 300]
+        let heights = [1, 2, 3, 4, 5, 6, 7, 10, 13, 24, 40, 60, 100]
+        for (name, state) in Self.states() + dialogs + empty {
+            for width in widths {
+                for height in heights {
+                    let canvas = DashboardView.render(state, width: width, height: height)
+                    #expect(canvas.lines.count == height, "\(name) at \(width)x\(height)")
+                    #expect(canvas.lines.allSatisfy { DisplayWidth.of($0) == width }, "\(name) at \(width)x\(height): a line is not \(width) wide")
+                }
+            }
+        }
+    }
+
     @Test func everyScreenDrawsAtEverySizeFrom20x5To60x16() {
         for (name, state) in Self.states() {
             for width in stride(from: 20, through: 60, by: 4) {
