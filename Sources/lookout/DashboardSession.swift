@@ -78,7 +78,8 @@ struct DashboardSession {
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
-        var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer)
+        var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,
+                             logByteCapacity: config.logBufferBytes)
         state.providers.prices = config.prices
         state.savesSpend = kept.store != nil
         state.savesTimeline = kept.store != nil

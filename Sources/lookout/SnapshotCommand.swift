@@ -52,7 +52,7 @@ struct Snapshot: ParsableCommand {
     static func collect(config: String?, context: String?, for duration: Duration) throws -> (AppState, ContextConfig) {
         let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
         let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
-        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer)
+        var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer, logByteCapacity: loaded.logBufferBytes)
         state.providers.prices = loaded.prices
         let plan = FleetLink.Plan(services: probedOnce(services, scrapingWithin: duration), metricMappings: loaded.metricMappings,
                                   filesFromStart: true, hygiene: chosen.logHygiene, mapping: { $0.flatMap(loaded.mapping(named:)) })

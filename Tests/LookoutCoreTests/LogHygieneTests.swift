@@ -169,3 +169,38 @@ struct LogHygieneTests {
         #expect(state.hygiene.total == 4, "the counts stay")
     }
 }
+
+/// The Logs screen's ring is bounded in bytes as well as in records: a stream of megabyte lines cannot grow memory
+/// past the bound, and what is dropped is the oldest.
+@Suite("Log buffer bounds")
+struct LogBufferBoundTests {
+    @Test func megabyteLinesAreBoundedByBytesNotOnlyByCount() {
+        var logs = LogViewState(capacity: 50_000, byteCapacity: 8 << 20)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let big = String(repeating: "x", count: 1 << 20)
+        for n in 0..<40 {
+            var record = LogRecord(raw: "#\(n) " + big, mapping: "plain")
+            record.message = "line \(n)"
+            logs.append(LogBatch(service: "s", source: "stream", records: [record]), at: now)
+        }
+        #expect(logs.keptBytes <= 8 << 20, "\(logs.keptBytes) bytes kept")
+        #expect(logs.lines.count == 7, "seven lines of a megabyte fit in eight")
+        #expect(logs.lines.last?.record.message == "line 39" && logs.lines.first?.record.message == "line 33", "the newest are kept")
+        #expect(logs.nextSequence == 40, "every line was counted")
+        // Small lines: the record count is the bound again.
+        var small = LogViewState(capacity: 100, byteCapacity: 8 << 20)
+        for n in 0..<1_000 { small.append(LogBatch(service: "s", source: "f", records: [LogRecord(raw: "line \(n)", mapping: "plain")]), at: now) }
+        #expect(small.lines.count == 100 && small.keptBytes == small.lines.reduce(0) { $0 + $1.bytes })
+    }
+
+    @Test func theConfigurationSetsTheBound() throws {
+        let yaml = "log-buffer-mb: 16\ncontexts:\n  prod:\n    services:\n      - name: a\n        url: https://a.example.com\n"
+        #expect(try ConfigParser.parse(yaml, file: "f.yaml").logBufferBytes == 16 << 20)
+        do {
+            _ = try ConfigParser.parse(yaml.replacingOccurrences(of: "16", with: "0"), file: "f.yaml")
+            Issue.record("0 MB must not parse")
+        } catch {
+            #expect(error.description == "f.yaml:1: key `log-buffer-mb`: expected a number of megabytes between 1 and 65536")
+        }
+    }
+}

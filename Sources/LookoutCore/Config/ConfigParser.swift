@@ -2,7 +2,7 @@ import Yams
 
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
-    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "mappings", "metric-mappings", "prices", "secrets", "keys"]
+    static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "log-buffer-mb", "mappings", "metric-mappings", "prices", "secrets", "keys"]
     static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
@@ -50,6 +50,12 @@ public enum ConfigParser {
                     config.logBuffer = size
                 } else {
                     reader.fail(value, key, "expected a number of records between 100 and 10000000")
+                }
+            case "log-buffer-mb":
+                if let text = reader.string(value, at: key), let size = Int(text), (1...65_536).contains(size) {
+                    config.logBufferBytes = size << 20
+                } else {
+                    reader.fail(value, key, "expected a number of megabytes between 1 and 65536")
                 }
             default: contextsNode = value
             }

@@ -33,6 +33,7 @@ public enum ExampleConfig {
         # Lookup order: --config, $LOOKOUT_CONFIG, ./lookout.yaml, $XDG_CONFIG_HOME/lookout/config.yaml.
         current-context: prod
         log-buffer: 50000            # records kept for the Logs screen
+        log-buffer-mb: 64            # and the most memory they may take
 
         # Secrets are referenced as ${secret:NAME}, never written here.
         secrets:

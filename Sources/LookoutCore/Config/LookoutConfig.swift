@@ -8,6 +8,8 @@ public struct LookoutConfig: Sendable, Equatable {
     public var currentContext: String?
     /// Records kept for the Logs screen (a ring: the oldest go first).
     public var logBuffer = 50_000
+    /// Bytes the Logs screen's records may take (`log-buffer-mb:`), whatever their count.
+    public var logBufferBytes = 64 << 20
     /// Keys of the engineer's own (`keys: { redeploy: D, open-palette: [":", ";"] }`), replacing a command's keys.
     public var keys: [Command: [Key]] = [:]
 

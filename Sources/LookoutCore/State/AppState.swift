@@ -133,8 +133,8 @@ public struct AppState: Sendable, Equatable {
     public var themeName = "default"
 
     public init(context: ContextConfig, keyMap: KeyMap = .standard, now: Date, readOnly: Bool = false,
-                logCapacity: Int = 50_000) {
-        self.logs = LogViewState(capacity: logCapacity)
+                logCapacity: Int = 50_000, logByteCapacity: Int = 64 << 20) {
+        self.logs = LogViewState(capacity: logCapacity, byteCapacity: logByteCapacity)
         self.contextName = context.name
         self.services = context.services.map { ServiceState(config: $0) }
         // A read-only context is as read-only as the flag: dangerous keys are not even in the map.

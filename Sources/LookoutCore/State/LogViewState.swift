@@ -8,6 +8,17 @@ public struct LogLine: Sendable, Equatable {
     public var record: LogRecord
     /// When lookout received it (the state's clock).
     public var arrived: Date
+    /// An estimate of the memory it holds: its raw text and message (the bulk of a long line) and a fixed 320 bytes
+    /// for the record's other fields.
+    public let bytes: Int
+
+    public init(sequence: Int, service: String, record: LogRecord, arrived: Date) {
+        self.sequence = sequence
+        self.service = service
+        self.record = record
+        self.arrived = arrived
+        bytes = 320 + record.raw.utf8.count + (record.message?.utf8.count ?? 0)
+    }
 }
 
 /// Records that arrived together from one source, and how the source is doing.
@@ -29,6 +40,11 @@ public struct LogBatch: Sendable, Equatable {
 /// The Logs screen's state: a bounded ring of records, the filter, pause and selection.
 public struct LogViewState: Sendable, Equatable {
     public let capacity: Int
+    /// The most bytes the kept records may take (`LogLine.bytes`, an estimate of what each holds): a stream of
+    /// megabyte lines is bounded by memory, not only by count.
+    public let byteCapacity: Int
+    /// What the kept records take now, by the same estimate.
+    public private(set) var keptBytes = 0
     public private(set) var lines: Deque<LogLine> = []
     /// Sequence numbers of the lines the filter lets through, oldest first (all lines without a filter).
     public private(set) var matching: Deque<Int> = []
@@ -55,7 +71,13 @@ public struct LogViewState: Sendable, Equatable {
     /// screen reads). Shown, never silent.
     public private(set) var skipped = 0
 
-    public init(capacity: Int) { self.capacity = max(1, capacity) }
+    /// - Parameters:
+    ///   - capacity: records kept at most.
+    ///   - byteCapacity: bytes they may take at most (64 MiB by default).
+    public init(capacity: Int, byteCapacity: Int = 64 << 20) {
+        self.capacity = max(1, capacity)
+        self.byteCapacity = max(1 << 16, byteCapacity)
+    }
 
     /// Lines visible now: matching ones, up to the pause point.
     public var visible: [Int] {
@@ -85,9 +107,11 @@ public struct LogViewState: Sendable, Equatable {
             let line = LogLine(sequence: nextSequence, service: batch.service, record: record, arrived: now)
             nextSequence += 1
             lines.append(line)
+            keptBytes += line.bytes
             if filter?.matches(line.record, arrived: now, source: line.service) ?? true { matching.append(line.sequence) }
         }
-        while lines.count > capacity, let dropped = lines.popFirst() {
+        while lines.count > capacity || (keptBytes > byteCapacity && lines.count > 1), let dropped = lines.popFirst() {
+            keptBytes -= dropped.bytes
             if matching.first == dropped.sequence { matching.removeFirst() }
             if selected == dropped.sequence { selected = lines.first?.sequence }
             if detail == dropped.sequence { detail = nil }
