@@ -136,13 +136,21 @@ public final class FileTailer: Sendable {
             // start, so waiting loses nothing.
             let expanding = namesChanged || timedOut || (polled && passStart - lastExpansion >= .seconds(1))
             if expanding { lastExpansion = passStart }
+            var behind = false
             for pattern in patterns {
                 if expanding { pattern.watched = watch.watchDirectory(of: pattern.source.path) }
-                read(pattern, expanding: expanding, firstPass: firstPass, buffer: &buffer, watch: watch)
+                if read(pattern, expanding: expanding, firstPass: firstPass, buffer: &buffer, watch: watch) { behind = true }
             }
             polled = patterns.contains { !$0.watched }
             passes.add(1, ordering: .relaxed)
             firstPass = false
+            // Behind a flood: the next batch at once (the inbox bounds what waits for the screen, and counts what it drops).
+            if behind {
+                guard !stopRequested else { return }
+                namesChanged = false
+                timedOut = false
+                continue
+            }
             // Sleep until a change (or the quiet pass, or the polling interval when something is polled)…
             guard let change = wait(for: watch, timeout: polled ? interval : quietPass) else { return }
             namesChanged = change.names
@@ -171,6 +179,13 @@ public final class FileTailer: Sendable {
         }
     }
 
+    /// Whether `stop()` was called (a look at the pipe, no wait).
+    private var stopRequested: Bool {
+        var fds = [pollfd(fd: stopPipe.0, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 1, 0)
+        return fds[0].revents != 0
+    }
+
     /// Sleeps until `instant` unless stopped first (false then).
     private func sleep(until instant: ContinuousClock.Instant, clock: ContinuousClock) -> Bool {
         let left = instant - clock.now
@@ -181,7 +196,8 @@ public final class FileTailer: Sendable {
     }
 
     /// One pass over a pattern: new files opened, every file read, rotation handled, and what came delivered.
-    private func read(_ pattern: Pattern, expanding: Bool, firstPass: Bool, buffer: inout [UInt8], watch: FileChangeWatch) {
+    /// One pass over a pattern; returns whether a file is still behind (read again at once, not at the pace).
+    private func read(_ pattern: Pattern, expanding: Bool, firstPass: Bool, buffer: inout [UInt8], watch: FileChangeWatch) -> Bool {
         let source = pattern.source
         if expanding { pattern.matches = FileTailer.expand(source.path) }
         for path in pattern.matches where pattern.files[path] == nil {
@@ -193,8 +209,9 @@ public final class FileTailer: Sendable {
             }
         }
         var records: [LogRecord] = []
+        var behind: off_t = 0
         for (path, file) in pattern.files {
-            read(file, into: &records, buffer: &buffer)
+            behind += read(file, into: &records, buffer: &buffer)
             let inode = file.inode
             checkRotation(file, into: &records, buffer: &buffer)
             if file.fd >= 0, file.inode != inode {
@@ -208,13 +225,16 @@ public final class FileTailer: Sendable {
             }
         }
         let matches = pattern.matches
-        let status = matches.isEmpty ? "waiting: no file matches \(source.path)"
+        var status = matches.isEmpty ? "waiting: no file matches \(source.path)"
             : "following\(matches.count == 1 ? "" : " \(matches.count) files") (\(pattern.files.values.first?.pipeline.decoder.mappingName ?? "auto"))"
+        // Falling behind a flood is said, never hidden behind "following".
+        if behind >= 1 << 20 { status += " · behind by \(Self.size(behind))" }
         if !records.isEmpty || pattern.lastStatus != status {
             deliver(LogBatch(service: source.service, source: source.path, records: records,
                              status: pattern.lastStatus != status ? status : nil))
             pattern.lastStatus = status
         }
+        return behind > 0
     }
 
     /// The paths a pattern names now (glob(3); a plain path matches itself when it exists).
@@ -237,7 +257,13 @@ public final class FileTailer: Sendable {
         return true
     }
 
-    private func read(_ file: Followed, into records: inout [LogRecord], buffer: inout [UInt8]) {
+    /// Records handed over per batch at most: a file far behind is read in batches, one after the other.
+    static let batchRecords = 10_000
+
+    /// Reads what the file has past its offset, up to a batch; returns the bytes still unread when it stopped at the
+    /// batch's end (0 when it read to the end).
+    @discardableResult
+    private func read(_ file: Followed, into records: inout [LogRecord], buffer: inout [UInt8]) -> off_t {
         var info = stat()
         if fstat(file.fd, &info) == 0, info.st_size < file.offset {
             // Truncated in place (copytruncate): start again from the beginning.
@@ -246,15 +272,22 @@ public final class FileTailer: Sendable {
         }
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(file.fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
+            guard count > 0 else { return 0 }
             file.offset += off_t(count)
             buffer.withUnsafeBufferPointer { chunk in
                 file.pipeline.feed(UnsafeBufferPointer(rebasing: chunk[0..<count])) { record in
                     if !record.isBlank { records.append(record) }
                 }
             }
-            if records.count > 10_000 { break }
+            if records.count > Self.batchRecords {
+                return fstat(file.fd, &info) == 0 ? max(0, info.st_size - file.offset) : 0
+            }
         }
+    }
+
+    /// `380 MB`, `12 MB`, `900 KB`.
+    static func size(_ bytes: off_t) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(max(1, bytes >> 10)) KB"
     }
 
     /// Renamed away (the path now names another file, or nothing): finish the old file, then follow the new one.

@@ -153,4 +153,29 @@ struct FileTailerTests {
         #expect(tailer.passCount - before >= 5, "polled every 50 ms: \(tailer.passCount - before) passes in 0.6 s")
         tailer.stop()
     }
+
+    /// A flood written at once: read in batches one after the other — not one batch per pace —, the status says how far
+    /// behind it is while it catches up, and "following" again once it has.
+    @Test func aFloodIsReadBatchAfterBatchAndTheLagIsSaid() async throws {
+        let dir = try scratch()
+        let path = dir + "/app.log"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let sink = BatchSink()
+        let tailer = FileTailer(sources: [.init(service: "s", path: path)], interval: .seconds(1)) { sink.add($0) }
+        tailer.start()
+        _ = await sink.waitFor { _ in !sink.statuses.isEmpty }
+        let lines = 300_000
+        var text = ""
+        text.reserveCapacity(lines * 64)
+        for n in 0..<lines { text += line(n) }
+        append(path, text)
+        let started = Date()
+        let records = await sink.waitFor(seconds: 20) { $0.count >= lines }
+        #expect(records.count == lines, "every line read")
+        #expect(Date().timeIntervalSince(started) < 10, "30 batches did not wait a second each: \(Date().timeIntervalSince(started)) s")
+        #expect(sink.statuses.contains { $0.hasPrefix("following (app) · behind by ") && $0.hasSuffix(" MB") }, "\(sink.statuses)")
+        try? await Task.sleep(for: .milliseconds(300))
+        #expect(sink.statuses.last == "following (app)", "caught up: \(sink.statuses.suffix(3))")
+        tailer.stop()
+    }
 }
