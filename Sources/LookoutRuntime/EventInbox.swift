@@ -17,6 +17,9 @@ public final class EventInbox: Sendable {
         case urgentOnly
     }
 
+    /// Pending log lines past which even the dashboard's inbox wakes the loop.
+    public static let floodLines = 20_000
+
     /// Which posts write the wake-up byte.
     public let wake: Wake
     private let queue: Mutex<InboxQueue>
@@ -50,8 +53,12 @@ public final class EventInbox: Sendable {
         // Boxed: with a large enum payload captured in `withLock`'s closure, the Swift 6.3 build here corrupted the
         // stack ("stack smashing detected"); a reference keeps the capture small.
         let box = EventBox(event)
-        queue.withLock { $0.push(box.event) }
-        if wake == .urgentOnly && Runtime.urgency(of: event) != .input { return }
+        let pending = queue.withLock { queue -> Int in
+            queue.push(box.event)
+            return queue.pendingLogLines
+        }
+        // A flood wakes the loop early: it is taken in many small drains, not held to the bound and dropped.
+        if wake == .urgentOnly && Runtime.urgency(of: event) != .input && pending < Self.floodLines { return }
         if !awake.exchange(true, ordering: .acquiringAndReleasing) {
             var byte: UInt8 = 0
             _ = write(writeFD, &byte, 1)
