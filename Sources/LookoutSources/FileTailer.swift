@@ -97,6 +97,9 @@ public final class FileTailer: Sendable {
         var fd: Int32 = -1
         var inode: ino_t = 0
         var offset: off_t = 0
+        /// The last bytes read, up to the offset: if the file no longer holds them there, it was truncated and written
+        /// again past the offset between two passes (copytruncate then a burst), and is read again from its start.
+        var tail: [UInt8] = []
         var pipeline: LogPipeline
 
         init(path: String, source: Source) {
@@ -253,6 +256,13 @@ public final class FileTailer: Sendable {
         file.fd = fd
         file.inode = info.st_ino
         file.offset = atEnd ? info.st_size : 0
+        file.tail = []
+        if file.offset > 0 {
+            // What is there now, to tell a truncate-and-refill from more lines later.
+            let count = min(off_t(Self.tailBytes), file.offset)
+            var tail = [UInt8](repeating: 0, count: Int(count))
+            if tail.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, $0.count, file.offset - count) }) == Int(count) { file.tail = tail }
+        }
         lseek(fd, file.offset, SEEK_SET)
         return true
     }
@@ -265,15 +275,17 @@ public final class FileTailer: Sendable {
     @discardableResult
     private func read(_ file: Followed, into records: inout [LogRecord], buffer: inout [UInt8]) -> off_t {
         var info = stat()
-        if fstat(file.fd, &info) == 0, info.st_size < file.offset {
-            // Truncated in place (copytruncate): start again from the beginning.
+        if fstat(file.fd, &info) == 0, info.st_size < file.offset || !Self.stillHolds(file) {
+            // Truncated in place (copytruncate), perhaps written again past where we were: start from the beginning.
             file.offset = 0
+            file.tail = []
             lseek(file.fd, 0, SEEK_SET)
         }
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(file.fd, $0.baseAddress, $0.count) }
             guard count > 0 else { return 0 }
             file.offset += off_t(count)
+            Self.keepTail(of: buffer, count: count, in: file)
             buffer.withUnsafeBufferPointer { chunk in
                 file.pipeline.feed(UnsafeBufferPointer(rebasing: chunk[0..<count])) { record in
                     if !record.isBlank { records.append(record) }
@@ -282,6 +294,24 @@ public final class FileTailer: Sendable {
             if records.count > Self.batchRecords {
                 return fstat(file.fd, &info) == 0 ? max(0, info.st_size - file.offset) : 0
             }
+        }
+    }
+
+    static let tailBytes = 64
+
+    /// Whether the bytes before the offset are still the ones read there (one `pread`).
+    private static func stillHolds(_ file: Followed) -> Bool {
+        guard !file.tail.isEmpty else { return true }
+        var now = [UInt8](repeating: 0, count: file.tail.count)
+        let count = now.withUnsafeMutableBytes { pread(file.fd, $0.baseAddress, $0.count, file.offset - off_t(file.tail.count)) }
+        return count == file.tail.count && now == file.tail
+    }
+
+    private static func keepTail(of buffer: [UInt8], count: Int, in file: Followed) {
+        if count >= tailBytes {
+            file.tail = Array(buffer[(count - tailBytes)..<count])
+        } else {
+            file.tail = Array((file.tail + buffer[0..<count]).suffix(tailBytes))
         }
     }
 

@@ -178,4 +178,22 @@ struct FileTailerTests {
         #expect(sink.statuses.last == "following (app)", "caught up: \(sink.statuses.suffix(3))")
         tailer.stop()
     }
+
+    /// Truncated and written again past where the tailer was, between two passes (logrotate's copytruncate, then a
+    /// burst): the new lines before the old offset are not lost — the file is read again from its start.
+    @Test func aTruncateAndRefillPastTheOffsetWithinOnePassLosesNothing() async throws {
+        let dir = try scratch()
+        let path = dir + "/app.log"
+        try (0..<10).map(line).joined().write(toFile: path, atomically: false, encoding: .utf8)
+        let sink = BatchSink()
+        let tailer = FileTailer(sources: [.init(service: "s", path: path, fromStart: true)], interval: .seconds(2)) { sink.add($0) }
+        tailer.start()
+        #expect(ids(await sink.waitFor { $0.count == 10 }).count == 10)
+        // Within the 2 s pace: truncate, then 30 longer lines — the file ends well past the old offset.
+        truncate(path, 0)
+        append(path, (100..<130).map(line).joined())
+        let records = await sink.waitFor(seconds: 8) { $0.count >= 40 }
+        #expect(ids(records).suffix(30) == (100..<130).map { "r\($0)" }, "\(ids(records).suffix(30))")
+        tailer.stop()
+    }
 }
