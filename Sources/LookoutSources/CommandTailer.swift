@@ -53,7 +53,9 @@ public final class CommandTailer: Sendable {
         while !Task.isCancelled {
             var pipeline = LogPipeline(mapping: source.mapping)
             pipeline.hygiene = source.hygiene
-            let stderrTail = Mutex("")
+            // The last stderr line (for the exit status), and a bound on how often it becomes the source's status: a
+            // command that floods stderr costs a status every 250 ms, with the lines in between counted.
+            let stderrState = Mutex((tail: "", sent: Date.distantPast, held: 0))
             let began = Date()
             let end = await CommandProcess.run(source.argv, grace: .seconds(1), started: { pid in
                 post([], status: "running (pid \(pid))")
@@ -63,9 +65,16 @@ public final class CommandTailer: Sendable {
                 if records.contains(where: { !$0.isBlank }) { post(records, status: nil) }
             }, stderr: { [deliver] line in
                 guard !line.isEmpty else { return }
-                let text = SafeText.escape(String(line.prefix(300)))
-                stderrTail.withLock { $0 = text }
-                deliver(LogBatch(service: source.service, source: name, records: [], status: "stderr: \(text)"))
+                // Masked as the log lines are: a key printed on stderr shows nowhere either.
+                let text = SafeText.escape(String(source.hygiene.mask(line).prefix(300)))
+                let status: String? = stderrState.withLock { state in
+                    state.tail = text
+                    let now = Date()
+                    guard now.timeIntervalSince(state.sent) >= 0.25 else { state.held += 1; return nil }
+                    defer { state.sent = now; state.held = 0 }
+                    return "stderr: \(text)" + (state.held > 0 ? " (+\(state.held) lines)" : "")
+                }
+                if let status { deliver(LogBatch(service: source.service, source: name, records: [], status: status)) }
             })
             var last: [LogRecord] = []
             pipeline.finish { last.append($0) }
@@ -77,7 +86,7 @@ public final class CommandTailer: Sendable {
                 status = "cannot start \(source.argv[0]): \(reason)"
             } else {
                 pause = backoff.next(afterRunOf: Date().timeIntervalSince(began))
-                let tail = stderrTail.withLock { $0 }
+                let tail = stderrState.withLock { $0.tail }
                 status = "\(end.text)\(tail.isEmpty ? "" : ": \(tail)"); restarting in \(DurationText.format(.milliseconds(Int64(pause * 1000))))"
             }
             post(last, status: status)

@@ -49,6 +49,25 @@ struct CommandTailerTests {
         #expect(!isRunning(pids[0]) && kill(pids[0], 0) != 0, "the command is gone and reaped after stop")
         #expect(!isRunning(pids[1]), "what it started is gone too: its process group was signalled")
     }
+
+    /// A command that floods stderr costs a status every 250 ms at most, the lines between counted; a key it prints
+    /// there is masked like a log line's.
+    @Test func aStderrFloodIsBoundedAndMasked() async throws {
+        let key = "sk-proj-" + String(repeating: "Ab3dE", count: 8)
+        let script = "echo 'auth with \(key)' >&2; sleep 0.3; seq 1 2000000 | sed 's/^/err /' >&2; exit 4"
+        let sink = BatchSink()
+        let tailer = CommandTailer(sources: [.init(service: "s", argv: ["/bin/sh", "-c", script])], initialBackoff: 30) { sink.add($0) }
+        tailer.start()
+        _ = await sink.waitFor(seconds: 30) { _ in sink.statuses.contains { $0.hasPrefix("exited 4") } }
+        let stderr = sink.statuses.filter { $0.hasPrefix("stderr: ") }
+        #expect(stderr.first == "stderr: auth with [masked openai-key]", "\(stderr.prefix(2))")
+        #expect(stderr.count < 100, "\(stderr.count) statuses for 2,000,001 lines")
+        #expect(stderr.dropFirst().contains { $0.range(of: #"\(\+\d+ lines\)$"#, options: .regularExpression) != nil }, "the lines between are counted")
+        #expect(sink.statuses.contains { $0.hasPrefix("exited 4: err 2000000; restarting in ") }, "the last line is kept for the exit")
+        #expect(!sink.statuses.joined().contains(key))
+        await tailer.stop()
+    }
+
 }
 
 /// Whether a process exists and is not a zombie (`/proc/PID/stat`'s state).

@@ -123,6 +123,15 @@ public struct LogHygiene: Sendable, Equatable {
         return (line, findings.map(\.kind))
     }
 
+    /// `text` with every finding masked (a command's stderr line, a status).
+    public func mask(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let masked = mask(bytes, 0, bytes.count) else { return String(decoding: bytes, as: UTF8.self) }
+            return String(decoding: masked.line, as: UTF8.self)
+        }
+    }
+
     /// `[masked openai-key]`: no quote or backslash, so a masked JSON string stays valid JSON.
     static func marker(_ kind: Kind) -> [UInt8] {
         kind == .prompt ? Array("\"[masked prompt]\"".utf8) : Array("[masked \(kind.rawValue)]".utf8)
