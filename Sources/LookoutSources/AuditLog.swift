@@ -45,16 +45,25 @@ public final class AuditLog: Sendable {
     /// records it appended.
     @discardableResult
     public func closeInterrupted(now: Date = Date(), isRunning: (Int32) -> Bool = AuditLog.isLookoutRunning) throws(AuditLogError) -> [AuditRecord] {
-        let records = try read().records
+        try readClosingInterrupted(now: now, isRunning: isRunning).closed
+    }
+
+    /// `read(since:)` and `closeInterrupted` in one reading of the file: the records since `since` (the closing ones
+    /// included), the lines that were not records, and the records appended (none when the log cannot be written).
+    public func readClosingInterrupted(since: Date? = nil, now: Date = Date(), isRunning: (Int32) -> Bool = AuditLog.isLookoutRunning)
+        throws(AuditLogError) -> (records: [AuditRecord], badLines: Int, closed: [AuditRecord]) {
+        let (all, bad) = try read()
         var closed: [AuditRecord] = []
-        for intent in AuditRecord.unclosedIntents(records) {
+        for intent in AuditRecord.unclosedIntents(all) {
             let gone = intent.pid.map { $0 != getpid() && !isRunning($0) } ?? (intent.date.map { now.timeIntervalSince($0) > 86_400 } ?? true)
             guard gone else { continue }
             let result = intent.interrupted(at: now)
-            try append(result)
+            // A log this user cannot write is still read and listed, as before; the intent stays open.
+            guard (try? append(result)) != nil else { break }
             closed.append(result)
         }
-        return closed
+        let records = (all + closed).filter { record in since.map { cutoff in record.date.map { $0 >= cutoff } ?? true } ?? true }
+        return (records, bad, closed)
     }
 
     /// Whether `pid` is a running lookout (not another program that took the number since).

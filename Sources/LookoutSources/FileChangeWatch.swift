@@ -14,12 +14,18 @@ final class FileChangeWatch {
     private var patternWatches: [String: Int32] = [:]
     /// Followed file path → its watch.
     private var files: [String: Int32] = [:]
+    /// The events read, reused on every drain (the tailer drains on each wake-up).
+    private let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64 * 1024, alignment: MemoryLayout<inotify_event>.alignment)
+    private let bufferSize = 64 * 1024
 
     init() {
         fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        if fd >= 0 { close(fd) }
+        buffer.deallocate()
+    }
 
     /// Watches the directory of `pattern` for names that match it; false when that is not possible (the pattern must
     /// then be polled). Watching twice is harmless.
@@ -55,12 +61,8 @@ final class FileChangeWatch {
     func drain() -> (relevant: Bool, names: Bool) {
         guard fd >= 0 else { return (false, false) }
         var relevant = false, names = false
-        let size = 64 * 1024
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: MemoryLayout<inotify_event>.alignment)
-        defer { buffer.deallocate() }
-        let fileWatches = Set(files.values)
         while true {
-            let count = read(fd, buffer, size)
+            let count = read(fd, buffer, bufferSize)
             guard count > 0 else { break }
             var offset = 0
             while offset + MemoryLayout<inotify_event>.size <= count {
@@ -68,8 +70,8 @@ final class FileChangeWatch {
                 let nameStart = buffer.advanced(by: offset + MemoryLayout<inotify_event>.size)
                 offset += MemoryLayout<inotify_event>.size + Int(event.len)
                 if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true; names = true; continue }
-                if fileWatches.contains(event.wd) { relevant = true; continue }
-                guard let patterns = directories[event.wd] else { continue }
+                // A watch that is not a directory's is a followed file's.
+                guard let patterns = directories[event.wd] else { relevant = relevant || event.wd >= 0; continue }
                 if event.mask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
                     // The directory itself went: its patterns are polled until it can be watched again.
                     forget(directory: event.wd)

@@ -150,8 +150,7 @@ struct AuditCommand: ParsableCommand {
         }
         let log = audit.log
         // An intent whose lookout is gone (kill -9, a crash) is closed as interrupted, here as at any start.
-        _ = try? log.closeInterrupted()
-        let (records, bad) = try log.read(since: cutoff)
+        let (records, bad, _) = try log.readClosingInterrupted(since: cutoff)
         for record in records {
             if json { print(record.jsonLine); continue }
             var what = record.action

@@ -97,8 +97,12 @@ struct DashboardSession {
                               clock: SystemClock(), effects: fleet, dataInterval: refresh)
         runtime.themes = Dictionary(themes.map { ($0.theme.name, $0.theme) }, uniquingKeysWith: { first, _ in first })
         // An action whose lookout died mid-run (kill -9, a crash) is closed as interrupted, then the history is shown.
-        do { try audit.closeInterrupted() } catch { log.write("\(error)") }
-        if let history = try? audit.read() { runtime.apply(.audited(Array(history.records.suffix(500)))) }
+        do {
+            let history = try audit.readClosingInterrupted()
+            runtime.apply(.audited(Array(history.records.suffix(500))))
+        } catch {
+            log.write("\(error)")
+        }
         if !kept.spend.isEmpty { runtime.apply(.spendLoaded(kept.spend)) }
         if let notes = kept.notes { runtime.apply(.alertNotesLoaded(acks: notes.acks, silences: notes.silences)) }
         if !kept.timeline.isEmpty { runtime.apply(.timelineLoaded(kept.timeline)) }

@@ -26,8 +26,8 @@ public struct HygieneBook: Sendable, Equatable {
     public mutating func record(_ batch: LogBatch, at now: Date) {
         for record in batch.records where !record.sensitive.isEmpty {
             for kind in record.sensitive {
-                tallies[Key(service: batch.service, source: batch.source, kind: kind), default: Tally(last: now)].count += 1
-                tallies[Key(service: batch.service, source: batch.source, kind: kind)]?.last = now
+                let key = Key(service: batch.service, source: batch.source, kind: kind)
+                tallies[key] = Tally(count: (tallies[key]?.count ?? 0) + 1, last: now)
             }
         }
     }
