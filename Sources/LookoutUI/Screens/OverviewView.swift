@@ -73,8 +73,10 @@ public struct OverviewView {
         let more = alerts.count > 1 ? "  (+\(alerts.count - 1) more)" : ""
         // A firing alert whose condition went away stays until its rule's clearing time: said, so the strip does not
         // contradict the table above it ("down" while the row says healthy).
-        let clearing = state.alertBook.listed(at: state.now).first { $0.key == first.key && $0.phase == .firing }?.clearSince
+        var clearing = state.alertBook.listed(at: state.now).first { $0.key == first.key && $0.phase == .firing }?.clearSince
             .map { "  · recovered \(Format.age($0, now: state.now)) ago" } ?? ""
+        // On a narrow terminal the alert's own words come first.
+        if area.maxX - x - more.count - DisplayWidth.of(clearing) < 12 { clearing = "" }
         let room = max(0, area.maxX - x - more.count - DisplayWidth.of(clearing))
         x += canvas.write(SafeText.escape(first.message), x: x, y: area.y, style: .normal, maxWidth: room)
         x += canvas.write(clearing, x: x, y: area.y, style: .ok)
