@@ -50,11 +50,7 @@ struct Metrics: ParsableCommand {
         var last = MetricsScrape()
         var badLines = 0
         for file in files {
-            let text: String
-            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw LookoutError("\(file): cannot read: \(error.localizedDescription)")
-            }
-            last = tracker.read(text)
+            last = try Self.read(file, into: &tracker)
             badLines += last.badLines
             for delta in last.deltas {
                 if totals[delta.provider] == nil { order.append(delta.provider) }
@@ -89,6 +85,22 @@ struct Metrics: ParsableCommand {
                               ms(t.latencyMs(0.5)).leftPad(7), ms(t.latencyMs(0.95)).leftPad(7), ms(t.latencyMs(0.99)).leftPad(7),
                               String(t.inputTokens).leftPad(10), String(t.outputTokens).leftPad(11),
                               (t.costUSD.map { String(format: "%.4f", $0) } ?? "–").leftPad(10)].joined(separator: " "))
+            }
+        }
+    }
+
+    /// Reads one scrape file a mebibyte at a time, so a large exposition is never held whole.
+    static func read(_ file: String, into tracker: inout MetricsTracker) throws -> MetricsScrape {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw LookoutError("\(file): cannot read: \(String(cString: strerror(errno)))") }
+        defer { try? handle.close() }
+        return try tracker.read { feed in
+            while true {
+                let chunk: Data?
+                do { chunk = try handle.read(upToCount: 1 << 20) } catch {
+                    throw LookoutError("\(file): cannot read: \(error.localizedDescription)")
+                }
+                guard let chunk, !chunk.isEmpty else { return }
+                chunk.withUnsafeBytes(feed)
             }
         }
     }

@@ -135,10 +135,15 @@ public struct MetricMapping: Sendable, Equatable {
 
     /// The preset a scrape looks like, from its family names; nil when none fits.
     public static func detect(in families: [MetricFamily]) -> MetricMapping? {
-        if families.contains(where: { $0.name.hasPrefix("litellm_") }) { return litellm }
-        if families.contains(where: { $0.name.hasPrefix("gen_ai_") }) { return otelGenAI }
+        detect(familyNames: families.map(\.name))
+    }
+
+    /// The preset family names like these look like; nil when none fits.
+    static func detect(familyNames: [String]) -> MetricMapping? {
+        if familyNames.contains(where: { $0.hasPrefix("litellm_") }) { return litellm }
+        if familyNames.contains(where: { $0.hasPrefix("gen_ai_") }) { return otelGenAI }
         // The usual prometheus_client shape: a request counter and a latency histogram under `llm_`.
-        let names = Set(families.map { base($0.name) })
+        let names = Set(familyNames.map { base($0) })
         if !app.requestCounters.filter(names.contains).isEmpty || !app.latencyHistograms.filter(names.contains).isEmpty { return app }
         return nil
     }
