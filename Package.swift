@@ -54,6 +54,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Servers that misbehave on purpose, shared by the edge and end-to-end fault suites (raw sockets, Glibc only).
+        .target(name: "LookoutTestSupport"),
         .executableTarget(name: "lookout", dependencies: [
             "LookoutCore", "LookoutUI", "LookoutRuntime", "LookoutHTTP", "LookoutTerminal", "LookoutDemo", "LookoutSources",
             "LookoutStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,12 +66,12 @@ let package = Package(
         .testTarget(name: "LookoutUITests", dependencies: ["LookoutUI", "LookoutCore", "LookoutRuntime"], exclude: ["Snapshots"]),
         .testTarget(name: "LookoutRuntimeTests", dependencies: ["LookoutRuntime", "LookoutUI", "LookoutCore"]),
         .testTarget(name: "LookoutEdgeTests", dependencies: [
-            "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources", "LookoutStore",
+            "LookoutHTTP", "LookoutDemo", "LookoutCore", "LookoutSources", "LookoutStore", "LookoutTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LookoutCore", "LookoutTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -93,7 +93,10 @@ final class CurlTransfer {
                                    message: "response body larger than \(CurlTransfer.size(bodyLimit)), not read")
         } else if code != CURLE_OK {
             let detail = String(cString: errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            var osErrno = 0
+            _ = lo_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &osErrno)
+            let message = TransportWording.message(code: code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail,
+                                                   osErrno: Int32(osErrno), connected: timings.connectMicros > 0)
             error = TransportError(code: Int(code.rawValue), message: message)
         }
         let expiry = lo_certificate_expire_date(easy).flatMap { CertificateDate.parse(String(cString: $0)) }

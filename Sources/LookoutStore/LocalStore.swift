@@ -36,6 +36,9 @@ public final class LocalStore: Sendable {
                                                     attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.label = "lookout-state"
+            // WAL (a pool's mode) with synchronous=NORMAL: a commit survives lookout being killed; only a power loss
+            // or kernel crash may undo the last second of it — for a dashboard's own history, not worth an fsync a second.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
@@ -100,14 +103,40 @@ public final class LocalStore: Sendable {
 
     /// Adds `entries` (deltas) to what the store holds for the context, in one transaction.
     public func add(context: String, _ entries: [SpendEntry]) throws(StoreError) {
-        guard !entries.isEmpty else { return }
+        try save([.spend(entries)], context: context)
+    }
+
+    /// Writes several things in one transaction (the dashboard's writes of one second).
+    public func save(_ writes: [StoreWrite], context: String) throws(StoreError) {
+        guard writes.contains(where: { !$0.isEmpty }) else { return }
         try write { db in
+            for item in writes { try Self.apply(item, context: context, db) }
+        }
+    }
+
+    private static func apply(_ item: StoreWrite, context: String, _ db: Database) throws {
+        switch item {
+        case let .spend(entries):
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO spend (context, scope, minute, usd, tokens) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (context, scope, minute) DO UPDATE SET usd = usd + excluded.usd, tokens = tokens + excluded.tokens
                 """)
             for entry in entries {
                 try statement.execute(arguments: [context, entry.scope, entry.minute, entry.spend.usd, entry.spend.tokens])
+            }
+        case let .counterTotals(totals, at):
+            try db.execute(sql: "DELETE FROM counter_totals WHERE context = ?", arguments: [context])
+            let statement = try db.cachedStatement(sql: "INSERT INTO counter_totals (context, service, key, usd, tokens, at) VALUES (?, ?, ?, ?, ?, ?)")
+            for (service, values) in totals.totals {
+                for (key, spend) in values {
+                    try statement.execute(arguments: [context, service, key, spend.usd, spend.tokens, at.timeIntervalSince1970])
+                }
+            }
+        case let .timeline(entries):
+            let statement = try db.cachedStatement(sql: "INSERT INTO timeline (context, time, kind, subject, text, severity) VALUES (?, ?, ?, ?, ?, ?)")
+            for entry in entries {
+                try statement.execute(arguments: [context, entry.time.timeIntervalSince1970, entry.kind.rawValue, entry.subject, entry.text,
+                                                  entry.severity?.rawValue])
             }
         }
     }
@@ -165,15 +194,7 @@ public final class LocalStore: Sendable {
 
     /// Keeps the services' counter totals as of `at`, replacing the context's last ones.
     public func save(totals: CounterTotals, context: String, at: Date) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "DELETE FROM counter_totals WHERE context = ?", arguments: [context])
-            for (service, values) in totals.totals {
-                for (key, spend) in values {
-                    try db.execute(sql: "INSERT INTO counter_totals (context, service, key, usd, tokens, at) VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [context, service, key, spend.usd, spend.tokens, at.timeIntervalSince1970])
-                }
-            }
-        }
+        try save([.counterTotals(totals, at: at)], context: context)
     }
 
     /// The context's counter totals as last kept, and when; nil when none were.
@@ -193,14 +214,7 @@ public final class LocalStore: Sendable {
 
     /// Keeps timeline entries.
     public func save(timeline entries: [TimelineEntry], context: String) throws(StoreError) {
-        guard !entries.isEmpty else { return }
-        try write { db in
-            let statement = try db.cachedStatement(sql: "INSERT INTO timeline (context, time, kind, subject, text, severity) VALUES (?, ?, ?, ?, ?, ?)")
-            for entry in entries {
-                try statement.execute(arguments: [context, entry.time.timeIntervalSince1970, entry.kind.rawValue, entry.subject, entry.text,
-                                                  entry.severity?.rawValue])
-            }
-        }
+        try save([.timeline(entries)], context: context)
     }
 
     /// The context's timeline since `start` (at most the newest `limit`), oldest first; entries older than a week are deleted.
@@ -233,6 +247,34 @@ public final class LocalStore: Sendable {
     private static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
         return "\(error)"
+    }
+}
+
+/// One thing the dashboard writes to the store; several go in one transaction (`LocalStore.save(_:context:)`).
+public enum StoreWrite: Sendable {
+    /// Spend deltas, added to what is kept per scope and minute.
+    case spend([SpendEntry])
+    /// The services' counter totals as of a moment, replacing the last ones.
+    case counterTotals(CounterTotals, at: Date)
+    /// New timeline entries.
+    case timeline([TimelineEntry])
+
+    /// Whether it writes nothing.
+    public var isEmpty: Bool {
+        switch self {
+        case let .spend(entries): entries.isEmpty
+        case .counterTotals: false
+        case let .timeline(entries): entries.isEmpty
+        }
+    }
+
+    /// What it is, for a log line.
+    public var what: String {
+        switch self {
+        case .spend: "spend"
+        case .counterTotals: "counter totals"
+        case .timeline: "timeline"
+        }
     }
 }
 

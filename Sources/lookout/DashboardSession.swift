@@ -115,7 +115,7 @@ struct DashboardSession {
         let ending = runtime.run()
         // What the last second recorded, not yet handed to the store, and the counters' totals as of now.
         var ledger = runtime.state.ledger
-        fleet.save(spend: ledger.takeUnsaved(), context: context.name)
+        fleet.save(.spend(ledger.takeUnsaved()), context: context.name)
         if runtime.state.savesTimeline, !runtime.state.counterTotals.totals.isEmpty {
             fleet.run(.saveCounterTotals(context: context.name, runtime.state.counterTotals, at: runtime.state.now))
         }

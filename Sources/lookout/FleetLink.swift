@@ -38,6 +38,8 @@ final class FleetLink: EffectRunner {
     private let inbox: EventInbox
     /// The store and the audit log are written off the loop's thread, in order.
     private let writes = DispatchQueue(label: "lookout-store-writes")
+    /// Store writes waiting for the next flush on `writes`.
+    private let pendingWrites = PendingStoreWrites()
 
     init(_ plan: Plan, inbox: EventInbox, log: DiagnosticLog? = nil) {
         self.log = log
@@ -71,11 +73,19 @@ final class FleetLink: EffectRunner {
         writes.sync {}
     }
 
-    /// Adds spend to the store, off the loop's thread; a failure is logged (the dashboard goes on).
-    func save(spend entries: [SpendEntry], context: String) {
-        guard let store, !entries.isEmpty else { return }
-        writes.async { [log] in
-            do { try store.add(context: context, entries) } catch { log?.write("\(error)") }
+    /// Queues a write for the store, off the loop's thread: the writes one second's effects ask for (spend, counter
+    /// totals, timeline) go in one transaction; a failure is logged (the dashboard goes on).
+    func save(_ write: StoreWrite, context: String) {
+        guard let store, !write.isEmpty else { return }
+        guard pendingWrites.add(write, context: context) else { return }   // a queued flush will take this one too
+        writes.async { [pendingWrites, log] in
+            let batch = pendingWrites.take()
+            for context in Set(batch.map(\.context)) {
+                let items = batch.filter { $0.context == context }.map(\.write)
+                do { try store.save(items, context: context) } catch {
+                    log?.write("\(items.map(\.what).joined(separator: ", ")) not kept: \(error)")
+                }
+            }
         }
     }
 
@@ -117,18 +127,10 @@ final class FleetLink: EffectRunner {
             log?.write("action \(plan.action) on \(plan.service)\(plan.dryRun ? " (dry run)" : ""): \(plan.maskedSummary)")
             runner?.start(plan)
         case let .cancelAction(id): runner?.cancel(id: id)
-        case let .saveSpend(context, entries): save(spend: entries, context: context)
+        case let .saveSpend(context, entries): save(.spend(entries), context: context)
         case let .noteAlert(context, note): keep(note, context: context)
-        case let .saveCounterTotals(context, totals, at):
-            guard let store else { break }
-            writes.async { [log] in
-                do { try store.save(totals: totals, context: context, at: at) } catch { log?.write("counter totals not kept: \(error)") }
-            }
-        case let .saveTimeline(context, entries):
-            guard let store else { break }
-            writes.async { [log] in
-                do { try store.save(timeline: entries, context: context) } catch { log?.write("timeline not kept: \(error)") }
-            }
+        case let .saveCounterTotals(context, totals, at): save(.counterTotals(totals, at: at), context: context)
+        case let .saveTimeline(context, entries): save(.timeline(entries), context: context)
         case let .notify(context, notifications): notifier?.send(notifications, context: context)
         case .quit, .bell, .switchContext: break   // the runtime's own (the loop ends; the terminal rings)
         }
@@ -153,5 +155,25 @@ final class ProbeForwarder: Sendable {
         }
         let scrape = reader.withLock { $0.read(result) }
         inbox.post(.scraped(scrape))
+    }
+}
+
+/// Store writes waiting for the next flush: the first one added queues the flush, which takes them all.
+final class PendingStoreWrites: Sendable {
+    private let pending = Mutex<[(context: String, write: StoreWrite)]>([])
+
+    /// Adds a write; true when it is the first since the last `take` (so the caller queues a flush).
+    func add(_ write: StoreWrite, context: String) -> Bool {
+        pending.withLock { pending in
+            pending.append((context, write))
+            return pending.count == 1
+        }
+    }
+
+    func take() -> [(context: String, write: StoreWrite)] {
+        pending.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
     }
 }

@@ -112,4 +112,34 @@ struct CounterTotalsStoreTests {
         #expect(try store.counterTotals(context: "prod") == KeptCounterTotals(totals: later, at: at.addingTimeInterval(60)))
         #expect(try store.counterTotals(context: "staging") == nil)
     }
+
+    /// A second's writes — spend, totals and timeline — go in one transaction, all of them or none: a batch whose
+    /// last write fails (a table dropped under it) leaves none of the others behind.
+    @Test func aSecondsWritesLandTogetherOrNotAtAll() throws {
+        let directory = NSTemporaryDirectory() + "lookout-batch-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try LocalStore(path: directory + "/state.sqlite")
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        let spend = [SpendEntry(minute: 30_000_000, scope: "all", spend: Spend(usd: 0.5, tokens: 7))]
+        let totals = CounterTotals(["rag-search": ["openai": Spend(usd: 1, tokens: 10)]])
+        let entry = TimelineEntry(time: Date(), kind: .note, subject: "chat-api", text: "redeployed")
+        try store.save([.spend(spend), .counterTotals(totals, at: at), .timeline([entry])], context: "prod")
+        #expect(try store.load(context: "prod", since: 0) == spend)
+        #expect(try store.counterTotals(context: "prod") == KeptCounterTotals(totals: totals, at: at))
+        #expect(try store.timeline(context: "prod", since: Date().addingTimeInterval(-60)).map(\.text) == ["redeployed"])
+
+        // The timeline table goes away (as a damaged file would refuse it): the whole batch fails, naming the file.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DROP TABLE timeline'); c.commit()",
+                            directory + "/state.sqlite"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        #expect(throws: StoreError.self) {
+            try store.save([.spend(spend), .counterTotals(CounterTotals([:]), at: at.addingTimeInterval(60)), .timeline([entry])], context: "prod")
+        }
+        #expect(try store.load(context: "prod", since: 0) == spend, "the spend of the failed batch was not added")
+        #expect(try store.counterTotals(context: "prod") == KeptCounterTotals(totals: totals, at: at), "nor the totals replaced")
+    }
 }

@@ -10,15 +10,40 @@ final class SelfSignedServer {
     let port: Int
     private let pid: pid_t
 
-    init(validDays: Int = 30) throws {
+    /// - Parameters:
+    ///   - name: the certificate's subject alternative name (`IP:127.0.0.1` matches the URL; another does not).
+    ///   - expired: valid in January 2020 only (signed by itself with `openssl ca`, which takes dates in the past).
+    init(validDays: Int = 30, name: String = "IP:127.0.0.1", expired: Bool = false) throws {
         directory = NSTemporaryDirectory() + "lookout-tls-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try SilentServer.closedPort()
         let key: String = directory + "/key.pem", cert: String = directory + "/cert.pem"
-        let request: [String] = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                                 "-out", cert, "-days", String(validDays), "-subj", "/CN=127.0.0.1",
-                                 "-addext", "subjectAltName=IP:127.0.0.1"]
-        try Self.run(request)
+        let subject = "/CN=" + (name.split(separator: ":").last.map(String.init) ?? "127.0.0.1")
+        if expired {
+            try """
+            [ca]
+            default_ca = test
+            [test]
+            database = \(directory)/index.txt
+            new_certs_dir = \(directory)
+            serial = \(directory)/serial
+            default_md = sha256
+            policy = anything
+            copy_extensions = copy
+            unique_subject = no
+            [anything]
+            commonName = supplied
+            """.write(toFile: directory + "/ca.cnf", atomically: true, encoding: .utf8)
+            try "".write(toFile: directory + "/index.txt", atomically: true, encoding: .utf8)
+            try "01\n".write(toFile: directory + "/serial", atomically: true, encoding: .utf8)
+            try Self.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", directory + "/req.csr",
+                          "-subj", subject, "-addext", "subjectAltName=\(name)"])
+            try Self.run(["openssl", "ca", "-batch", "-selfsign", "-config", directory + "/ca.cnf", "-keyfile", key,
+                          "-in", directory + "/req.csr", "-out", cert, "-startdate", "20200101000000Z", "-enddate", "20200201000000Z", "-notext"])
+        } else {
+            try Self.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", String(validDays),
+                          "-subj", subject, "-addext", "subjectAltName=\(name)"])
+        }
         var spawned: pid_t = 0
         let serverArguments: [String] = ["openssl", "s_server", "-accept", String(port), "-cert", cert, "-key", key, "-www", "-quiet"]
         let argv: [UnsafeMutablePointer<CChar>?] = serverArguments.map { strdup($0) } + [nil]
@@ -97,5 +122,21 @@ struct TLSProbeTests {
         var insecure = plain
         insecure.insecure = true
         #expect(try await probe(insecure).httpStatus == 200)
+    }
+
+    /// An expired certificate and one for another host are refused — even when lookout is told to trust them — with
+    /// curl's own words, which say which.
+    @Test(arguments: [(false, "DNS:wrong.example", "no alternative certificate subject name matches target host name"),
+                      (true, "IP:127.0.0.1", "certificate has expired")])
+    func aCertificateForAnotherHostOrExpiredIsRefusedWithTheReason(expired: Bool, name: String, reason: String) async throws {
+        let server = try SelfSignedServer(name: name, expired: expired)
+        defer { server.stop() }
+        var service = ServiceConfig(name: "tls", baseURL: server.url, readinessPath: nil, timeout: .seconds(5))
+        service.caFile = server.certificate
+        let result = try await probe(service)
+        let verdict = LivenessVerdict.judge(result)
+        #expect(verdict.state == .down)
+        #expect(verdict.reason?.contains(reason) == true, "\(verdict.reason ?? "no reason")")
+        #expect(result.timings.totalMicros < 2_000_000)
     }
 }
