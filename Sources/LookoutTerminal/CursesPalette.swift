@@ -10,6 +10,8 @@ import LookoutUI
 struct CursesPalette {
     let theme: Theme
     private var pairs: [StyleSlot: (attr_t, Int16)] = [:]
+    /// What shows of each slot on a blank cell: its background, reverse and underline (foreground and bold do not).
+    private var blankLooks: [StyleSlot: [Int32]] = [:]
     /// The depth the terminal was found to have.
     private(set) var depth = ColorDepth.none
 
@@ -22,6 +24,10 @@ struct CursesPalette {
             use_default_colors()
         }
         depth = ColorDepth.detect(colors: has_colors() ? Int(lo_colors()) : 0, environment: environment)
+        for slot in StyleSlot.allCases {
+            let style = theme.resolved(slot, at: depth)
+            blankLooks[slot] = [depth == .none ? -1 : color(style.background).0, style.reverse ? 1 : 0, style.underline ? 1 : 0]
+        }
         guard depth != .none else {
             for slot in StyleSlot.allCases { pairs[slot] = (attributes(theme.resolved(slot, at: .none)), 0) }
             return
@@ -47,6 +53,10 @@ struct CursesPalette {
     }
 
     func attributes(for slot: StyleSlot) -> (attr_t, Int16) { pairs[slot] ?? (lo_attr_normal(), 0) }
+
+    /// Whether a blank cell looks the same in either slot — then it can be drawn in its neighbour's attributes, and
+    /// the terminal is not sent two attribute changes for a space between two red numbers.
+    func blankLooksSame(_ a: StyleSlot, _ b: StyleSlot) -> Bool { blankLooks[a] == blankLooks[b] }
 
     private func attributes(_ style: ResolvedStyle) -> attr_t {
         var attrs = lo_attr_normal()

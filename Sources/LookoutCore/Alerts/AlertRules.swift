@@ -69,8 +69,7 @@ public enum AlertRules {
             if let s = state.providers.summary(provider: provider, window: .oneMinute, now: state.now, percentiles: false),
                s.requests >= minimumRequests, s.errorRate >= errorRateWarning {
                 let worst = s.mainErrorClass ?? .other
-                let detail = String(format: "%.0f%% errors over 1m (%d of %d), mostly %@", s.errorRate * 100, s.errors, s.requests,
-                                    worst.phrase)
+                let detail = NumberText.fixed(s.errorRate * 100, 0) + "% errors over 1m (\(s.errors) of \(s.requests)), mostly \(worst.phrase)"
                 alerts.append(Alert(s.errorRate >= errorRateCritical ? .critical : .warning, .errorRate, provider, detail))
             }
             if let objective = state.latencyObjective, let alert = latencyAlert(provider, state.providers, objective: objective, now: state.now) {
@@ -83,7 +82,7 @@ public enum AlertRules {
             if let gauges = state.providers.gauges[provider] {
                 alerts += deploymentAlerts(provider, gauges)
                 if let remaining = gauges.remainingRequests, remaining < headroomWarning {
-                    alerts.append(Alert(.warning, .headroom, provider, String(format: "rate-limit headroom: %.0f requests left", remaining)))
+                    alerts.append(Alert(.warning, .headroom, provider, "rate-limit headroom: " + NumberText.fixed(remaining, 0) + " requests left"))
                 }
             }
         }

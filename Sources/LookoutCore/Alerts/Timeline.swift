@@ -95,7 +95,7 @@ extension Reducer {
             defer { state.budgetLines[status.budget.name] = line }
             guard let line, line > (state.budgetLines[status.budget.name] ?? nil) ?? 0 else { continue }
             state.timeline.add(TimelineEntry(time: state.now, kind: .budget, subject: status.budget.name,
-                                             text: String(format: "passed %.0f%%: ", line * 100) + "\(status.usage) (\(status.budget.period))",
+                                             text: "passed " + NumberText.fixed(line * 100, 0) + "%: " + "\(status.usage) (\(status.budget.period))",
                                              severity: line >= 1 ? .critical : .warning))
         }
     }

@@ -4,10 +4,10 @@ extension BudgetStatus {
     /// An amount in the limit's unit: `$3.12`, `$1,240`, `1.2M tokens`.
     public func amount(_ value: Double) -> String {
         switch budget.limit {
-        case .usd: return value < 100 ? String(format: "$%.2f", value) : "$" + Self.grouped(Int(value.rounded()))
+        case .usd: return value < 100 ? "$" + NumberText.fixed(value, 2) : "$" + Self.grouped(Int(value.rounded()))
         case .tokens:
-            if value >= 1_000_000 { return String(format: "%.1fM tokens", value / 1_000_000) }
-            if value >= 10_000 { return String(format: "%.0fk tokens", value / 1000) }
+            if value >= 1_000_000 { return NumberText.fixed(value / 1_000_000, 1) + "M tokens" }
+            if value >= 10_000 { return NumberText.fixed(value / 1000, 0) + "k tokens" }
             return "\(Int(value)) tokens"
         }
     }
@@ -16,7 +16,7 @@ extension BudgetStatus {
     public static func moment(_ date: Date, now: Date) -> String { UTCClock.moment(date, now: now) }
 
     /// "71% of $3.00", the heart of every line about a budget.
-    public var usage: String { String(format: "%.0f%% of ", fraction * 100) + amount(budget.limit.amount) }
+    public var usage: String { NumberText.fixed(fraction * 100, 0) + "% of " + amount(budget.limit.amount) }
 
     /// What the header shows of the most urgent budget: `chat-day 71% of $200 · out ~17:40Z`.
     public func headline(now: Date) -> String {

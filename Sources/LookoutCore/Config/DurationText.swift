@@ -22,7 +22,7 @@ public enum DurationText {
         let ms = duration.milliseconds
         if ms < 1000 { return "\(ms)ms" }
         let s = ms / 1000
-        if s < 60 { return ms % 1000 == 0 ? "\(s)s" : String(format: "%.1fs", Double(ms) / 1000) }
+        if s < 60 { return ms % 1000 == 0 ? "\(s)s" : NumberText.fixed(Double(ms) / 1000, 1) + "s" }
         if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m\(s % 60)s" }
         return s % 3600 == 0 ? "\(s / 3600)h" : "\(s / 3600)h\((s % 3600) / 60)m"
     }

@@ -23,7 +23,7 @@ public enum ExampleConfig {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(format: "%.1f", value) : String(format: "%g", value)
+        value == value.rounded() ? NumberText.fixed(value, 1) : String(format: "%g", value)
     }
 
     /// The whole example file.

@@ -38,7 +38,8 @@ public enum LogTime {
         let millis = Int64((seconds * 1000).rounded(.down))
         let day = ((millis % 86_400_000) + 86_400_000) % 86_400_000
         let h = day / 3_600_000, m = day / 60_000 % 60, s = day / 1000 % 60, ms = day % 1000
-        return String(format: "%02lld:%02lld:%02lld.%03lld", h, m, s, ms)
+        return NumberText.padded(Int(h), 2) + ":" + NumberText.padded(Int(m), 2) + ":" + NumberText.padded(Int(s), 2) + "."
+            + NumberText.padded(Int(ms), 3)
     }
 
     /// `YYYY-MM-DD[T ]HH:MM[:SS[.fraction]][Z|±HH[:]MM]`; nil for anything else.

@@ -67,7 +67,7 @@ public struct SnapshotReport: Sendable {
                      "**" + Self.escape(check.text().split(separator: "\n").last.map(String.init) ?? check.status.rawValue) + "**", "",
                      "| service | state | readiness | version | latency | reason |", "|---|---|---|---|---|---|"]
         for service in state.services {
-            let latency = service.lastLiveness.map { String(format: "%.0f ms", $0.timings.totalMillis) } ?? "–"
+            let latency = service.lastLiveness.map { NumberText.fixed($0.timings.totalMillis, 0) + " ms" } ?? "–"
             lines.append("| \(Self.escape(service.name)) | \((service.observedState ?? .down).rawValue) | "
                          + "\(service.readiness?.state.rawValue ?? "unknown") | \(Self.escape(service.rollout.display ?? "–")) | \(latency) | "
                          + "\(Self.escape(service.reason ?? "")) |")
@@ -88,11 +88,11 @@ public struct SnapshotReport: Sendable {
             lines += ["", "| provider (\(window)) | req/min | p95 | errors | 429 | 5xx | timeout | mostly | $/hour |", "|---|---|---|---|---|---|---|---|---|"]
             for provider in state.providers.providers {
                 guard let s = state.providers.summary(provider: provider, window: window, now: state.now) else { continue }
-                func pct(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
-                lines.append("| \(Self.escape(provider)) | \(String(format: "%.1f", s.requestsPerMinute)) | "
-                             + "\(s.p95Ms.map { String(format: "%.0f ms", $0) } ?? "–") | \(pct(s.errorRate)) | \(pct(s.errorRate(.rateLimit))) | "
+                func pct(_ v: Double) -> String { NumberText.fixed(v * 100, 1) + "%" }
+                lines.append("| \(Self.escape(provider)) | \(NumberText.fixed(s.requestsPerMinute, 1)) | "
+                             + "\(s.p95Ms.map { NumberText.fixed($0, 0) + " ms" } ?? "–") | \(pct(s.errorRate)) | \(pct(s.errorRate(.rateLimit))) | "
                              + "\(pct(s.errorRate(.server))) | \(pct(s.errorRate(.timeout))) | \(s.mainErrorClass?.rawValue ?? "–") | "
-                             + "\(String(format: "%.2f", s.costPerHour)) |")
+                             + "\(NumberText.fixed(s.costPerHour, 2)) |")
             }
             if state.providers.pricedCalls > 0 {
                 lines += ["", "\(state.providers.pricedCalls) calls priced from \(state.providers.prices.origin)."]

@@ -41,12 +41,12 @@ extension CallStatistics {
         var rows = [header]
         for name in groupNames {
             let g = group(name)!
-            func ms(_ p: Double) -> String { g.latencyMs(atPercentile: p).map { String(format: "%.1f", $0) } ?? "-" }
-            rows.append([SafeText.escape(name), "\(g.requests)", "\(g.errors)", String(format: "%.1f", g.errorRate * 100),
+            func ms(_ p: Double) -> String { g.latencyMs(atPercentile: p).map { NumberText.fixed($0, 1) } ?? "-" }
+            rows.append([SafeText.escape(name), "\(g.requests)", "\(g.errors)", NumberText.fixed(g.errorRate * 100, 1),
                          "\(g.errorsByClass[.rateLimit] ?? 0)", "\(g.errorsByClass[.server] ?? 0)", "\(g.errorsByClass[.timeout] ?? 0)",
                          "\(g.errorsByClass[.connection] ?? 0)", ErrorClass.main(of: g.errorsByClass)?.rawValue ?? "-",
                          ms(50), ms(95), ms(99), "\(g.inputTokens)", "\(g.outputTokens)",
-                         g.costUSD.map { String(format: "%.4f", $0) } ?? "-"])
+                         g.costUSD.map { NumberText.fixed($0, 4) } ?? "-"])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in

@@ -5,13 +5,13 @@ public enum UTCClock {
     /// `14:03Z`.
     public static func minutes(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970) % 86400
-        return String(format: "%02d:%02dZ", seconds / 3600, (seconds / 60) % 60)
+        return NumberText.padded(seconds / 3600, 2) + ":" + NumberText.padded((seconds / 60) % 60, 2) + "Z"
     }
 
     /// `14:03:07`.
     public static func seconds(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970) % 86400
-        return String(format: "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60)
+        return NumberText.padded(seconds / 3600, 2) + ":" + NumberText.padded((seconds / 60) % 60, 2) + ":" + NumberText.padded(seconds % 60, 2)
     }
 
     /// `14:03Z` on `now`'s day, `Dec 19 14:03Z` on another.

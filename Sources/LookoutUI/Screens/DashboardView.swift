@@ -92,7 +92,7 @@ struct HeaderBar {
             let style: StyleSlot = budget.isExhausted ? .bad : (budget.exhaustion != nil || budget.crossed != nil ? .warn : .dim)
             // The whole headline, else name and percentage, else the percentage alone: whatever fits before the clock.
             let room = clockX - x - 1
-            let percent = String(format: "%.0f%%", budget.fraction * 100)
+            let percent = NumberText.fixed(budget.fraction * 100, 0) + "%"
             let forms = [budget.headline(now: state.now), "\(budget.budget.name) \(percent)"].map { " │ $ " + SafeText.escape($0) } + [" │ $" + percent]
             if let text = forms.first(where: { DisplayWidth.of($0) <= room }) {
                 x += canvas.write(text, x: x, y: area.y, style: style)

@@ -102,7 +102,7 @@ public struct LogsView {
                          r.errorClass.map { $0.rawValue } ?? ""]
             if let i = r.inputTokens, let o = r.outputTokens { parts.append("\(i)→\(o) tok") }
             if let ttft = r.timeToFirstTokenMs { parts.append("ttft " + Format.millis(ttft)) }
-            if let cost = r.costUSD { parts.append(String(format: "$%.5f", cost)) }
+            if let cost = r.costUSD { parts.append("$" + NumberText.fixed(cost, 5)) }
             // The line's own message beside the call summary (first line only: tracebacks stay in the detail view).
             if let message = r.message?.split(separator: "\n").first { parts.append(String(message.prefix(300))) }
             summary = parts.filter { !$0.isEmpty }.joined(separator: " · ")

@@ -90,7 +90,7 @@ public struct OverviewView {
             return TableCell("–", .dim)
         }
         let rate = summary.errorRate
-        return TableCell(String(format: "%.1f%%", rate * 100), rate >= AlertRules.errorRateWarning ? .bad : rate > 0 ? .warn : .dim)
+        return TableCell(NumberText.fixed(rate * 100, 1) + "%", rate >= AlertRules.errorRateWarning ? .bad : rate > 0 ? .warn : .dim)
     }
 
     /// `1.4.2`; during a rollout `1.4.1→1.4.2 mixed 3:2`, highlighted (amber once stalled); `–` when not reported.

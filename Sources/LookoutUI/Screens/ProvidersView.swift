@@ -69,10 +69,10 @@ public struct ProvidersView {
                 let count = gauges.deployments.count
                 facts.append(("LiteLLM healthy" + (count > 1 ? " (\(count) deployments)" : ""), .ok))
             }
-            if let remaining = gauges.remainingRequests { facts.append((String(format: "headroom %.0f requests", remaining), remaining < AlertRules.headroomWarning ? .bad : .normal)) }
-            if let remaining = gauges.remainingTokens { facts.append((String(format: "%.0f tokens", remaining), .normal)) }
+            if let remaining = gauges.remainingRequests { facts.append(("headroom " + NumberText.fixed(remaining, 0) + " requests", remaining < AlertRules.headroomWarning ? .bad : .normal)) }
+            if let remaining = gauges.remainingTokens { facts.append((NumberText.fixed(remaining, 0) + " tokens", .normal)) }
             if let budget = state.gatewayBudgets.statuses(now: state.now).first(where: { $0.provider == provider }) {
-                var text = String(format: "LiteLLM budget $%.2f left", budget.remaining)
+                var text = "LiteLLM budget $" + NumberText.fixed(budget.remaining, 2) + " left"
                 if let at = budget.exhaustion, budget.remaining > 0 { text += " · out ~" + BudgetStatus.moment(at, now: state.now) }
                 facts.append((text, budget.remaining <= 0 ? .bad : (budget.exhaustion != nil ? .warn : .normal)))
             }
@@ -85,8 +85,8 @@ public struct ProvidersView {
         let width = max(8, min(30, (area.width - 48) / 3))
         x = area.x
         for (label, metric, latest) in [("p95", SeriesMetric.p95Latency, summary?.p95Ms.map(Format.millis) ?? "–"),
-                                        ("errors", .errorRate, summary.map { String(format: "%.0f%%", $0.errorRate * 100) } ?? "–"),
-                                        ("$/h", .cost, summary.map { String(format: "%.2f", $0.costPerHour) } ?? "–")] {
+                                        ("errors", .errorRate, summary.map { NumberText.fixed($0.errorRate * 100, 0) + "%" } ?? "–"),
+                                        ("$/h", .cost, summary.map { NumberText.fixed($0.costPerHour, 2) } ?? "–")] {
             x += canvas.write(label + " ", x: x, y: y, style: .dim)
             x += canvas.write(Sparkline.text(state.providers.series(metric, provider: provider, now: state.now), width: width),
                               x: x, y: y, style: metric == .errorRate && (summary?.errorRate ?? 0) >= 0.05 ? .bad : .normal)

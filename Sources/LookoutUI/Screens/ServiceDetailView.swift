@@ -196,7 +196,7 @@ public struct ServiceDetailView {
         return y + 1
     }
 
-    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
+    static func percent(_ fraction: Double) -> String { NumberText.fixed(fraction * 100, 1) + "%" }
 
     private func endpointLine(_ label: String, verdict: TableCell, result: ProbeResult?, reason: String?,
                               x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {

@@ -15,9 +15,9 @@ public enum Format {
 
     /// `0.8ms`, `42ms`, `1.3s`.
     public static func millis(_ ms: Double) -> String {
-        if ms < 10 { return String(format: "%.1fms", ms) }
+        if ms < 10 { return NumberText.fixed(ms, 1) + "ms" }
         if ms < 1000 { return "\(Int(ms.rounded()))ms" }
-        return String(format: "%.1fs", ms / 1000)
+        return NumberText.fixed(ms / 1000, 1) + "s"
     }
 
     /// `HH:mmZ` in UTC, for the header clock (on-call shares times in UTC). Minutes, not seconds: an idle dashboard

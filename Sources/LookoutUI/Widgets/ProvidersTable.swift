@@ -62,13 +62,13 @@ public struct ProvidersTable {
 
     func row(_ name: String, _ s: WindowSummary, series: [Double]?, role: ProviderRole?) -> [TableCell] {
         func percent(_ value: Double, warnAt: Double) -> TableCell {
-            TableCell(s.requests == 0 ? "–" : String(format: "%.1f", value * 100), value >= warnAt ? .bad : value > 0 ? .warn : .dim)
+            TableCell(s.requests == 0 ? "–" : NumberText.fixed(value * 100, 1), value >= warnAt ? .bad : value > 0 ? .warn : .dim)
         }
         func ms(_ value: Double?) -> TableCell { value.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim) }
         return [
             TableCell(name, s.errorRate >= 0.05 ? .bad : .normal),
             TableCell(role?.rawValue ?? "", role == .primary ? .ok : role == .disabled ? .warn : .dim),
-            TableCell(String(format: "%.1f", s.requestsPerMinute)),
+            TableCell(NumberText.fixed(s.requestsPerMinute, 1)),
             ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms),
             percent(s.errorRate, warnAt: 0.05),
             percent(s.errorRate(.rateLimit), warnAt: 0.02),
@@ -77,16 +77,16 @@ public struct ProvidersTable {
             // The main class of the errors, whichever it is (connection, auth, 4xx… have no column of their own).
             s.mainErrorClass.map { TableCell($0.label, s.errorRate >= 0.05 ? .bad : .warn) } ?? TableCell("", .dim),
             TableCell(Self.compact(s.tokensPerMinute), .dim),
-            TableCell(String(format: "%.2f", s.costPerHour)),
+            TableCell(NumberText.fixed(s.costPerHour, 2)),
             TableCell(series.map { Sparkline.text($0, width: 13) } ?? "", .dim),
         ]
     }
 
     /// `950`, `12.3k`, `1.2M`.
     static func compact(_ value: Double) -> String {
-        if value >= 1_000_000 { return String(format: "%.1fM", value / 1_000_000) }
-        if value >= 1000 { return String(format: "%.1fk", value / 1000) }
-        return String(format: "%.0f", value)
+        if value >= 1_000_000 { return NumberText.fixed(value / 1_000_000, 1) + "M" }
+        if value >= 1000 { return NumberText.fixed(value / 1000, 1) + "k" }
+        return NumberText.fixed(value, 0)
     }
 
     /// The first row shown so that `selected` is visible in `area` (the header takes one line).
