@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lookout", targets: ["lookout"]),
+        // Fuzz targets (scripts/fuzz.sh builds them with libFuzzer; a plain build replays the kept corpus).
+        .executable(name: "lookout-fuzz", targets: ["LookoutFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +56,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .executableTarget(name: "LookoutFuzz", dependencies: ["LookoutCore"]),
         // Servers that misbehave on purpose, shared by the edge and end-to-end fault suites (raw sockets, Glibc only).
         .target(name: "LookoutTestSupport"),
         .executableTarget(name: "lookout", dependencies: [

@@ -93,6 +93,7 @@ public final class EventInbox: Sendable {
         case SIGINT: return .interrupt
         case SIGTERM: return .terminate
         case SIGHUP: return .hangup
+        case SIGQUIT: return .quit
         default: return nil
         }
     }

@@ -4,7 +4,7 @@ import LookoutCore
 import LookoutRuntime
 import Synchronization
 
-/// Signal handling for a full-screen session: SIGINT/SIGTERM/SIGHUP become a byte on the inbox pipe
+/// Signal handling for a full-screen session: SIGINT/SIGTERM/SIGHUP/SIGQUIT become a byte on the inbox pipe
 /// (the loop then quits and restores the terminal); crashes restore the terminal, note the crash in the log,
 /// and hand over to the previous handler (Swift's backtracer), which writes the backtrace to stderr (the log).
 public enum SignalTrap {
@@ -19,7 +19,7 @@ public enum SignalTrap {
     public static func unblockTerminationSignals() {
         var set = sigset_t()
         sigemptyset(&set)
-        for signal in [SIGINT, SIGTERM, SIGHUP] + crashSignals { sigaddset(&set, signal) }
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] + crashSignals { sigaddset(&set, signal) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
@@ -28,7 +28,7 @@ public enum SignalTrap {
         pipeFD.store(inbox.writeFD, ordering: .sequentiallyConsistent)
         // SIGWINCH too: handled here rather than by ncurses so that a resize wakes the loop's poll()
         // whichever thread the kernel picks for the signal (the loop then calls `resizeterm`).
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] {
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
                 var byte = UInt8(truncatingIfNeeded: number)

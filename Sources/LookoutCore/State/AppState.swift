@@ -219,6 +219,8 @@ public enum TerminationSignal: String, Sendable, Equatable {
     case interrupt = "SIGINT"
     case terminate = "SIGTERM"
     case hangup = "SIGHUP"
+    /// Ctrl-\ (its default would dump core and leave the terminal raw).
+    case quit = "SIGQUIT"
 }
 
 /// What the reducer asks the edges to do; data, so tests can compare it.
