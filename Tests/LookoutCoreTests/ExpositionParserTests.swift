@@ -120,4 +120,28 @@ struct ExpositionParserTests {
         #expect(ids.map(table.string) == words)
         #expect(table.id(of: "label_4999") == ids[4999] && table.id(of: "label_5000") == nil)
     }
+
+    /// Values no real exporter sends — 1e300, 9.3e18 (past Int.max), +Inf, negative — are bounded, not trapped on
+    /// (found by the fuzzer: `Int(9.223372036854776e18)` in the deployment-state gauge killed the poller thread).
+    @Test func valuesPastIntMaxAreBoundedNotTrappedOn() throws {
+        var tracker = MetricsTracker(mapping: .litellm)
+        func scrape(_ success: String, _ state: String) -> MetricsScrape {
+            tracker.read("""
+            # TYPE litellm_deployment_success_responses counter
+            litellm_deployment_success_responses_total{api_provider="openai",litellm_model_name="gpt-4o"} \(success)
+            # TYPE litellm_deployment_state gauge
+            litellm_deployment_state{api_provider="openai",litellm_model_name="gpt-4o"} \(state)
+            # TYPE litellm_input_tokens_metric counter
+            litellm_input_tokens_metric_total{model="gpt-4o"} \(success)
+
+            """)
+        }
+        _ = scrape("0", "9.223372036854776e+18")
+        let huge = scrape("1e300", "-3")
+        #expect(huge.deltas.first?.requests == 1 << 53 && huge.deltas.first?.inputTokens == 1 << 53)
+        #expect(huge.gauges["openai"]?.deployments.first?.state == 0)
+        let infinite = scrape("+Inf", "1e300")
+        #expect(infinite.gauges["openai"]?.deploymentState == 2)
+        #expect(MetricMath.wholeCount(.nan) == 0 && MetricMath.wholeCount(-7) == 0 && MetricMath.wholeCount(2.5) == 3)
+    }
 }

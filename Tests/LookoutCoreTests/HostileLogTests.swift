@@ -5,6 +5,15 @@ import Testing
 
 @Suite("Hostile log input: counted, shown raw, never fatal")
 struct HostileLogTests {
+    /// A lone `=` in a plain line (`x == y`) once made the logfmt reader stand on it forever: the fuzzer's finding,
+    /// as named lines. Each is decoded (as text or logfmt) and the stream goes on.
+    @Test(arguments: ["assert x == y failed", "=", " =a b=c", "a= =b", "==", "k=v =", "level=warn == msg=done"])
+    func aLoneEqualsSignIsReadNotLoopedOn(_ line: String) {
+        let records = decodeAll(line + "\n" + #"{"provider":"openai"}"#)
+        #expect(records.count == 2)
+        #expect(records[1].provider == "openai")
+    }
+
     @Test func truncatedJSONIsMalformedAndKeptRaw() {
         let records = decodeAll(#"{"provider":"openai","latency_ms":12"# + "\n" + #"{"provider":"openai"}"#)
         #expect(records.count == 2)

@@ -11,7 +11,10 @@ enum Logfmt {
             while i < line.endIndex, line[i] != "=", line[i] != " " { i = line.index(after: i) }
             let key = String(line[keyStart..<i])
             guard i < line.endIndex, line[i] == "=", !key.isEmpty else {
-                // A bare word: logfmt allows it, but a line of mostly words is prose.
+                // A bare word: logfmt allows it, but a line of mostly words is prose. A lone `=` (`x == y`) is one too,
+                // and is stepped over: the loop stood on it forever before (found by the fuzzer — one such log line
+                // hung the source that read it).
+                if i < line.endIndex, line[i] == "=" { i = line.index(after: i) }
                 continue
             }
             i = line.index(after: i)

@@ -95,6 +95,10 @@ struct ExpositionParser {
             stopped = true
             return issue("more than \(PrometheusText.maxSamples) samples: the rest is ignored")
         }
+        guard exposition.labels.count < PrometheusText.maxLabels else {
+            stopped = true
+            return issue("more than \(PrometheusText.maxLabels) labels: the rest is ignored")
+        }
         if let problem = sample(line, count) { issue(problem) }
     }
 

@@ -6,6 +6,13 @@ public enum MetricMath {
         current >= previous ? current - previous : current
     }
 
+    /// A scraped amount as a whole count: rounded, and bounded to 0…2^53 (NaN is 0). A counter of 1e300 is a broken or
+    /// hostile exporter, and `Int(1e300)` traps — the fuzzer found the poller thread dying on one.
+    public static func wholeCount(_ value: Double) -> Int {
+        guard value.isFinite else { return value == .infinity ? 1 << 53 : 0 }
+        return Int(min(max(value.rounded(), 0), 9_007_199_254_740_992))
+    }
+
     /// The `q` quantile (0…1) of a histogram given as cumulative bucket counts by upper bound (`le`),
     /// interpolating linearly inside the bucket as Prometheus's `histogram_quantile` does; nil without counts.
     public static func quantile(_ q: Double, buckets: [(upperBound: Double, count: Double)]) -> Double? {

@@ -35,11 +35,13 @@ public struct MetricParseIssue: Sendable, Equatable {
 /// Parses the Prometheus text format (0.0.4) and OpenMetrics 1.0 text: `# HELP`, `# TYPE`, `# UNIT`, `# EOF`,
 /// samples with escaped label values, `NaN`/`±Inf`, optional timestamps, exemplars (ignored). Counters are
 /// found with or without `_total`; histogram and summary samples (`_bucket`, `_sum`, `_count`, quantiles)
-/// join their family. Bounded: at most `maxSamples` samples and lines of at most `maxLineBytes`. The reading
+/// join their family. Bounded: at most `maxSamples` samples, `maxLabels` labels and lines of at most `maxLineBytes`. The reading
 /// itself is `ExpositionParser`'s; this gives its result as `MetricFamily` values.
 public enum PrometheusText {
     public static let maxSamples = 200_000
     public static let maxLineBytes = 64 * 1024
+    /// Labels in one scrape, all samples together (ids are 32-bit; 4 million label pairs are 32 MB).
+    public static let maxLabels = 4_000_000
 
     public static func parse(_ text: String) -> (families: [MetricFamily], issues: [MetricParseIssue]) {
         var text = text

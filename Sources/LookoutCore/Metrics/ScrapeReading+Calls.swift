@@ -66,7 +66,7 @@ extension ScrapeReading {
             var lower = 0.0, below = 0.0
             var found: [MetricDelta.LatencyBucket] = []
             for bucket in sorted {
-                let inBucket = Int((bucket.increase - below).rounded())
+                let inBucket = MetricMath.wholeCount(bucket.increase - below)
                 if inBucket > 0 { found.append(.init(lower: lower, upper: bucket.le, count: inBucket)) }
                 lower = bucket.le
                 below = max(below, bucket.increase)

@@ -32,7 +32,7 @@ extension ScrapeReading {
             var deploymentLabels: [String: String] = [:]
             for (name, key) in zip(DeploymentGauge.labelNames, nameKeys) { deploymentLabels[name] = labelText(key, of: sample) }
             let provider = symbols.string(labels(of: sample).provider)
-            states[provider, default: [:]][DeploymentGauge.name(deploymentLabels), default: Int.min].formMax(Int(sample.value))
+            states[provider, default: [:]][DeploymentGauge.name(deploymentLabels), default: Int.min].formMax(min(MetricMath.wholeCount(sample.value), 2))
         }
         for (provider, byDeployment) in states { gauges[provider, default: ProviderGauges()].record(deployments: byDeployment) }
         for (names, field) in [(mapping.remainingRequestsGauges, \ProviderGauges.remainingRequests),

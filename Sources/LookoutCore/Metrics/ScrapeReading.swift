@@ -84,7 +84,7 @@ struct ScrapeReading {
     }
 
     /// The increase as a whole count.
-    mutating func count(_ sample: Exposition.Sample) -> Int { Int(increase(sample).rounded()) }
+    mutating func count(_ sample: Exposition.Sample) -> Int { MetricMath.wholeCount(increase(sample)) }
 
     /// Applies `change` to the delta of the sample's provider and model.
     mutating func update(_ sample: Exposition.Sample, _ change: (inout MetricDelta) -> Void) {
