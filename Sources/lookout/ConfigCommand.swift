@@ -47,9 +47,11 @@ struct ConfigCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             do {
-                let config = try ConfigFile.load(file)
+                let (config, warnings) = try ConfigFile.loadJudged(file)
                 let services = config.contexts.reduce(0) { $0 + $1.services.count }
-                print("OK \(file): \(config.contexts.count) context(s), \(services) service(s)")
+                for warning in warnings { printError("warning: \(warning)") }
+                print("OK \(file): \(config.contexts.count) context(s), \(services) service(s)"
+                      + (warnings.isEmpty ? "" : ", \(warnings.count) warning(s)"))
             } catch let error as ConfigLoadError {
                 for issue in error.errors.issues { printError(issue.description) }
                 throw ExitCode(1)

@@ -76,9 +76,32 @@ struct AuditLogOption: ParsableArguments {
     var log: AuditLog { AuditLog(path: auditLog ?? AuditLog.defaultPath()) }
 }
 
-/// Reads and parses a configuration file, turning I/O errors into messages that name the file.
+/// Reads and parses a configuration file, turning I/O errors into messages that name the file; refuses one every user
+/// may write, and prints to stderr what its permissions put at risk (`ConfigPermissions`).
 enum ConfigFile {
     static func load(_ path: String) throws -> LookoutConfig {
+        let (config, warnings) = try loadJudged(path)
+        for warning in warnings { printError("lookout: warning: \(warning)") }
+        return config
+    }
+
+    /// The configuration and the warnings its permissions earn, without printing them.
+    static func loadJudged(_ path: String) throws -> (LookoutConfig, warnings: [String]) {
+        let config = try parse(path)
+        var status = stat()
+        guard stat(path, &status) == 0 else { return (config, []) }
+        let secretFiles = config.secrets.sorted { $0.key < $1.key }.compactMap { name, source -> (name: String, path: String, mode: Int?)? in
+            guard case let .file(file) = source else { return nil }
+            var secret = stat()
+            return (name, file, stat(file, &secret) == 0 ? Int(secret.st_mode & 0o777) : nil)
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let judgement = ConfigPermissions.judge(path: path, mode: Int(status.st_mode & 0o777), text: text, secretFiles: secretFiles)
+        if let refusal = judgement.refusal { throw LookoutError(refusal) }
+        return (config, judgement.warnings)
+    }
+
+    private static func parse(_ path: String) throws -> LookoutConfig {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

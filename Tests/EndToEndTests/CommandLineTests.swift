@@ -128,6 +128,38 @@ struct CommandLineTests {
     }
 }
 
+@Suite("End to end: configuration permissions")
+struct ConfigPermissionsEndToEndTests {
+    /// Every user may write it: refused by `config validate` and `check` (UNKNOWN, 3); an inline key in a readable
+    /// file: validated, with a warning naming its line.
+    @Test func aWorldWritableFileIsRefusedAndAnInlineKeyWarned() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = scratch.path("lookout.yaml")
+        try """
+        contexts:
+          prod:
+            services:
+              - name: chat-api
+                url: http://127.0.0.1:9
+                headers:
+                  Authorization: "Bearer sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o644)
+        let warned = try Spawn.capture([binary, "config", "validate", config])
+        #expect(warned.status == 0 && warned.stdout.hasSuffix("1 warning(s)\n"), "\(warned)")
+        #expect(warned.stderr.contains("lookout.yaml:7: 1 OpenAI key written inline in a file every user can read (mode 0644)"))
+        #expect(!warned.stderr.contains("sk-proj-"), "the warning never repeats the key")
+        chmod(config, 0o666)
+        let refused = try Spawn.capture([binary, "config", "validate", config])
+        #expect(refused.status == 1 && refused.stderr.contains("writable by every user on this host (mode 0666)"), "\(refused)")
+        let check = try Spawn.capture([binary, "check", "--config", config])
+        #expect(check.status == 3, "UNKNOWN, not CRITICAL: \(check)")
+    }
+}
+
 @Suite("End to end: lookout check against the demo fleet", .serialized)
 struct CheckCommandTests {
     @Test func exitCodesFollowTheScriptedIncident() throws {
