@@ -67,11 +67,23 @@ struct SecretsEndToEndTests {
         usleep(500_000)
         outputs.append(("audit log", (try? String(contentsOfFile: audit, encoding: .utf8)) ?? ""))
         outputs.append(("lookout.log", (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+
+        // A crash, with the token resolved in memory: the terminal's last screen and the report (no registers: the
+        // backtracer would print the bytes each points at).
+        let crashLog = scratch.path("crash.log")
+        let crashing = try TmuxSession(command: try scratch.wrapper(running: "LOOKOUT_CRASH_TEST=1 \(binary) --config \(config) --log-file \(crashLog)"),
+                                       width: 160, height: 40)
+        defer { crashing.kill() }
+        outputs.append(("crash screen", try crashing.waitFor(text: "lookout exited", seconds: 30)))
+        let report = (try? String(contentsOfFile: crashLog, encoding: .utf8)) ?? ""
+        #expect(report.contains("crash requested by LOOKOUT_CRASH_TEST=1") && report.contains("Thread 0"), "a backtrace was written: \(report.prefix(300))")
+        #expect(!report.contains("Registers:"), "no register dump")
+        outputs.append(("crash report", report))
         #expect(outputs.first { $0.0 == "audit log" }?.1.contains("canary") == true, "the audit log has the canary run")
 
         for (name, text) in outputs {
             #expect(!text.contains(token), "the token in \(name):\n\(text)")
         }
-        #expect(outputs.count == 18 && yaml.components(separatedBy: "X-Canary").count == 5, "every output looked at; every service sends it")
+        #expect(outputs.count == 20 && yaml.components(separatedBy: "X-Canary").count == 5, "every output looked at; every service sends it")
     }
 }
