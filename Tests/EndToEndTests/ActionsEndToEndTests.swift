@@ -164,4 +164,62 @@ struct ActionsEndToEndTests {
         let after = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
         #expect(again.status == 0 && after.count == 2, "closed once")
     }
+
+    /// kill -9 at random moments, over and over — before the intent, while the command runs, as it ends, while the
+    /// result is written: the audit log stays whole (every line JSON), every intent ends with exactly one result
+    /// (succeeded, or interrupted once the next lookout reads the log), and no command outlives its lookout.
+    @Test func killNineAtRandomMomentsLeavesAWholeLogAndNoOrphans() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let audit = scratch.path("audit.jsonl")
+        let marker = "0.3\(Int.random(in: 100...999))"
+        try """
+        contexts:
+          prod:
+            services:
+              - name: chat-api
+                url: http://127.0.0.1:9
+                actions:
+                  redeploy:
+                    argv: [sleep, "\(marker)"]
+                    timeout: 1m
+        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        defer { _ = try? Spawn.run(["pkill", "-f", "sleep \(marker)"], captureOutput: false) }
+        var seed = UInt64.random(in: 1 ... 1_000_000)
+        print("kill -9 loop seed \(seed)")
+        var delays: [Int] = []
+        for _ in 0 ..< 24 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let delay = Int(seed >> 33) % 900_000   // 0–0.9 s: the command itself sleeps about 0.3 s
+            delays.append(delay)
+            let pid = try Spawn.start([binary, "action", "redeploy", "--config", scratch.path("lookout.yaml"), "--service", "chat-api",
+                                       "--yes", "--audit-log", audit], stdout: scratch.path("out"), stderr: scratch.path("err"))
+            usleep(useconds_t(delay))
+            kill(pid, SIGKILL)
+            _ = Spawn.wait(pid)
+        }
+        // Nothing outlives its lookout.
+        let deadline = Date().addingTimeInterval(5)
+        var orphans = true
+        while orphans, Date() < deadline {
+            orphans = (try? Spawn.capture(["pgrep", "-f", "sleep \(marker)"]))?.status == 0
+            if orphans { usleep(100_000) }
+        }
+        #expect(!orphans, "a command outlived its lookout (delays \(delays))")
+        // The next lookout closes what was left open; then every intent has exactly one result.
+        let listed = try Spawn.capture([binary, "audit", "--audit-log", audit])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let lines = try String(contentsOfFile: audit, encoding: .utf8).split(separator: "\n")
+        var intents: [String: Int] = [:], results: [String: [String]] = [:]
+        for line in lines {
+            let object = try #require(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "a torn line: \(line)")
+            let id = try #require(object["id"] as? String)
+            if object["phase"] as? String == "intent" { intents[id, default: 0] += 1 } else { results[id, default: []].append(object["result"] as? String ?? "?") }
+        }
+        #expect(intents.values.allSatisfy { $0 == 1 })
+        #expect(Set(intents.keys) == Set(results.keys), "every intent has a result, every result an intent")
+        #expect(results.values.allSatisfy { $0.count == 1 && ["succeeded", "interrupted"].contains($0[0]) }, "\(results)")
+        print("kill -9 loop: \(intents.count) intents of 24 runs; results: \(Dictionary(grouping: results.values.map { $0[0] }, by: { $0 }).mapValues(\.count))")
+    }
 }
