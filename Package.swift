@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "LookoutFuzz", dependencies: ["LookoutCore"]),
+        .executableTarget(name: "LookoutFuzz", dependencies: ["LookoutCore", "LookoutUI"]),
         // Servers that misbehave on purpose, shared by the edge and end-to-end fault suites (raw sockets, Glibc only).
         .target(name: "LookoutTestSupport"),
         .executableTarget(name: "lookout", dependencies: [

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of lookout's parsers of outside input with libFuzzer (part of the Swift toolchain).
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]      (default 60 s each; targets: exposition logs config readiness)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]      (default 600 s each; `make fuzz`)
+#   targets: exposition logs config readiness sse conditions theme
 # Builds Sources/LookoutFuzz with -sanitize=fuzzer,address into .build/fuzz (apart from the normal builds; linked with
 # the toolchain's lld: Debian's gold fails on it with an internal error), seeds each
 # target from Fuzz/corpus/TARGET (real shapes copied from the test fixtures), and runs it for the time given. The
@@ -10,10 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:-60}
+seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(exposition logs config readiness)
+[ ${#targets[@]} -eq 0 ] && targets=(exposition logs config readiness sse conditions theme)
 scripts/ensure-deps.sh
 
 swift build -c release --product lookout-fuzz --scratch-path .build/fuzz \

@@ -1,9 +1,12 @@
 import Foundation
 import LookoutCore
+import LookoutUI
 
 // Fuzz targets for lookout's parsers of outside input (issue 15). One binary, the target chosen by
 // LOOKOUT_FUZZ_TARGET: `exposition` (a /metrics body: read whole and in two chunks, which must agree), `logs` (bytes
-// as a log source: every mapping preset), `config` (a YAML configuration), `readiness` (a health body).
+// as a log source: the JSON scanner, logfmt and text under every mapping preset, and the hygiene mask), `config` (a
+// YAML configuration), `readiness` (a health body), `sse` (a server-sent event stream, whole and cut in two, which
+// must agree), `conditions` (a condition's first line, judged on the rest as a body), `theme` (a theme file).
 //
 // Built two ways:
 // - by `scripts/fuzz.sh`, with -sanitize=fuzzer,address -DLOOKOUT_FUZZING: libFuzzer's driver calls the target with
@@ -12,7 +15,7 @@ import LookoutCore
 //   the seeds and every finding kept in Fuzz/corpus, so each finding stays a regression test.
 
 enum FuzzTarget: String, CaseIterable {
-    case exposition, logs, config, readiness
+    case exposition, logs, config, readiness, sse, conditions, theme
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {
@@ -42,6 +45,24 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? ConfigParser.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
         case .readiness:
             _ = ReadinessReport.judge(httpStatus: 200, body: Array(bytes))
+        case .sse:
+            let typed = bytes.assumingMemoryBound(to: UInt8.self)
+            let cut = bytes.isEmpty ? 0 : Int(bytes[0]) * bytes.count / 256
+            var whole = ServerSentEvents(), split = ServerSentEvents()
+            let a = whole.feed(typed)
+            let b = split.feed(UnsafeBufferPointer(rebasing: typed[..<cut])) + split.feed(UnsafeBufferPointer(rebasing: typed[cut...]))
+            if a != b { fatalError("sse: whole and cut at \(cut) differ") }
+        case .conditions:
+            let text = String(decoding: bytes, as: UTF8.self)
+            let expression = String(text.prefix { $0 != "\n" })
+            let body = Array(text.drop { $0 != "\n" }.dropFirst().utf8)
+            if let condition = try? Condition(expression) {
+                let result = ProbeResult(service: "fuzz", kind: .readiness, startedAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                         httpStatus: 200, body: body, timings: ProbeTimings(totalMicros: 12_000))
+                _ = condition.evaluate(result, now: Date(timeIntervalSince1970: 1_800_000_000))
+            }
+        case .theme:
+            _ = try? ThemeParser.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")
         }
     }
 

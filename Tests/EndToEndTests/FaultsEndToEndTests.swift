@@ -59,11 +59,12 @@ struct FaultsEndToEndTests {
 /// same code the fuzzer drives (`lookout-fuzz`, built plainly by `swift build`), so a finding stays a regression test.
 @Suite("Fuzz corpus replayed")
 struct FuzzCorpusTests {
-    @Test(arguments: ["exposition", "logs", "config", "readiness"])
+    @Test(arguments: ["exposition", "logs", "config", "readiness", "sse", "conditions", "theme"])
     func everyKeptInputStillReads(_ target: String) throws {
         let binary = (try LookoutBinary.require() as NSString).deletingLastPathComponent + "/lookout-fuzz"
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/corpus/\(target)").standardized
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map { directory.appendingPathComponent($0).path }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            .filter { !$0.hasSuffix(".md") }.map { directory.appendingPathComponent($0).path }
         #expect(files.count >= 2, "seeds for \(target)")
         let run = try Spawn.capture([binary, target] + files)
         #expect(run.status == 0, "\(run.stderr.suffix(2000))")
