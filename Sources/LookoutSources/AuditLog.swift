@@ -25,9 +25,18 @@ public final class AuditLog: Sendable {
         try lock.withLock { _ throws(AuditLogError) in
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw AuditLogError(message: "\(path): \(String(cString: strerror(errno)))") }
+            try Self.refuseUnsafeDirectory(directory.isEmpty ? "." : directory, of: path)
+            // Never through a symlink (one planted in a shared directory would send the records elsewhere).
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else {
+                let reason = errno == ELOOP ? "is a symbolic link; the audit log is never written through one" : String(cString: strerror(errno))
+                throw AuditLogError(message: "\(path): \(reason)")
+            }
             defer { close(fd) }
+            var status = stat()
+            if fstat(fd, &status) == 0, status.st_uid != getuid() {
+                throw AuditLogError(message: "\(path): belongs to another user (uid \(status.st_uid)); lookout writes only its own audit log")
+            }
             var written = 0
             while written < line.count {
                 let n = line[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -36,6 +45,17 @@ public final class AuditLog: Sendable {
                 written += n
             }
             guard fsync(fd) == 0 else { throw AuditLogError(message: "\(path): fsync: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    /// Refuses a directory every user may write without the sticky bit: anyone could replace or remove the log there.
+    static func refuseUnsafeDirectory(_ directory: String, of path: String) throws(AuditLogError) {
+        var status = stat()
+        guard stat(directory, &status) == 0 else { return }   // open() will say what is wrong
+        let mode = status.st_mode
+        if mode & S_IWOTH != 0 && mode & S_ISVTX == 0 {
+            throw AuditLogError(message: "\(path): its directory \(directory) is writable by every user (mode 0\(String(mode & 0o7777, radix: 8))): "
+                                + "anyone could replace or remove the log. Use a directory only you can write, such as the default \(defaultPath())")
         }
     }
 

@@ -54,6 +54,29 @@ struct ActionRunnerTests {
 
     /// An intent no result closes is closed as interrupted when its lookout is gone — its process not running, or,
     /// an intent from before the pid was kept, older than a day — and left alone while it may still run.
+    /// The audit log is written only where nobody else can swap it: not in a directory every user may write (without
+    /// the sticky bit), never through a symlink; a directory like /tmp (sticky) is fine for a file of one's own.
+    @Test func anAuditLogOthersCouldReplaceIsRefused() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let record = AuditRecord(phase: .intent, time: Date(), id: "x", user: "ana", sshClient: nil, plan: try plan(["true"]), origin: "test")
+        let open = directory + "/open"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
+        chmod(open, 0o777)
+        #expect { try AuditLog(path: open + "/audit.jsonl").append(record) } throws: { error in
+            "\(error)".contains("is writable by every user (mode 0777)")
+        }
+        let sticky = directory + "/sticky"
+        try FileManager.default.createDirectory(atPath: sticky, withIntermediateDirectories: true)
+        chmod(sticky, 0o1777)
+        try AuditLog(path: sticky + "/audit.jsonl").append(record)
+        try FileManager.default.createSymbolicLink(atPath: sticky + "/planted.jsonl", withDestinationPath: directory + "/elsewhere.jsonl")
+        #expect { try AuditLog(path: sticky + "/planted.jsonl").append(record) } throws: { error in
+            "\(error)".contains("is a symbolic link")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/elsewhere.jsonl"), "nothing written through the link")
+    }
+
     @Test func danglingIntentsAreClosedAsInterruptedOnlyWhenTheirLookoutIsGone() throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
