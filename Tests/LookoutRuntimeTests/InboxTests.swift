@@ -27,6 +27,25 @@ struct InboxTests {
         #expect(queue.isEmpty && queue.drain().isEmpty)
     }
 
+    /// Long lines are bounded by their bytes too: 2,000 lines of 20 KB (40 MB by estimate) wait as at most the byte
+    /// bound, the newest kept, every line kept or counted.
+    @Test func longLinesAreBoundedByBytesAsWell() {
+        var queue = InboxQueue(logLineBound: 100_000, logByteBound: 4 << 20)
+        let long = String(repeating: "x", count: 20_000)
+        for step in 0 ..< 20 {
+            let records = (0 ..< 100).map { index in
+                var record = LogRecord(raw: "{\"message\":\"\(long)\"}", mapping: "app")
+                record.message = "#\(step * 100 + index)"
+                return record
+            }
+            queue.push(.logs(LogBatch(service: "flood", source: "/var/log/flood.log", records: records)))
+        }
+        let drained = queue.drain()
+        guard case let .logsSkipped(skipped) = drained.first, case let .logs(kept) = drained.last else { Issue.record("skip, then the batch"); return }
+        #expect(kept.records.reduce(0) { $0 + $1.estimatedBytes } <= 4 << 20)
+        #expect(skipped + kept.records.count == 2_000 && kept.records.last?.message == "#1999")
+    }
+
     @Test func pastTheBoundTheOldestLinesOfTheBusiestSourceAreDroppedAndCounted() {
         var queue = InboxQueue(logLineBound: 1_000)
         queue.push(Self.batch("quiet", 50))

@@ -104,6 +104,10 @@ public struct LogRecord: Sendable, Equatable {
         case blank
     }
 
+    /// An estimate of the memory it holds: its raw text and message (the bulk of a long line) and a fixed 320 bytes for
+    /// its other fields — what the Logs ring and the loop's inbox bound themselves by.
+    public var estimatedBytes: Int { 320 + raw.utf8.count + (message?.utf8.count ?? 0) }
+
     public init(raw: String, mapping: String) {
         self.raw = raw
         self.mapping = mapping

@@ -8,8 +8,7 @@ public struct LogLine: Sendable, Equatable {
     public var record: LogRecord
     /// When lookout received it (the state's clock).
     public var arrived: Date
-    /// An estimate of the memory it holds: its raw text and message (the bulk of a long line) and a fixed 320 bytes
-    /// for the record's other fields.
+    /// An estimate of the memory it holds (`LogRecord.estimatedBytes`).
     public let bytes: Int
 
     public init(sequence: Int, service: String, record: LogRecord, arrived: Date) {
@@ -17,7 +16,7 @@ public struct LogLine: Sendable, Equatable {
         self.service = service
         self.record = record
         self.arrived = arrived
-        bytes = 320 + record.raw.utf8.count + (record.message?.utf8.count ?? 0)
+        bytes = record.estimatedBytes
     }
 }
 
