@@ -124,6 +124,19 @@ struct WidgetTests {
         #expect(canvas[0, 2].highlighted && !canvas[0, 1].highlighted)
     }
 
+    /// Too narrow even without its droppable columns, a table leaves out its last columns whole: a number is never
+    /// cut (`25ms` drawn as `25m` at 40 columns read as 25 minutes).
+    @Test func aColumnThatDoesNotFitIsLeftOutWholeNotCut() {
+        let table = Table(columns: [TableColumn("SERVICE", width: 12), TableColumn("STATE", width: 9), TableColumn("READY", width: 9),
+                                    TableColumn("LATENCY", width: 7, alignRight: true), TableColumn("REASON", width: 18, flex: 1)],
+                          rows: [[TableCell("chat-api"), TableCell("healthy"), TableCell("ready"), TableCell("25ms"), TableCell("")]])
+        #expect(table.layout(width: 38) == [12, 9, 9, 0, 0])
+        var canvas = Canvas(width: 38, height: 2)
+        table.render(in: Rect(x: 0, y: 0, width: 38, height: 2), canvas: &canvas)
+        #expect(canvas.lines[1] == "chat-api     healthy   ready          ")
+        #expect(table.layout(width: 40) == [12, 9, 9, 7, 0] && table.layout(width: 59) == [12, 9, 9, 7, 18])
+    }
+
     @Test func narrowTablesDropLowPriorityColumnsAndTruncate() {
         let table = Table(columns: [TableColumn("NAME", width: 8, flex: 1), TableColumn("EXTRA", width: 8, dropPriority: 1),
                                     TableColumn("STATE", width: 5)], rows: [])

@@ -90,6 +90,9 @@ public struct Table: Sendable {
                 .max(by: { columns[$0].dropPriority < columns[$1].dropPriority }) {
             kept.removeAll { $0 == drop }
         }
+        // Still too wide with every droppable column gone: the last columns go too, whole — a clipped cell can lie
+        // (`25ms` cut to `25m` reads as 25 minutes). The first column stays, shortened with `…` if it must be.
+        while needed(kept) > width, kept.count > 1 { kept.removeLast() }
         var widths = columns.indices.map { kept.contains($0) ? columns[$0].width : 0 }
         var free = max(0, width - needed(kept))
         for index in kept.filter({ columns[$0].flex == 0 }).sorted(by: { content[$0] - columns[$0].width < content[$1] - columns[$1].width }) {
