@@ -6,6 +6,21 @@ import Testing
 /// headless action killed mid-run.
 @Suite("End to end: actions", .serialized)
 struct ActionsEndToEndTests {
+    /// A configuration whose one service's `redeploy` is `sleep MARKER` (a number we can find with pgrep and clean up).
+    static func writeSleepAction(_ marker: String, to path: String) throws {
+        try """
+        contexts:
+          prod:
+            services:
+              - name: chat-api
+                url: http://127.0.0.1:9
+                actions:
+                  redeploy:
+                    argv: [sleep, "\(marker)"]
+                    timeout: 2m
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
     static func row(_ name: String, in screen: String) -> String { ScreenTable.row(name, in: screen) }
     static func percent(_ name: String, column: String, in screen: String) -> Double? { ScreenTable.number(name, column: column, in: screen) }
 
@@ -121,17 +136,7 @@ struct ActionsEndToEndTests {
         defer { scratch.remove() }
         let audit = scratch.path("audit.jsonl")
         let marker = "31.\(Int.random(in: 100...999))"   // a sleep we can find and clean up
-        try """
-        contexts:
-          prod:
-            services:
-              - name: chat-api
-                url: http://127.0.0.1:9
-                actions:
-                  redeploy:
-                    argv: [sleep, "\(marker)"]
-                    timeout: 2m
-        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        try Self.writeSleepAction(marker, to: scratch.path("lookout.yaml"))
         defer { _ = try? Spawn.run(["pkill", "-f", "sleep \(marker)"], captureOutput: false) }
         let pid = try Spawn.start([binary, "action", "redeploy", "--config", scratch.path("lookout.yaml"), "--service", "chat-api",
                                    "--yes", "--audit-log", audit], stdout: scratch.path("out"), stderr: scratch.path("err"))
@@ -174,17 +179,7 @@ struct ActionsEndToEndTests {
         defer { scratch.remove() }
         let audit = scratch.path("audit.jsonl")
         let marker = "0.3\(Int.random(in: 100...999))"
-        try """
-        contexts:
-          prod:
-            services:
-              - name: chat-api
-                url: http://127.0.0.1:9
-                actions:
-                  redeploy:
-                    argv: [sleep, "\(marker)"]
-                    timeout: 1m
-        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        try Self.writeSleepAction(marker, to: scratch.path("lookout.yaml"))
         defer { _ = try? Spawn.run(["pkill", "-f", "sleep \(marker)"], captureOutput: false) }
         var seed = UInt64.random(in: 1 ... 1_000_000)
         print("kill -9 loop seed \(seed)")
