@@ -87,7 +87,7 @@ enum ConfigFile {
 
     /// The configuration and the warnings its permissions earn, without printing them.
     static func loadJudged(_ path: String) throws -> (LookoutConfig, warnings: [String]) {
-        let config = try parse(path)
+        let (config, text) = try parse(path)
         var status = stat()
         guard stat(path, &status) == 0 else { return (config, []) }
         let secretFiles = config.secrets.sorted { $0.key < $1.key }.compactMap { name, source -> (name: String, path: String, mode: Int?)? in
@@ -95,13 +95,13 @@ enum ConfigFile {
             var secret = stat()
             return (name, file, stat(file, &secret) == 0 ? Int(secret.st_mode & 0o777) : nil)
         }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         let judgement = ConfigPermissions.judge(path: path, mode: Int(status.st_mode & 0o777), text: text, secretFiles: secretFiles)
         if let refusal = judgement.refusal { throw LookoutError(refusal) }
         return (config, judgement.warnings)
     }
 
-    private static func parse(_ path: String) throws -> LookoutConfig {
+    /// The parsed configuration and its text (read once: the permission judgement scans the same text).
+    private static func parse(_ path: String) throws -> (LookoutConfig, text: String) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -114,7 +114,7 @@ enum ConfigFile {
         case let .failure(problem): throw LookoutError("\(path):\(problem.line): \(problem.message)")
         }
         do {
-            return try ConfigParser.parse(text, file: path)
+            return (try ConfigParser.parse(text, file: path), text)
         } catch {
             throw ConfigLoadError(errors: error)
         }
