@@ -77,6 +77,8 @@ public final class CurlPoller: Sendable {
             }
         }
         var inFlight: [UnsafeMutableRawPointer: (Endpoint, CurlTransfer)] = [:]
+        /// Each endpoint's finished transfer, run again at its next probe.
+        var idle: [Endpoint: CurlTransfer] = [:]
         defer {
             for (easy, _) in inFlight { curl_multi_remove_handle(multi.handle, easy) }
         }
@@ -94,9 +96,16 @@ public final class CurlPoller: Sendable {
             for (endpoint, when) in due where when <= now && !busy.contains(endpoint) {
                 let service = services[endpoint.service]
                 due[endpoint] = now + service.interval(for: endpoint.kind)
-                guard let url = service.url(for: endpoint.kind),
-                      let transfer = CurlTransfer(service: service, kind: endpoint.kind, url: url,
+                let transfer: CurlTransfer
+                if let kept = idle.removeValue(forKey: endpoint) {
+                    kept.rearm(startedAt: Date())
+                    transfer = kept
+                } else {
+                    guard let url = service.url(for: endpoint.kind),
+                          let made = CurlTransfer(service: service, kind: endpoint.kind, url: url,
                                                   startedAt: Date(), bodyLimit: limit(for: endpoint.kind)) else { continue }
+                    transfer = made
+                }
                 if let refused = transfer.setupError { deliver(transfer.refusedResult(refused)); continue }
                 curl_multi_add_handle(multi.handle, transfer.easy)
                 inFlight[transfer.easy] = (endpoint, transfer)
@@ -110,6 +119,7 @@ public final class CurlPoller: Sendable {
                 let code = message.pointee.data.result
                 curl_multi_remove_handle(multi.handle, easy)
                 let service = services[endpoint.service]
+                defer { if transfer.hops == 0 { idle[endpoint] = transfer } }
                 switch Redirects.next(after: transfer, code: code, service: service) {
                 case let .follow(url, sendHeaders):
                     if let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,

@@ -2,12 +2,13 @@ import CCurl
 import Foundation
 import LookoutCore
 
-/// One in-flight request: the easy handle, its body and error buffers. Owned by the poller thread.
+/// One request: the easy handle, its body and error buffers. Owned by the poller thread, which runs it again for the
+/// same endpoint's next probe (`rearm`): the handle keeps its options, and libcurl its connection and DNS entry.
 final class CurlTransfer {
     let easy: UnsafeMutableRawPointer
     let service: String
     let kind: ProbeKind
-    let startedAt: Date
+    private(set) var startedAt: Date
     let bodyLimit: Int
     var body: [UInt8] = []
     var bodyTooLarge = false
@@ -65,6 +66,16 @@ final class CurlTransfer {
         options.checkHeaders(headerList, expected: true)
         options.check("CURLOPT_HTTPHEADER", lo_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
         setupError = options.refused
+    }
+
+    /// Makes the transfer ready to run again from `startedAt`, with the same URL, headers and options (the poller
+    /// reuses one per endpoint: a new easy handle and its dozen options cost as much as the loopback request itself).
+    func rearm(startedAt: Date) {
+        self.startedAt = startedAt
+        body = []
+        bodyTooLarge = false
+        hops = 0
+        errorBuffer[0] = 0
     }
 
     deinit {

@@ -51,7 +51,7 @@ enum FieldValue {
     var double: Double? {
         switch self {
         case let .number(d): return d
-        case let .string(s): return Double(s.trimmingCharacters(in: .whitespaces)).flatMap { $0.isFinite ? $0 : nil }
+        case let .string(s): return Double(s.trimmingWhitespace()).flatMap { $0.isFinite ? $0 : nil }
         case .bool: return nil
         }
     }

@@ -7,7 +7,7 @@ import Foundation
 public enum LogTime {
     /// Seconds since 1970 (UTC); nil when the text is no time lookout can read.
     public static func epochSeconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         guard let first = trimmed.utf8.first else { return nil }
         if first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9"), !trimmed.contains("-"), !trimmed.contains(":"),
            let number = Double(trimmed), number.isFinite, number > 0 {

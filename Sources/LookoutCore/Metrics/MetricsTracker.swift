@@ -62,7 +62,7 @@ public struct MetricsTracker: Sendable {
 
     /// Reads one scrape given in chunks: `chunks` calls `feed` with each in turn (a line may be cut between two).
     public mutating func read(chunks: ((UnsafeRawBufferPointer) -> Void) throws -> Void) rethrows -> MetricsScrape {
-        var parser = ExpositionParser(symbols: symbols, seriesTable: seriesTable)
+        var parser = ExpositionParser(symbols: symbols, seriesTable: seriesTable, keepsHelp: false)
         symbols = SymbolTable()   // the parser holds the only reference while it reads: no copy
         seriesTable = SymbolTable()
         try chunks { parser.feed($0) }

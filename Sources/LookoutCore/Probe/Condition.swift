@@ -86,7 +86,12 @@ extension Condition {
     /// Judges `result`. Numbers compare as numbers (`72h`-style durations as seconds against
     /// [CERTIFICATE_EXPIRATION]); anything else compares as text, with == and != only.
     public func evaluate(_ result: ProbeResult, now: Date) -> ConditionResult {
-        let body = result.body.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(result.body), options: [.fragmentsAllowed])
+        evaluate(result, body: ProbeBody(result.body), now: now)
+    }
+
+    /// Judges `result` with its body already parsed.
+    public func evaluate(_ result: ProbeResult, body parsed: ProbeBody, now: Date) -> ConditionResult {
+        let body = parsed.json
         let l = value(left, result, body, now), r = value(right, result, body, now)
         let passed: Bool
         if let a = l.number, let b = r.number ?? (left == .certificateExpiration ? r.text.flatMap(DurationText.parse).map { Double($0.milliseconds) / 1000 } : nil) {

@@ -20,12 +20,17 @@ public struct LivenessVerdict: Sendable, Equatable {
     /// Up on a 2xx whose body does not say otherwise; down on a transport error, other statuses,
     /// or a body whose `status` is an unhealthy word.
     public static func judge(_ result: ProbeResult) -> LivenessVerdict {
+        judge(result, body: ProbeBody(result.body))
+    }
+
+    /// Judges `result` with its body already parsed.
+    public static func judge(_ result: ProbeResult, body: ProbeBody) -> LivenessVerdict {
         if let error = result.transportError {
             return LivenessVerdict(state: .down, reason: SafeText.escape(error.message))
         }
         guard let status = result.httpStatus else { return LivenessVerdict(state: .down, reason: "no response") }
         guard (200..<300).contains(status) else { return LivenessVerdict(state: .down, reason: "HTTP \(status)") }
-        if let object = try? JSONSerialization.jsonObject(with: Data(result.body)) as? [String: Any],
+        if let object = body.json as? [String: Any],
            let word = object["status"] as? String,
            ReadinessReport.readinessState(word) == .notReady {
             return LivenessVerdict(state: .down, reason: "status \"\(SafeText.escape(word))\"")

@@ -54,8 +54,13 @@ extension ReadinessReport {
     /// Judges a readiness response. The body is read whatever the status (a 503 with a JSON body
     /// still names its failing checks); the HTTP status decides when the body is silent or disagrees.
     public static func judge(httpStatus: Int, body: [UInt8]) -> ReadinessReport {
+        judge(httpStatus: httpStatus, body: body, parsed: ProbeBody(body))
+    }
+
+    /// Judges a readiness response whose body is already parsed.
+    public static func judge(httpStatus: Int, body: [UInt8], parsed json: ProbeBody) -> ReadinessReport {
         let statusOK = (200..<300).contains(httpStatus)
-        let parsed = parseBody(body)
+        let parsed = parseBody(json)
         var report = parsed ?? ReadinessReport(state: .unknown)
         if parsed == nil {
             let trimmed = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -80,9 +85,8 @@ extension ReadinessReport {
     /// - Spring actuator `{"status":"UP","components":{"db":{"status":"UP","details":{…}}}}`;
     /// - LiteLLM `/health/readiness` (`status`, `db`, `cache`, `litellm_version`), `/health/liveliness`
     ///   (a JSON string), and `/health` (`healthy_endpoints` / `unhealthy_endpoints`).
-    static func parseBody(_ body: [UInt8]) -> ReadinessReport? {
-        guard !body.isEmpty, let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
-        else { return nil }
+    static func parseBody(_ body: ProbeBody) -> ReadinessReport? {
+        guard let json = body.json else { return nil }
         if json is String { return ReadinessReport(state: .unknown) }   // "I'm alive!": the HTTP status decides
         guard let object = json as? [String: Any] else { return nil }
         var report = ReadinessReport(state: .unknown)
@@ -164,8 +168,8 @@ extension ReadinessReport {
 
     static func splitStatus(_ text: String) -> (String, String) {
         guard let colon = text.firstIndex(of: ":") else { return (text, "") }
-        let word = text[..<colon].trimmingCharacters(in: .whitespaces)
-        let rest = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let word = text[..<colon].trimmingWhitespace()
+        let rest = text[text.index(after: colon)...].trimmingWhitespace()
         return (word, rest)
     }
 

@@ -49,12 +49,16 @@ public struct DeployedVersion: Sendable, Equatable, Hashable {
 
     /// Reads a response: the configured header, else the configured field, else the known fields of a JSON body.
     public static func read(_ result: ProbeResult, config: VersionConfig) -> DeployedVersion? {
+        read(result, body: config.header == nil ? ProbeBody(result.body) : nil, config: config)
+    }
+
+    /// Reads a response whose body is already parsed (nil: not needed, a header is read).
+    public static func read(_ result: ProbeResult, body: ProbeBody?, config: VersionConfig) -> DeployedVersion? {
         guard result.transportError == nil, result.httpStatus != nil else { return nil }
         if let header = config.header {
             return result.headers[header.lowercased()].flatMap(clean).map { DeployedVersion($0) }
         }
-        guard !result.body.isEmpty,
-              let json = try? JSONSerialization.jsonObject(with: Data(result.body), options: [.fragmentsAllowed]) else { return nil }
+        guard let json = body?.json else { return nil }
         return read(json: json, field: config.field)
     }
 
@@ -77,7 +81,7 @@ public struct DeployedVersion: Sendable, Equatable, Hashable {
 
     /// Trimmed, escaped, at most 64 characters; nil when empty.
     private static func clean(_ raw: String) -> String? {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         let safe = SafeText.escape(trimmed)
         return safe.count > 64 ? String(safe.prefix(63)) + "…" : safe

@@ -98,15 +98,16 @@ public struct ServiceState: Sendable, Equatable {
     public mutating func record(_ result: ProbeResult) -> [RolloutEvent] {
         var events: [RolloutEvent] = []
         if result.kind == .version { lastVersionProbe = result }
+        let body = ProbeBody(result.kind == .metrics || result.kind == .routing ? [] : result.body)
         if config.version.isRead(from: result.kind) {
-            if let version = DeployedVersion.read(result, config: config.version) {
+            if let version = DeployedVersion.read(result, body: body, config: config.version) {
                 events = rollout.observe(version, at: result.startedAt)
                 versionProblem = nil
             } else if config.version.endpoint != nil || config.version.header != nil || config.version.field != nil {
                 versionProblem = Self.versionProblem(result, config.version)
             }
         }
-        recordHealth(result)
+        recordHealth(result, body: body)
         return events
     }
 
@@ -122,7 +123,7 @@ public struct ServiceState: Sendable, Equatable {
         return config.field.map { "\($0.text) missing or not a string" } ?? "no version field in the body"
     }
 
-    private mutating func recordHealth(_ result: ProbeResult) {
+    private mutating func recordHealth(_ result: ProbeResult, body: ProbeBody) {
         switch result.kind {
         case .metrics, .version:
             return   // metrics are read by a `MetricsReader` into a `.scraped` event; a version endpoint only by `record`
@@ -132,11 +133,11 @@ public struct ServiceState: Sendable, Equatable {
         case .deep:
             lastDeep = result
             deep = result.transportError.map { ReadinessReport(state: .unknown, problem: SafeText.escape($0.message)) }
-                ?? ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body)
+                ?? ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body, parsed: body)
             return
         case .liveness:
             lastLiveness = result
-            liveness = LivenessVerdict.judge(result)
+            liveness = LivenessVerdict.judge(result, body: body)
             if result.transportError == nil { history.recordLatency(result.timings.totalMillis) }
         case .readiness:
             lastReadiness = result
@@ -144,7 +145,7 @@ public struct ServiceState: Sendable, Equatable {
             if let error = result.transportError {
                 report = ReadinessReport(state: .unknown, problem: SafeText.escape(error.message))
             } else {
-                report = ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body)
+                report = ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body, parsed: body)
             }
             let previous = Dictionary(readiness?.checks.map { ($0.name, $0.state) } ?? [], uniquingKeysWith: { a, _ in a })
             var since: [String: Date] = [:]
@@ -156,7 +157,7 @@ public struct ServiceState: Sendable, Equatable {
             readiness = report
         }
         if !config.conditions.isEmpty, result.kind == (config.readinessPath == nil ? .liveness : .readiness) {
-            conditionResults = config.conditions.map { $0.evaluate(result, now: result.startedAt) }
+            conditionResults = config.conditions.map { $0.evaluate(result, body: body, now: result.startedAt) }
         }
         // Judge once per probe round: on each readiness result, with the latest liveness (on liveness alone for
         // a service without a readiness endpoint), so thresholds count rounds, not individual requests.

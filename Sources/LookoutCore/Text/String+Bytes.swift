@@ -19,3 +19,13 @@ extension StringProtocol {
         return false
     }
 }
+
+extension StringProtocol {
+    /// The string without leading and trailing whitespace and newlines (`Character.isWhitespace`). Native: Foundation's
+    /// `trimmingCharacters(in:)` goes through NSString and was a tenth of reading a probe's version.
+    public func trimmingWhitespace() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        return String(self[first...last])
+    }
+}

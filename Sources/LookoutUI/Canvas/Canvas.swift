@@ -82,6 +82,17 @@ public struct Canvas: Sendable, Equatable {
     public mutating func write(_ text: String, x: Int, y: Int, style: StyleSlot = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
+        // Printable ASCII — most of what any screen draws — is one safe column a byte: no grapheme breaking, no
+        // width lookup (they were a third of drawing a frame).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            var column = x
+            for byte in text.utf8 {
+                guard column < limit else { break }
+                if column >= 0 { cells[y * width + column] = Cell(Character(Unicode.Scalar(byte)), style) }
+                column += 1
+            }
+            return column - x
+        }
         var column = x
         func put(_ character: Character) -> Bool {
             let w = DisplayWidth.of(character)
