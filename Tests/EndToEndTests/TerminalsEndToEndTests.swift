@@ -94,6 +94,32 @@ struct TerminalsEndToEndTests {
         #expect(log.contains("dashboard stopped: switch to context staging") && log.contains("dashboard started: context staging, 1 services"))
     }
 
+    /// A frame goes to the terminal in one `write`: ncurses 6.4 flushed at every cursor move until the screen had once
+    /// been suspended, so a frame of a dozen changed cells was a dozen system calls and a dozen wake-ups for tmux or
+    /// sshd (134 writes in 10 s on the demo before; 5 after). Counted from the main thread's `syscw` in /proc, which
+    /// is the thread that draws.
+    @Test func aFrameGoesToTheTerminalInOneWrite() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let tmux = try TmuxSession(command: "exec env -u NO_COLOR TERM=xterm-256color \(binary) demo --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor("the demo's services", seconds: 30) { ScreenTable.row("support-bot", in: $0).contains("ready") }
+        let pid = try tmux.panePID()
+        func writes() throws -> Int {
+            let io = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/io", encoding: .utf8)
+            return io.split(separator: "\n").first { $0.hasPrefix("syscw:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) } ?? -1
+        }
+        let before = try writes()
+        let screenBefore = tmux.screen()
+        sleep(8)
+        let written = try writes() - before
+        // The fleet changes all the time, so frames were drawn (one each 2 s, `--refresh`'s default) — each one write.
+        #expect(tmux.screen() != screenBefore, "frames were drawn in those 8 s")
+        #expect(written >= 1 && written <= 8, "\(written) writes in 8 s from the thread that draws")
+    }
+
     @Test func withLangCEverythingIsDrawnInASCII() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
