@@ -60,7 +60,7 @@ final class CurlTransfer {
         for header in service.headers(for: kind) where sendHeaders {
             headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
-        headerList = curl_slist_append(headerList, kind == .metrics
+        headerList = curl_slist_append(headerList, kind == .metrics && service.metrics?.promQL == nil
             ? "Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1"
             : "Accept: application/json")
         options.checkHeaders(headerList, expected: true)

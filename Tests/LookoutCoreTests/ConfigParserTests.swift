@@ -158,6 +158,26 @@ struct ConfigParserTests {
                       "f.yaml:9: key `contexts.prod.services[0].actions.failover.url`: unknown template variable {{prov}} (known: context, provider, role, service, url)",
                       "f.yaml:11: key `contexts.prod.services[0].actions.redeploy.argv[0]`: the program itself cannot be a template",
                       "f.yaml:12: key `contexts.prod.services[0].actions.redeploy.confirm`: expected yes or type-name"]),
+        BadCase(name: "metrics from Prometheus without a server, with braces, and with a path too", yaml: """
+        contexts:
+          prod:
+            services:
+              - name: a
+                url: http://a
+                metrics: { prometheus: 'job="a"' }
+              - name: b
+                url: http://b
+                metrics: { prometheus: '{job="b"}' }
+              - name: c
+                url: http://c
+                metrics: { path: /metrics, prometheus: 'job="c"' }
+          staging:
+            prometheus: { url: "prometheus:9090" }
+            services: []
+        """, expected: ["f.yaml:6: key `contexts.prod.services[0].metrics.prometheus`: context prod has no `prometheus:` server to send the query to",
+                      "f.yaml:9: key `contexts.prod.services[1].metrics.prometheus`: write the matchers without braces: job=\"chat-api\"",
+                      "f.yaml:12: key `contexts.prod.services[2].metrics`: either path (the service's own /metrics) or prometheus (its series in Prometheus), not both",
+                      "f.yaml:14: key `contexts.staging.prometheus.url`: only http:// and https:// URLs are allowed"]),
         BadCase(name: "services not a list", yaml: """
         contexts:
           prod:
@@ -173,6 +193,32 @@ struct ConfigParserTests {
         } catch {
             #expect(error.issues.map(\.description) == bad.expected)
         }
+    }
+
+    @Test func aServiceReadFromPrometheusGetsTheContextsServerAndItsOwnQuery() throws {
+        let config = try ConfigParser.parse("""
+        secrets:
+          PROM: { env: PROM_TOKEN }
+        contexts:
+          prod:
+            services:
+              - name: gateway
+                url: http://gw:4000
+                headers: { X-Api-Key: "${secret:PROM}" }
+                metrics: { prometheus: 'job="litellm",namespace="prod"', mapping: litellm, interval: 15s }
+            prometheus:
+              url: http://prometheus:9090/
+              headers: { Authorization: "Bearer ${secret:PROM}" }
+        """, file: "p.yaml")
+        let service = try #require(config.contexts.first?.services.first)
+        let source = try #require(service.metrics?.promQL)
+        #expect(source.server.url == "http://prometheus:9090")
+        #expect(source.query == PromQL.seriesQuery(matchers: #"job="litellm",namespace="prod""#, mapping: .litellm))
+        #expect(service.url(for: .metrics) == PromQL.instantQueryURL(server: "http://prometheus:9090", query: source.query))
+        #expect(service.interval(for: .metrics) == .seconds(15))
+        // Prometheus gets its own headers, never the service's API key.
+        #expect(service.headers(for: .metrics) == [HTTPHeader(name: "Authorization", value: "Bearer ${secret:PROM}")])
+        #expect(service.allHeaders.contains(HTTPHeader(name: "Authorization", value: "Bearer ${secret:PROM}")), "resolved like every header")
     }
 
     @Test func emptyFileIsAnError() {

@@ -2,7 +2,7 @@ import Yams
 
 /// Headers, the secondary endpoints of a service (`metrics:`, `routing:`) and `metric-mappings:`.
 extension ConfigParser {
-    static let sideEndpointKeys: Set<String> = ["path", "interval", "headers", "mapping"]
+    static let sideEndpointKeys: Set<String> = ["path", "interval", "headers", "mapping", "prometheus"]
 
     /// `headers: { Name: value }`; values may use `${secret:NAME}`, never a newline or NUL.
     static func readHeaders(_ node: Node, at path: String, _ reader: inout YAMLReader) -> [HTTPHeader] {
@@ -28,9 +28,10 @@ extension ConfigParser {
             guard text.hasPrefix("/") else { reader.fail(node, path, "a path must start with /"); return nil }
             return SideEndpoint(path: text)
         }
-        let allowed = withMapping ? sideEndpointKeys : sideEndpointKeys.subtracting(["mapping"]).union(RoutingMapping.keys)
+        let allowed = withMapping ? sideEndpointKeys : sideEndpointKeys.subtracting(["mapping", "prometheus"]).union(RoutingMapping.keys)
         guard let pairs = reader.pairs(node, at: path, allowed: allowed) else { return nil }
         var endpoint = SideEndpoint(path: "")
+        let readsPrometheus = pairs.contains { $0.0 == "prometheus" }
         for (key, _, value) in pairs {
             switch key {
             case "primary", "standby", "disabled", "enabled":
@@ -55,6 +56,11 @@ extension ConfigParser {
                 guard let text = reader.string(value, at: "\(path).path") else { continue }
                 if !text.hasPrefix("/") { reader.fail(value, "\(path).path", "a path must start with /") }
                 endpoint.path = text
+            case "prometheus":
+                guard let text = reader.string(value, at: "\(path).prometheus") else { continue }
+                if let problem = PromQL.problem(inMatchers: text) { reader.fail(value, "\(path).prometheus", problem); continue }
+                endpoint.matchers = text
+                reader.promQLReferences.append((value, "\(path).prometheus"))
             case "interval": endpoint.interval = reader.duration(value, at: "\(path).interval")
             case "headers": endpoint.headers = readHeaders(value, at: "\(path).headers", &reader)
             default:
@@ -62,6 +68,10 @@ extension ConfigParser {
                 endpoint.mapping = name
                 reader.metricMappingReferences.append((name, value, "\(path).mapping"))
             }
+        }
+        if readsPrometheus {
+            if !endpoint.path.isEmpty { reader.fail(node, path, "either path (the service's own /metrics) or prometheus (its series in Prometheus), not both") }
+            return endpoint.matchers == nil ? nil : endpoint
         }
         guard !endpoint.path.isEmpty else {
             reader.fail(node, "\(path).path", "missing: the endpoint's path, e.g. /metrics")
@@ -71,6 +81,40 @@ extension ConfigParser {
             reader.fail(node, path, "a routing mapping needs at least one of primary, standby, disabled (a [BODY] path)")
         }
         return endpoint
+    }
+
+    /// A context's `prometheus: http://prometheus:9090` or `prometheus: { url, headers }`.
+    static func readPrometheus(_ node: Node, at path: String, _ reader: inout YAMLReader) -> PrometheusServer? {
+        var urlNode = node
+        var headers: [HTTPHeader] = []
+        if case .mapping = node {
+            guard let pairs = reader.pairs(node, at: path, allowed: ["url", "headers"]) else { return nil }
+            guard let found = pairs.first(where: { $0.0 == "url" }) else { reader.fail(node, "\(path).url", "missing: the server's URL, e.g. http://prometheus:9090"); return nil }
+            urlNode = found.2
+            if let value = pairs.first(where: { $0.0 == "headers" })?.2 { headers = readHeaders(value, at: "\(path).headers", &reader) }
+        }
+        let urlPath = urlNode == node ? path : "\(path).url"
+        guard let url = reader.string(urlNode, at: urlPath) else { return nil }
+        if let problem = URLRules.problem(with: url) { reader.fail(urlNode, urlPath, problem); return nil }
+        return PrometheusServer(url: url.hasSuffix("/") ? String(url.dropLast()) : url, headers: headers)
+    }
+
+    /// Sets each Prometheus-read service's server and query, once the file's contexts and metric mappings are known.
+    static func resolvePromQL(_ config: inout LookoutConfig, _ reader: inout YAMLReader) {
+        let nodes = Dictionary(reader.promQLReferences.map { ($0.1, $0.0) }, uniquingKeysWith: { a, _ in a })
+        for c in config.contexts.indices {
+            for s in config.contexts[c].services.indices {
+                guard let metrics = config.contexts[c].services[s].metrics, let matchers = metrics.matchers else { continue }
+                let path = "contexts.\(config.contexts[c].name).services[\(s)].metrics.prometheus"
+                let node = nodes[path]
+                guard let server = config.contexts[c].prometheus else {
+                    reader.fail(node, path, "context \(config.contexts[c].name) has no `prometheus:` server to send the query to")
+                    continue
+                }
+                let mapping = metrics.mapping.flatMap { name in config.metricMappings.first { $0.name == name } ?? MetricMapping.preset(named: name) }
+                config.contexts[c].services[s].metrics?.promQL = PromQLSource(server: server, query: PromQL.seriesQuery(matchers: matchers, mapping: mapping))
+            }
+        }
     }
 
     static let versionKeys: Set<String> = ["header", "path", "field", "headers", "interval", "stall-after"]

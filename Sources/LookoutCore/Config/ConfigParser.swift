@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "log-buffer-mb", "mappings", "metric-mappings", "prices", "secrets", "keys"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -85,6 +85,7 @@ public enum ConfigParser {
             let known = (config.metricMappings.map(\.name) + MetricMapping.presets.map(\.name)).joined(separator: ", ")
             reader.fail(node, path, "unknown metric mapping \"\(SafeText.escape(name))\" (one of: \(known))")
         }
+        resolvePromQL(&config, &reader)
         return config
     }
 
@@ -140,6 +141,10 @@ public enum ConfigParser {
             }
             if key == "notify" {
                 context.notify = readNotify(value, at: "\(path).notify", &reader)
+                continue
+            }
+            if key == "prometheus" {
+                context.prometheus = readPrometheus(value, at: "\(path).prometheus", &reader)
                 continue
             }
             sawServices = true

@@ -67,6 +67,8 @@ public struct ContextConfig: Sendable, Equatable {
     public var theme: String?
     /// What is masked in every log line of the context's services (`log-hygiene:`).
     public var logHygiene = LogHygiene.standard
+    /// The Prometheus the services' `metrics: { prometheus: … }` are read from (`prometheus:`).
+    public var prometheus: PrometheusServer?
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name
@@ -135,7 +137,10 @@ public struct ServiceConfig: Sendable, Equatable {
         case .liveness: return baseURL + healthPath
         case .readiness: return readinessPath.map { baseURL + $0 }
         case .deep: return deep.map { baseURL + $0.path }
-        case .metrics: return metrics.map { baseURL + $0.path }
+        case .metrics:
+            guard let metrics else { return nil }
+            if let query = metrics.promQL { return PromQL.instantQueryURL(server: query.server.url, query: query.query) }
+            return baseURL + metrics.path
         case .routing: return routing.map { baseURL + $0.path }
         case .version: return version.endpoint.map { baseURL + $0.path }
         }
@@ -159,7 +164,10 @@ public struct ServiceConfig: Sendable, Equatable {
     public func headers(for kind: ProbeKind) -> [HTTPHeader] {
         let own: [HTTPHeader]
         switch kind {
-        case .metrics: own = metrics?.headers ?? []
+        case .metrics:
+            // Prometheus gets its own headers only: the service's (its API key…) are not for another server.
+            if let query = metrics?.promQL { return query.server.headers }
+            own = metrics?.headers ?? []
         case .routing: own = routing?.headers ?? []
         case .version: own = version.endpoint?.headers ?? []
         case .liveness, .readiness, .deep: own = []
@@ -169,7 +177,9 @@ public struct ServiceConfig: Sendable, Equatable {
     }
 
     /// Every header value, the endpoints' included (for secret resolution). Actions resolve theirs when they run.
-    public var allHeaders: [HTTPHeader] { headers + (metrics?.headers ?? []) + (routing?.headers ?? []) + (version.endpoint?.headers ?? []) }
+    public var allHeaders: [HTTPHeader] {
+        headers + (metrics?.headers ?? []) + (metrics?.promQL?.server.headers ?? []) + (routing?.headers ?? []) + (version.endpoint?.headers ?? [])
+    }
 
     /// The response headers a probe of `kind` must capture (lower-cased names).
     public func capturedHeaders(for kind: ProbeKind) -> [String] {
@@ -188,6 +198,10 @@ public struct SideEndpoint: Sendable, Equatable {
     public var mapping: String?
     /// For routing: how the body names the roles, when it is not `{"providers":{…}}`.
     public var roles: RoutingMapping?
+    /// For metrics read from the context's Prometheus (`prometheus: 'job="chat-api"'`): the label matchers written.
+    public var matchers: String?
+    /// …and, once the context is read, the server and the query sent to it.
+    public var promQL: PromQLSource?
 
     public init(path: String, interval: Duration? = nil, headers: [HTTPHeader] = [], mapping: String? = nil,
                 roles: RoutingMapping? = nil) {
@@ -263,5 +277,29 @@ public struct DeepProbe: Sendable, Equatable {
         self.path = path
         self.interval = interval
         self.timeout = timeout
+    }
+}
+
+/// A Prometheus HTTP API (Prometheus, Thanos, Mimir…) a context reads series from.
+public struct PrometheusServer: Sendable, Equatable {
+    /// `http(s)://host:port`, with a path prefix when it is served under one.
+    public var url: String
+    /// Sent with every query (`Authorization: Bearer ${secret:PROM_TOKEN}`, a tenant header for Mimir).
+    public var headers: [HTTPHeader]
+
+    public init(url: String, headers: [HTTPHeader] = []) {
+        self.url = url
+        self.headers = headers
+    }
+}
+
+/// Where a service's metrics come from when Prometheus holds them: the server and the series query.
+public struct PromQLSource: Sendable, Equatable {
+    public var server: PrometheusServer
+    public var query: String
+
+    public init(server: PrometheusServer, query: String) {
+        self.server = server
+        self.query = query
     }
 }

@@ -8,6 +8,9 @@ struct YAMLReader {
     var mappingReferences: [(String, Node, String)] = []
     /// Metric mapping names used by `metrics:` endpoints, checked once the whole file is read.
     var metricMappingReferences: [(String, Node, String)] = []
+    /// `metrics: { prometheus: … }` of the services (the node and key of the matchers), resolved once the whole file is
+    /// read: the query needs the context's server and the mapping's families.
+    var promQLReferences: [(Node, String)] = []
     /// `${secret:NAME}` uses, checked against `secrets:` once the whole file is read.
     var secretReferences: [(String, Node, String)] = []
 

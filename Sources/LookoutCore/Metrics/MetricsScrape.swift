@@ -133,14 +133,22 @@ public struct MetricsScrape: Sendable, Equatable {
     /// On the baseline scrape: the counters read whole (totals since they started), per provider and model — what a
     /// spend estimate for the time lookout was not running is made of.
     public var totals: [MetricDelta] = []
+    /// Where the series came from when not the service's own `/metrics` ("Prometheus"), how many replicas answered
+    /// there (distinct `instance` labels), and the warnings the server gave with its answer.
+    public var source: String?
+    public var replicas = 0
+    public var warnings: [String] = []
 
     public init() {}
 
     /// One line for the service's detail screen.
     public var status: String {
         if let problem { return "metrics: " + problem }
-        var text = "metrics: \(mapping ?? "no known LLM metrics") · \(series) series"
+        var text = "metrics: \(mapping ?? "no known LLM metrics")"
+        if let source { text += " via \(source) · \(replicas) replica\(replicas == 1 ? "" : "s")" }
+        text += " · \(series) series"
         if badLines > 0 { text += " · \(badLines) bad lines" }
+        if let warning = warnings.first { text += " · warning: " + warning }
         return text
     }
 }

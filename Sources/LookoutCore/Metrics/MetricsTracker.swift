@@ -2,18 +2,25 @@
 /// `MetricsScrape`. Pure; the dashboard runs it on the poller thread so a large exposition never stalls the screen.
 public struct MetricsReader: Sendable {
     private var trackers: [String: MetricsTracker] = [:]
+    /// The services whose metrics are read from Prometheus, with the histograms their mapping declares.
+    private var fromPrometheus: [String: [String]] = [:]
 
     /// - Parameter mappings: metric mappings defined in the configuration, besides the presets.
     public init(services: [ServiceConfig], mappings: [MetricMapping]) {
         for service in services where service.metrics != nil {
             let mapping = service.metrics?.mapping.flatMap { name in mappings.first { $0.name == name } ?? MetricMapping.preset(named: name) }
             trackers[service.name] = MetricsTracker(mapping: mapping)
+            if service.metrics?.promQL != nil {
+                fromPrometheus[service.name] = (mapping.map { [$0] } ?? MetricMapping.presets).flatMap { $0.latencyHistograms + $0.tokenHistograms }
+            }
         }
     }
 
     public mutating func read(_ result: ProbeResult) -> MetricsScrape {
         var scrape = MetricsScrape()
-        if let error = result.transportError {
+        if let histograms = fromPrometheus[result.service] {
+            scrape = readPrometheus(result, histograms: histograms)
+        } else if let error = result.transportError {
             scrape.problem = SafeText.escape(error.message)
         } else if result.httpStatus != 200 {
             scrape.problem = "HTTP \(result.httpStatus ?? 0)"
@@ -23,6 +30,27 @@ public struct MetricsReader: Sendable {
             scrape.problem = "no metrics endpoint configured"
         }
         scrape.service = result.service
+        return scrape
+    }
+
+    /// A Prometheus answer: its series written as an exposition and read like a scrape; its error, or its warnings,
+    /// said in the scrape's status.
+    private mutating func readPrometheus(_ result: ProbeResult, histograms: [String]) -> MetricsScrape {
+        var scrape = MetricsScrape()
+        scrape.source = "Prometheus"
+        if let error = result.transportError, result.body.isEmpty {
+            scrape.problem = "Prometheus: " + SafeText.escape(error.message)
+            return scrape
+        }
+        let response = PromQLResponse.decode(result.body, httpStatus: result.httpStatus ?? 0)
+        if let error = response.error {
+            scrape.problem = "Prometheus: " + error
+            return scrape
+        }
+        scrape = trackers[result.service]!.read(response.exposition(histograms: histograms))
+        scrape.source = "Prometheus"
+        scrape.replicas = response.replicas
+        scrape.warnings = response.warnings
         return scrape
     }
 }
