@@ -1,0 +1,65 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The dashboard reading a service's metrics from Debian's real Prometheus, which scrapes that service's two replicas
+/// (two demo fleets): the service's detail says where its numbers come from and how many replicas answered, and the
+/// provider table fills from the series of both.
+@Suite("End to end: metrics from Prometheus", .serialized)
+struct PrometheusEndToEndTests {
+    /// `http://127.0.0.1:PORT` of `service` in a demo configuration.
+    static func url(of service: String, in yaml: String) throws -> String {
+        let block = try #require(yaml.components(separatedBy: "- name: \(service)\n").dropFirst().first)
+        let line = try #require(block.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("url: http") })
+        return line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "url: ", with: "")
+    }
+
+    @Test func theDashboardReadsAServiceOfTwoReplicasFromPrometheus() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch(), second = try Scratch()
+        defer { scratch.remove(); second.remove() }
+        let (_, yamlA, fleetA) = try DemoFleetProcess.start(scratch, binary)
+        defer { kill(fleetA, SIGTERM) }
+        let (_, yamlB, fleetB) = try DemoFleetProcess.start(second, binary)
+        defer { kill(fleetB, SIGTERM) }
+        let replicas = [try Self.url(of: "support-bot", in: yamlA), try Self.url(of: "support-bot", in: yamlB)]
+        let targets = replicas.map { "\"\($0.replacingOccurrences(of: "http://", with: ""))\"" }.joined(separator: ", ")
+        try """
+        global: { scrape_interval: 1s, scrape_timeout: 900ms }
+        scrape_configs:
+          - job_name: support-bot
+            static_configs: [ { targets: [\(targets)] } ]
+        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000...29_999)
+        let prometheus = try Spawn.start(["prometheus", "--config.file=\(scratch.path("prometheus.yml"))",
+                                          "--storage.tsdb.path=\(scratch.path("tsdb"))", "--web.listen-address=127.0.0.1:\(port)"],
+                                         stdout: scratch.path("prometheus.out"), stderr: scratch.path("prometheus.err"))
+        defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
+        try """
+        contexts:
+          prod:
+            prometheus: http://127.0.0.1:\(port)
+            services:
+              - name: support-bot
+                url: \(replicas[0])
+                interval: 2s
+                timeout: 1s
+                metrics: { prometheus: 'job="support-bot"', mapping: app, interval: 2s }
+        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        chmod(scratch.path("lookout.yaml"), 0o600)
+
+        let tmux = try TmuxSession(command: "exec env TERM=xterm-256color \(binary) --config \(scratch.path("lookout.yaml")) --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 40)
+        defer { tmux.kill() }
+        try tmux.waitFor(text: "support-bot", seconds: 20)
+        try tmux.send("Enter")
+        let detail = try tmux.waitFor("the metrics line of both replicas", seconds: 30) { $0.contains("metrics: app via Prometheus · 2 replicas · ") }
+        #expect(!detail.contains("bad lines"))
+        try tmux.send("Escape")
+        // The calls of both replicas since the first read reach the provider table.
+        let overview = try tmux.waitFor("openai's calls from Prometheus", seconds: 30) { screen in
+            ScreenTable.row("openai", in: screen).split(separator: " ").contains { Double($0).map { $0 > 0 } ?? false }
+        }
+        #expect(ScreenTable.row("openai", in: overview).contains("openai"))
+    }
+}
