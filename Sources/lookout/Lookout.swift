@@ -17,7 +17,7 @@ struct Lookout: ParsableCommand {
         """,
         version: LookoutVersion.current,
         subcommands: [Dashboard.self, Demo.self, Check.self, Snapshot.self, AlertsCommand.self, Stats.self, Metrics.self,
-                      ActionCommand.self, AuditCommand.self, ConfigCommand.self, ThemesCommand.self, SuperviseCommand.self],
+                      ActionCommand.self, AuditCommand.self, AlertmanagerCommand.self, ConfigCommand.self, ThemesCommand.self, SuperviseCommand.self],
         defaultSubcommand: Dashboard.self
     )
 

@@ -121,6 +121,24 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         origin = "dashboard"
     }
 
+    /// A change lookout makes on another system (a silence in Alertmanager): `service` names the system, `request`
+    /// what was sent; the result record carries `result`, `detail` and `durationMs` besides.
+    public init(phase: Phase, id: String, context: String, system: String, action: String, request: String, origin: String,
+                user: String, sshClient: String?) {
+        self.phase = phase
+        time = Self.format(Date())
+        self.id = id
+        self.user = user
+        self.sshClient = sshClient
+        self.context = context
+        service = system
+        self.action = action
+        dryRun = false
+        self.request = request
+        self.origin = origin
+        pid = phase == .intent ? getpid() : nil
+    }
+
     /// One JSON line, keys sorted (stable for `grep` and diffs).
     public var jsonLine: String {
         let encoder = JSONEncoder()

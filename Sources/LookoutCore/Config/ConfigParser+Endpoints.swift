@@ -83,20 +83,20 @@ extension ConfigParser {
         return endpoint
     }
 
-    /// A context's `prometheus: http://prometheus:9090` or `prometheus: { url, headers }`.
-    static func readPrometheus(_ node: Node, at path: String, _ reader: inout YAMLReader) -> PrometheusServer? {
+    /// A context's `prometheus: http://prometheus:9090` or `prometheus: { url, headers }` (and `alertmanager:` the same).
+    static func readAPIServer(_ node: Node, at path: String, example: String, _ reader: inout YAMLReader) -> APIServer? {
         var urlNode = node
         var headers: [HTTPHeader] = []
         if case .mapping = node {
             guard let pairs = reader.pairs(node, at: path, allowed: ["url", "headers"]) else { return nil }
-            guard let found = pairs.first(where: { $0.0 == "url" }) else { reader.fail(node, "\(path).url", "missing: the server's URL, e.g. http://prometheus:9090"); return nil }
+            guard let found = pairs.first(where: { $0.0 == "url" }) else { reader.fail(node, "\(path).url", "missing: the server's URL, e.g. \(example)"); return nil }
             urlNode = found.2
             if let value = pairs.first(where: { $0.0 == "headers" })?.2 { headers = readHeaders(value, at: "\(path).headers", &reader) }
         }
         let urlPath = urlNode == node ? path : "\(path).url"
         guard let url = reader.string(urlNode, at: urlPath) else { return nil }
         if let problem = URLRules.problem(with: url) { reader.fail(urlNode, urlPath, problem); return nil }
-        return PrometheusServer(url: url.hasSuffix("/") ? String(url.dropLast()) : url, headers: headers)
+        return APIServer(url: url.hasSuffix("/") ? String(url.dropLast()) : url, headers: headers)
     }
 
     /// Sets each Prometheus-read service's server and query, once the file's contexts and metric mappings are known.

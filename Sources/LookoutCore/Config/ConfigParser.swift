@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "log-buffer-mb", "mappings", "metric-mappings", "prices", "secrets", "keys"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus", "alertmanager"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -143,8 +143,9 @@ public enum ConfigParser {
                 context.notify = readNotify(value, at: "\(path).notify", &reader)
                 continue
             }
-            if key == "prometheus" {
-                context.prometheus = readPrometheus(value, at: "\(path).prometheus", &reader)
+            if key == "prometheus" || key == "alertmanager" {
+                let server = readAPIServer(value, at: "\(path).\(key)", example: key == "prometheus" ? "http://prometheus:9090" : "http://alertmanager:9093", &reader)
+                if key == "prometheus" { context.prometheus = server } else { context.alertmanager = server }
                 continue
             }
             sawServices = true

@@ -68,7 +68,9 @@ public struct ContextConfig: Sendable, Equatable {
     /// What is masked in every log line of the context's services (`log-hygiene:`).
     public var logHygiene = LogHygiene.standard
     /// The Prometheus the services' `metrics: { prometheus: … }` are read from (`prometheus:`).
-    public var prometheus: PrometheusServer?
+    public var prometheus: APIServer?
+    /// The Alertmanager whose alerts and silences `lookout alertmanager` lists, creates and expires (`alertmanager:`).
+    public var alertmanager: APIServer?
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name
@@ -280,11 +282,11 @@ public struct DeepProbe: Sendable, Equatable {
     }
 }
 
-/// A Prometheus HTTP API (Prometheus, Thanos, Mimir…) a context reads series from.
-public struct PrometheusServer: Sendable, Equatable {
+/// An HTTP API a context talks to — its Prometheus (or Thanos, Mimir…), its Alertmanager: where, and what to send.
+public struct APIServer: Sendable, Equatable {
     /// `http(s)://host:port`, with a path prefix when it is served under one.
     public var url: String
-    /// Sent with every query (`Authorization: Bearer ${secret:PROM_TOKEN}`, a tenant header for Mimir).
+    /// Sent with every request (`Authorization: Bearer ${secret:PROM_TOKEN}`, a tenant header for Mimir).
     public var headers: [HTTPHeader]
 
     public init(url: String, headers: [HTTPHeader] = []) {
@@ -295,10 +297,10 @@ public struct PrometheusServer: Sendable, Equatable {
 
 /// Where a service's metrics come from when Prometheus holds them: the server and the series query.
 public struct PromQLSource: Sendable, Equatable {
-    public var server: PrometheusServer
+    public var server: APIServer
     public var query: String
 
-    public init(server: PrometheusServer, query: String) {
+    public init(server: APIServer, query: String) {
         self.server = server
         self.query = query
     }
