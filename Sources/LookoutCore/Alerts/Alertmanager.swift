@@ -22,18 +22,16 @@ public enum Alertmanager {
 
         /// Reads `name=value`, `name!=value`, `name=~regex`, `name!~regex`; nil when it is none of them.
         public init?(parsing text: String) {
-            guard let equals = text.firstIndex(of: "=") else { return nil }
-            var name = text[..<equals]
-            var rest = text[text.index(after: equals)...]
-            isEqual = !name.hasSuffix("!")
-            if !isEqual { name = name.dropLast() }
-            isRegex = rest.hasPrefix("~")
-            if isRegex { rest = rest.dropFirst() }
-            if rest.count >= 2, rest.hasPrefix("\""), rest.hasSuffix("\"") { rest = rest.dropFirst().dropLast() }
-            let trimmed = name.trimmingWhitespace()
-            guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ ExpositionParser.isNameByte($0) && $0 != 58 }) else { return nil }
-            self.name = trimmed
-            value = String(rest)
+            let name = text.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            guard let first = name.first, !first.isNumber else { return nil }
+            let rest = text[name.endIndex...]
+            guard let op = ["!=", "=~", "!~", "="].first(where: { rest.hasPrefix($0) }) else { return nil }
+            var value = rest.dropFirst(op.count)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+            self.name = String(name)
+            self.value = String(value)
+            isRegex = op.hasSuffix("~")
+            isEqual = !op.hasPrefix("!")
         }
 
         /// As Alertmanager's own tools write it: `provider=~"open.*"`.
