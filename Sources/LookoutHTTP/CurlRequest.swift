@@ -14,15 +14,17 @@ public enum CurlRequest {
 
     public static let bodyLimit = 64 * 1024
 
+    /// - Parameter bodyLimit: the bytes of the response kept (the rest is dropped, not an error); 64 KiB unless a reader
+    ///   of lists (Alertmanager's alerts, Prometheus' answers) asks for more.
     public static func perform(method: String, url: String, headers: [HTTPHeader], body: String?, timeout: Duration,
-                               shouldStop: @escaping () -> Bool) -> Response {
+                               bodyLimit: Int = CurlRequest.bodyLimit, shouldStop: @escaping () -> Bool) -> Response {
         var lines = headers.map { "\($0.name): \($0.value)" }
         if body != nil, !headers.contains(where: { $0.name.lowercased() == "content-type" }) { lines.append("Content-Type: application/json") }
         guard let transfer = BlockingEasy(url: url, headerLines: lines) else {
             return Response(httpStatus: nil, body: [], error: TransportError(code: -1, message: "curl_easy_init failed"), stopped: false)
         }
         let easy = transfer.handle
-        let context = RequestContext(shouldStop: shouldStop)
+        let context = RequestContext(shouldStop: shouldStop, limit: bodyLimit)
         let opaque = Unmanaged.passUnretained(context).toOpaque()
         transfer.check("CURLOPT_TIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(timeout.milliseconds))))
         transfer.check("CURLOPT_CUSTOMREQUEST", lo_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method))
@@ -37,23 +39,27 @@ public enum CurlRequest {
         let (code, status) = transfer.perform()
         let stopped = code == CURLE_ABORTED_BY_CALLBACK
         var error: TransportError?
-        if code != CURLE_OK && !stopped && !(code == CURLE_WRITE_ERROR && context.body.count >= bodyLimit) { error = transfer.error(code) }
+        if code != CURLE_OK && !stopped && !(code == CURLE_WRITE_ERROR && context.body.count >= context.limit) { error = transfer.error(code) }
         return Response(httpStatus: status, body: context.body, error: error, stopped: stopped)
     }
 }
 
 private final class RequestContext {
     let shouldStop: () -> Bool
+    let limit: Int
     var body: [UInt8] = []
 
-    init(shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
+    init(shouldStop: @escaping () -> Bool, limit: Int) {
+        self.shouldStop = shouldStop
+        self.limit = limit
+    }
 }
 
 private let requestWrite: lo_write_callback = { pointer, size, count, userdata in
     guard let pointer, let userdata else { return 0 }
     let context = Unmanaged<RequestContext>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
-    let room = CurlRequest.bodyLimit - context.body.count
+    let room = context.limit - context.body.count
     guard room > 0 else { return 0 }
     pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
         context.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(length, room)))

@@ -125,7 +125,8 @@ public final class Runtime {
     static func urgency(of event: Event) -> FramePacer.Urgency {
         switch event {
         case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
-        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded, .timelineLoaded, .countersLoaded:
+        case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded, .timelineLoaded, .countersLoaded,
+             .remoteAlerts:
             return .data
         }
     }

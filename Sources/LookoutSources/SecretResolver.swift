@@ -20,6 +20,15 @@ public enum SecretResolver {
         return try result.get()
     }
 
+    /// `resolve(names:sources:)` from a thread of its own (not the concurrency pool's): blocks until each is read.
+    public static func resolveBlocking(names: [String], sources: [String: SecretSource]) throws(MissingSecret) -> [String: String] {
+        guard !names.isEmpty else { return [:] }
+        let result = waitFor { () async -> Result<[String: String], MissingSecret> in
+            do throws(MissingSecret) { return .success(try await resolve(names: names, sources: sources)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// The values of the named secrets (an action's, resolved only when it runs).
     public static func resolve(names: [String], sources: [String: SecretSource],
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws(MissingSecret) -> [String: String] {

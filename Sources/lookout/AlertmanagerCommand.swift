@@ -54,7 +54,7 @@ struct AlertmanagerCommand: ParsableCommand {
     }
 
     static func request(_ method: String, _ url: String, _ server: APIServer, body: String? = nil) -> CurlRequest.Response {
-        CurlRequest.perform(method: method, url: url, headers: server.headers, body: body, timeout: .seconds(10)) { false }
+        CurlRequest.perform(method: method, url: url, headers: server.headers, body: body, timeout: .seconds(10), bodyLimit: 16 << 20) { false }
     }
 
     /// A request Alertmanager did not grant, with its reason (secrets redacted).

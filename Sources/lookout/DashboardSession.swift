@@ -75,7 +75,8 @@ struct DashboardSession {
         let kept = openLocalStore(for: context, log: log)
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings, hygiene: context.logHygiene,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
-                                    actions: (audit, config.secrets, "dashboard"), store: kept.store),
+                                    actions: (audit, config.secrets, "dashboard"), store: kept.store,
+                                    alertmanager: context.alertmanager.map { ($0, config.secrets) }),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
         var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,

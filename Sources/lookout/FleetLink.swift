@@ -26,12 +26,15 @@ final class FleetLink: EffectRunner {
         var actions: (audit: AuditLog, secrets: [String: SecretSource], origin: String)?
         /// Where budget spend, acknowledgements and silences are kept across runs (the dashboard's).
         var store: LocalStore?
+        /// The context's Alertmanager, whose alerts are read beside lookout's own, and where its header secrets come from.
+        var alertmanager: (server: APIServer, secrets: [String: SecretSource])?
     }
 
     private let poller: CurlPoller
     private let collectors: LogCollectors?
     private let runner: ActionRunner?
     private let notifier: Notifier?
+    private let alertmanager: AlertmanagerWatcher?
     private let log: DiagnosticLog?
     private let store: LocalStore?
     private let audit: AuditLog?
@@ -52,6 +55,7 @@ final class FleetLink: EffectRunner {
             ? LogCollectors(services: plan.services, mapping: plan.mapping, filesFromStart: plan.filesFromStart,
                             hygiene: plan.hygiene) { inbox.post(.logs($0)) }
             : nil
+        alertmanager = plan.alertmanager.map { am in AlertmanagerWatcher(server: am.server, secrets: am.secrets) { inbox.post(.remoteAlerts($0)) } }
         notifier = plan.actions.map { actions in Notifier(secrets: actions.secrets, audit: actions.audit) { inbox.post($0) } }
         runner = plan.actions.map { actions in
             ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin, supervisor: SuperviseCommand.prefix) {
@@ -63,11 +67,13 @@ final class FleetLink: EffectRunner {
     func start() {
         poller.start()
         collectors?.start()
+        alertmanager?.start()
     }
 
     func stop() {
         poller.stop()
         collectors?.stop()
+        alertmanager?.stop()
         // A notification still being retried is given up (and recorded so); what was queued for the store is written.
         if let notifier { waitFor { await notifier.stop() } }
         writes.sync {}

@@ -46,6 +46,16 @@ struct AlertmanagerEndToEndTests {
         #expect(alerts.status == 0 && alerts.stdout.contains("ACTIVE  LLMErrorRateHigh provider=openai severity=critical")
                 && alerts.stdout.contains("    openai error rate 12% over 5m"), "\(alerts.stdout)\(alerts.stderr)")
 
+        // The dashboard lists Alertmanager's alerts on its Alerts screen, below its own.
+        let tmux = try TmuxSession(command: "exec env TERM=xterm-256color \(binary) --config \(scratch.path("lookout.yaml")) --log-file \(scratch.path("lookout.log"))",
+                                   width: 140, height: 30)
+        defer { tmux.kill() }
+        try tmux.waitFor(text: "context prod", seconds: 10)
+        try tmux.send("5")
+        let screen = try tmux.waitFor("Alertmanager's alert", seconds: 20) { $0.contains("Alertmanager  1 active · 0 silenced or inhibited") }
+        #expect(screen.contains("ACTIVE") && screen.contains("LLMErrorRateHigh provider=openai severity=critical  openai error rate 12% over 5m"))
+        tmux.kill()
+
         // Created by lookout, seen by amtool.
         let created = try Spawn.capture([binary, "alertmanager", "silence", "alertname=LLMErrorRateHigh", "provider=~open.*", "--for", "30m",
                                          "--comment", "failing over to anthropic", "--by", "e2e"] + common + audit)

@@ -333,6 +333,23 @@ struct AlertsScreenTests {
         _ = Reducer.reduce(&state, .key(.enter))
         Snapshot.assert(DashboardView.render(state, width: 100, height: 20), named: "alerts-silence-prompt-100x20")
     }
+
+    /// Alertmanager's alerts (the bodies captured from Alertmanager 0.25: one active, the same one silenced) below
+    /// lookout's own; and an Alertmanager that cannot be read.
+    @Test func alertmanagersAlertsBesideLookoutsOwn() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../LookoutCoreTests/Fixtures/alertmanager-0.25")
+        func alerts(_ name: String) throws -> [Alertmanager.RemoteAlert] {
+            try #require(Alertmanager.alerts(Array(try Data(contentsOf: fixtures.appendingPathComponent(name)))))
+        }
+        var state = Self.state()
+        let read = RemoteAlerts(source: "http://alertmanager:9093", at: state.now.addingTimeInterval(-4),
+                                alerts: try alerts("alerts.json") + alerts("alerts-silenced.json"))
+        _ = Reducer.reduce(&state, .remoteAlerts(read))
+        Snapshot.assert(DashboardView.render(state, width: 140, height: 30), named: "alerts-alertmanager-140x30")
+        _ = Reducer.reduce(&state, .remoteAlerts(RemoteAlerts(source: "http://alertmanager:9093", at: state.now,
+                                                               problem: "Failed to connect to alertmanager port 9093 after 0 ms: Connection refused")))
+        Snapshot.assert(DashboardView.render(state, width: 100, height: 20), named: "alerts-alertmanager-unread-100x20")
+    }
 }
 
 @Suite("Timeline screen")

@@ -160,4 +160,12 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     }()
 
     static func format(_ date: Date) -> String { formatter.string(from: date) }
+
+    /// An RFC 3339 time as Alertmanager and Prometheus write it, with or without fractional seconds.
+    public static func parseTime(_ text: String) -> Date? {
+        if let date = formatter.date(from: text) { return date }
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        return plain.date(from: text)
+    }
 }

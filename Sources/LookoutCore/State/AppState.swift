@@ -65,6 +65,8 @@ public struct AppState: Sendable, Equatable {
     /// Alerts with their lifecycle, acknowledgements and silences; the selected row of the Alerts screen; the silence
     /// being typed.
     public var alertBook = AlertBook()
+    /// The context's Alertmanager, as last read (nil: none configured, or not read yet).
+    public var remoteAlerts: RemoteAlerts?
     /// Every change in one time-ordered list, and the warn line each budget last passed.
     public var timeline = Timeline()
     public var budgetLines: [String: Double?] = [:]
@@ -212,6 +214,25 @@ public enum Event: Sendable, Equatable {
     case timelineLoaded([TimelineEntry])
     /// Acknowledgements and silences the store kept (read at start).
     case alertNotesLoaded(acks: [String: AlertAck], silences: [AlertSilence])
+    /// A reading of the context's Alertmanager alerts.
+    case remoteAlerts(RemoteAlerts)
+}
+
+/// What the context's Alertmanager held at `at`: its alerts (from Prometheus' rules, other tools, lookout's own
+/// notifications), or why they could not be read.
+public struct RemoteAlerts: Sendable, Equatable {
+    /// The Alertmanager's URL.
+    public var source: String
+    public var at: Date
+    public var alerts: [Alertmanager.RemoteAlert] = []
+    public var problem: String?
+
+    public init(source: String, at: Date, alerts: [Alertmanager.RemoteAlert] = [], problem: String? = nil) {
+        self.source = source
+        self.at = at
+        self.alerts = alerts
+        self.problem = problem
+    }
 }
 
 /// Why the process is asked to end from outside.

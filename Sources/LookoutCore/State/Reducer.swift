@@ -28,6 +28,9 @@ public enum Reducer {
             return []
         case .signal:
             return [.quit]
+        case let .remoteAlerts(reading):
+            state.remoteAlerts = reading
+            return []
         case .actionOutput, .actionFinished, .audited:
             return actionEvent(event, &state)
         case let .key(key):
