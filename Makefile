@@ -5,7 +5,7 @@
 SWIFT ?= swift
 BIN := .build/debug/lookout
 
-.PHONY: demo test build deps test-deps clean install fuzz
+.PHONY: demo test build deps test-deps clean install fuzz bench
 # `make install [PREFIX=/usr/local] [DESTDIR=…] [CONFIGURATION=release] [SKIP_BUILD=1]`: the binary, its themes (found
 # there after installation) and shell completions for bash, zsh and fish. SKIP_BUILD=1 installs what is built already
 # (the end-to-end suite does: SwiftPM's lock on .build is held by the test run itself).
@@ -36,6 +36,10 @@ test: test-deps
 	$(SWIFT) test --skip-build --filter LookoutEdgeTests
 	$(SWIFT) test --skip-build --skip EndToEndTests --skip LookoutEdgeTests
 	$(SWIFT) test --skip-build --filter EndToEndTests --no-parallel
+
+# Every benchmark with its peers, one summary table (about 9 minutes from a clean clone on 2 cores; scripts/bench.sh).
+bench: test-deps
+	scripts/bench.sh
 
 # Coverage-guided fuzzing with libFuzzer, 10 minutes a target (FUZZ_SECONDS=… for another length); findings in
 # Fuzz/findings/. `make test` replays the kept corpus (Fuzz/corpus) without the fuzzer.

@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "LookoutRuntime", dependencies: ["LookoutCore", "LookoutUI"]),
 
         // Edges.
-        .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl"]),
+        .target(name: "LookoutHTTP", dependencies: ["LookoutCore", "CCurl", .product(name: "HeapModule", package: "swift-collections")]),
         .target(name: "LookoutTerminal", dependencies: ["LookoutUI", "LookoutRuntime", "CNcursesw"]),
         .target(name: "LookoutSources", dependencies: [
             "LookoutCore", "LookoutHTTP", .product(name: "Subprocess", package: "swift-subprocess"),

@@ -111,6 +111,14 @@ struct DashboardSession {
         // The end-to-end suite proves that a crash restores the terminal and leaves a report in the log.
         if ProcessInfo.processInfo.environment["LOOKOUT_CRASH_TEST"] == "1" {
             runtime.afterFrame = { _ in fatalError("crash requested by LOOKOUT_CRASH_TEST=1") }
+        } else {
+            // How long a start takes to show something (`scripts/bench.sh` reads this line).
+            var first = true
+            runtime.afterFrame = { _ in
+                guard first else { return }
+                first = false
+                if let ms = ProcessAge.milliseconds() { log.write("first frame drawn \(ms) ms after the process started") }
+            }
         }
         fleet.start()
         let ending = runtime.run()

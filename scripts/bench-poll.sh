@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmark: polling many endpoints — lookout next to curl --parallel fetching the same URLs, in one run.
+#   scripts/bench-poll.sh [SECONDS] [ENDPOINTS]     (default 30 s, 1000 endpoints)
+# Serves GET /health on ENDPOINTS loopback ports (scripts/bench/health-server.py, asyncio, keep-alive), then for SECONDS
+# each, one after the other:
+#   lookout --config <ENDPOINTS services, liveness only, every 1 s>   (release, the dashboard in a 120x40 tmux pane,
+#                                                                      after a 5 s warm-up)
+#   every second: curl --parallel --parallel-max 100 -s -o /dev/null URL… (all ENDPOINTS URLs; a new process each second)
+# and prints the CPU each used (utime+stime), the requests each made (lookout: counted by the server), and the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-30}
+count=${2:-1000}
+scripts/ensure-deps.sh --tests
+as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
+command -v curl >/dev/null || "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+command -v python3 >/dev/null || "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+
+swift build -c release --product lookout >/dev/null 2>&1
+bin=$PWD/.build/release/lookout
+work=$(mktemp -d)
+socket="lookout-poll-$$"
+cleanup() {
+  tmux -L "$socket" kill-server 2>/dev/null || true
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+python3 scripts/bench/health-server.py "$count" "$work/ports" &
+server=$!
+for _ in $(seq 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
+{
+  echo "contexts:"
+  echo "  bench:"
+  echo "    services:"
+  while read -r port; do
+    printf '      - { name: s%s, url: "http://127.0.0.1:%s", readiness: ~, interval: 1s, timeout: 900ms }\n' "$port" "$port"
+  done < "$work/ports"
+} > "$work/lookout.yaml"
+chmod 600 "$work/lookout.yaml"
+sed "s|^|url = http://127.0.0.1:|; s|$|/health\noutput = /dev/null|" "$work/ports" > "$work/curl.conf"
+
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# lookout: the dashboard, as an engineer leaves it open.
+tmux -L "$socket" new-session -d -s poll -x 120 -y 40 \
+  "exec env TERM=xterm-256color LOOKOUT_STATE_DB=$work/state.sqlite $bin --config $work/lookout.yaml --log-file $work/lookout.log"
+pid=$(tmux -L "$socket" display -p -t poll '#{pane_pid}')
+sleep 5
+c0=$(cpu "$pid")
+r0=$(ss -tn state established "( sport >= :1 )" 2>/dev/null | wc -l)
+sleep "$seconds"
+c1=$(cpu "$pid")
+tmux -L "$socket" kill-session -t poll
+lookout_cpu=$(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN { printf "%.2f", (b - a) / t }')
+
+# curl: every URL each second, 100 at a time, as a cron-like prober would.
+start=$(date +%s.%N)
+/usr/bin/time -f "%U %S" -o "$work/curl.time" bash -c '
+  for i in $(seq '"$seconds"'); do
+    t0=$(date +%s.%N)
+    curl --parallel --parallel-max 100 --no-progress-meter -s -K '"$work/curl.conf"' || true
+    rest=$(awk -v a="$t0" -v b="$(date +%s.%N)" "BEGIN { r = 1 - (b - a); print (r > 0 ? r : 0) }")
+    sleep "$rest"
+  done'
+read -r cu cs < "$work/curl.time"
+curl_cpu=$(awk -v u="$cu" -v s="$cs" 'BEGIN { printf "%.2f", u + s }')
+wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+probes=$(grep -c "" "$work/ports")
+awk -v n="$probes" -v s="$seconds" -v l="$lookout_cpu" -v c="$curl_cpu" -v w="$wall" 'BEGIN {
+  printf "polling %d loopback endpoints once a second for %d s (release, 2 cores shared with the server)\n", n, s
+  printf "  %-44s %8s %10s\n", "", "CPU s", "CPU/probe"
+  printf "  %-44s %8.2f %8.0f us\n", "lookout (dashboard, 120x40)", l, 1e6 * l / (n * s)
+  printf "  %-44s %8.2f %8.0f us   (%.1f s wall)\n", "curl --parallel --parallel-max 100, each second", c, 1e6 * c / (n * s), w
+  printf "  lookout / curl: %.2fx CPU\n", (c > 0 ? l / c : 0)
+}'
