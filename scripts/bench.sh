@@ -47,13 +47,12 @@ echo
 echo "lookout benchmarks — $(date -u +%F), $(nproc) cores, $(uname -m); $elapsed s in all; full output in $log"
 echo
 echo "/metrics: a LiteLLM exposition of 2,000 deployments (median of 5)"
-grep -E '^(lookout metrics|… parse|promtool|prometheus_client|python)|lookout vs promtool' "$log" | sed 's/^/  /' || true
-grep -E '^  (lookout metrics|… of which|promtool|Python)' "$log" | sed 's/^/  /' || true
+grep -E '^(lookout metrics|  of which|  parse and judge|promtool|python)|lookout vs promtool' "$log" | sed 's/^/  /' || true
 echo
 grep -A4 '^polling ' "$log" | sed 's/^/  /' || true
 echo
 echo "lookout stats: 1,000,000 generated log lines"
-grep -E '^(lookout stats|jq |input:|agreement|speed-up)' "$log" | sed 's/^/  /' || true
+grep -E '^(lookout  |jq-|input:|agreement|speed-up)' "$log" | sed 's/^/  /' || true
 echo
 grep -A4 '^terminal cost' "$log" | sed 's/^/  /' || true
 echo

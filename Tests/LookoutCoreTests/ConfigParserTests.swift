@@ -544,6 +544,7 @@ struct SecretConfigTests {
         let config = try ConfigParser.parse(block, file: "README.md")
         #expect(config.keys[.redeploy] == [.char("D")] && config.contexts.first { $0.name == "staging" }?.theme == "light")
         #expect(config.contexts[0].services[0].version.header == "X-App-Version")
+        #expect(config.contexts[0].prometheus?.url == "http://prometheus:9090" && config.contexts[0].alertmanager?.url == "http://alertmanager:9093")
     }
 
     @Test func theExampleConfigurationValidatesAndDatesItsPrices() throws {
