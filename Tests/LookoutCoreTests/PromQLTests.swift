@@ -32,19 +32,21 @@ struct PromQLTests {
         return Array(try JSONSerialization.data(withJSONObject: object))
     }
 
-    /// Sums of `llm_requests_total` per provider in an answer, read with Foundation (not lookout's reader).
-    static func requestTotals(_ body: [UInt8]) throws -> [String: Int] {
+    /// Per provider, the `llm_requests_total` series of an answer and the sum of their values, read with Foundation
+    /// (not lookout's reader).
+    static func requestSeries(_ body: [UInt8]) throws -> (totals: [String: Int], series: [String: Int]) {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
         let result = try #require((object["data"] as? [String: Any])?["result"] as? [[String: Any]])
-        var totals: [String: Int] = [:]
+        var totals: [String: Int] = [:], series: [String: Int] = [:]
         for entry in result {
             let metric = try #require(entry["metric"] as? [String: String])
             guard metric["__name__"] == "llm_requests_total" else { continue }
             let text = try #require((entry["value"] as? [Any])?[1] as? String)
             let value = try #require(Double(text))
             totals[metric["provider"] ?? "", default: 0] += Int(value)
+            series[metric["provider"] ?? "", default: 0] += 1
         }
-        return totals
+        return (totals, series)
     }
 
     @Test func theQueryAsksForTheMappingsFamiliesOfTheSelectedSeries() {
@@ -84,13 +86,13 @@ struct PromQLTests {
         let scrape = tracker.read(exposition)
         #expect(scrape.mapping == "app" && scrape.badLines == 0 && scrape.series == 50)
         let requests = Dictionary(grouping: scrape.deltas, by: \.provider).mapValues { $0.reduce(0) { $0 + $1.requests } }
-        #expect(requests == (try Self.requestTotals(body)) && !requests.isEmpty)
+        #expect(requests == (try Self.requestSeries(body).totals) && !requests.isEmpty)
         #expect(scrape.deltas.allSatisfy { delta in delta.latencyBuckets.reduce(0) { $0 + $1.count } == delta.requests })
     }
 
     @Test func replicasAddUpAndAReplicaThatRestartsResetsOnlyItsOwnSeries() throws {
         let body = try Self.fixture("app-series.json")
-        let totals = try Self.requestTotals(body)
+        let (totals, seriesPerProvider) = try Self.requestSeries(body)
         let histograms = MetricMapping.app.latencyHistograms
         func answer(_ replicas: [[UInt8]]) throws -> String {
             // Two answers' results in one: what Prometheus returns for a job with two replicas.
@@ -113,21 +115,8 @@ struct PromQLTests {
         let bRestarted = try Self.replica(body, instance: "b:8000") { name, _ in name == "llm_requests_total" ? 1 : 0 }
         let scrape = tracker.read(try answer([aLater, bRestarted]))
         let requests = Dictionary(grouping: scrape.deltas, by: \.provider).mapValues { $0.reduce(0) { $0 + $1.requests } }
-        let seriesPerProvider = try Self.seriesCount(body)
         #expect(requests == seriesPerProvider.mapValues { $0 * 10 + $0 * 1 }, "a's growth plus b's calls since its restart")
         #expect(!totals.isEmpty)
-    }
-
-    /// `llm_requests_total` series per provider in an answer.
-    static func seriesCount(_ body: [UInt8]) throws -> [String: Int] {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
-        let result = try #require((object["data"] as? [String: Any])?["result"] as? [[String: Any]])
-        var counts: [String: Int] = [:]
-        for entry in result {
-            let metric = try #require(entry["metric"] as? [String: String])
-            if metric["__name__"] == "llm_requests_total" { counts[metric["provider"] ?? "", default: 0] += 1 }
-        }
-        return counts
     }
 
     @Test func errorsAndWrongShapesAreSaidNotHidden() throws {

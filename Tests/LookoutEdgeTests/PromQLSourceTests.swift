@@ -66,6 +66,16 @@ struct PromQLSourceTests {
         return total
     }
 
+    /// Debian's Prometheus with `config`, its data in `directory`, on a free loopback port.
+    static func prometheus(_ config: String, in directory: String) throws -> (pid: pid_t, url: String) {
+        try config.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
+        let port = try SilentServer.closedPort()
+        let pid = try PrometheusDifferentialTests.spawn(
+            ["prometheus", "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
+             "--web.listen-address=127.0.0.1:\(port)"], log: directory + "/prometheus.log")
+        return (pid, "http://127.0.0.1:\(port)")
+    }
+
     @Test func providerStatisticsFromPrometheusAgreeWithTheReplicasLogs() async throws {
         let directory = NSTemporaryDirectory() + "lookout-promql-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -73,18 +83,13 @@ struct PromQLSourceTests {
         let fleets = [try await DemoFleet.start(), try await DemoFleet.start()]
         defer { for fleet in fleets { fleet.stop(); fleet.removeFiles() } }
         let replicas = fleets.map { fleet in fleet.endpoints.first { $0.spec.name == "support-bot" }!.url.replacingOccurrences(of: "http://", with: "") }
-        try """
+        let (pid, server) = try Self.prometheus("""
         global: { scrape_interval: 1s, scrape_timeout: 900ms }
         scrape_configs:
           - job_name: support-bot
             static_configs: [ { targets: [\(replicas.map { "\"\($0)\"" }.joined(separator: ", "))] } ]
-        """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let port = try SilentServer.closedPort()
-        let pid = try PrometheusDifferentialTests.spawn(
-            ["prometheus", "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-             "--web.listen-address=127.0.0.1:\(port)"], log: directory + "/prometheus.log")
+        """, in: directory)
         defer { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
-        let server = "http://127.0.0.1:\(port)"
         var up: [String: Double] = [:]
         for _ in 0..<150 where up.values.filter({ $0 == 1 }).count < 2 {
             try await Task.sleep(for: .milliseconds(200))
@@ -160,18 +165,14 @@ struct PromQLSourceTests {
         let directory = NSTemporaryDirectory() + "lookout-promql-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "global: { scrape_interval: 15s }\n".write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let port = try SilentServer.closedPort()
-        let pid = try PrometheusDifferentialTests.spawn(
-            ["prometheus", "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-             "--web.listen-address=127.0.0.1:\(port)"], log: directory + "/prometheus.log")
+        let (pid, server) = try Self.prometheus("global: { scrape_interval: 15s }\n", in: directory)
         defer { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
-        try await NotifierTests.waitUntilServing("http://127.0.0.1:\(port)/-/ready")
+        try await NotifierTests.waitUntilServing(server + "/-/ready")
         // Matchers Prometheus cannot parse (an unclosed quote) reach it and come back explained.
         let config = try ConfigParser.parse("""
         contexts:
           prod:
-            prometheus: http://127.0.0.1:\(port)
+            prometheus: \(server)
             services:
               - name: gw
                 url: http://127.0.0.1:1
