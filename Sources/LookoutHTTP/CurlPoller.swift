@@ -87,26 +87,64 @@ public final class CurlPoller: Sendable {
     /// endpoint's interval, so they — and every round after — do not all fall in the same instant.
     static let startBurst = 64
 
+    /// The poller thread's bookkeeping: each endpoint's next turn, and its transfer — in flight, or kept for its next
+    /// turn.
+    private struct Rounds {
+        var endpoints: [Endpoint] = []
+        var due = Heap<Due>()
+        var generation: [Int] = []
+        var busy: [Bool] = []
+        var idle: [CurlTransfer?] = []
+        var inFlight: [UnsafeMutableRawPointer: (endpoint: Int, transfer: CurlTransfer)] = [:]
+
+        init(_ services: [ServiceConfig], start: ContinuousClock.Instant) {
+            for index in services.indices {
+                for kind in ProbeKind.allCases where services[index].url(for: kind) != nil { endpoints.append(Endpoint(service: index, kind: kind)) }
+            }
+            for (i, endpoint) in endpoints.enumerated() {
+                let spread = endpoints.count <= CurlPoller.startBurst ? Duration.zero
+                    : services[endpoint.service].interval(for: endpoint.kind) * (Double(i) / Double(endpoints.count))
+                due.insert(Due(at: start + spread, endpoint: i, generation: 0))
+            }
+            generation = Array(repeating: 0, count: endpoints.count)
+            busy = Array(repeating: false, count: endpoints.count)
+            idle = Array(repeating: nil, count: endpoints.count)
+        }
+
+        /// The named services' endpoints are due now (their pending turns are dropped when they come up).
+        mutating func probeNow(_ names: Set<String>, of services: [ServiceConfig], at now: ContinuousClock.Instant) {
+            for (i, endpoint) in endpoints.enumerated() where names.contains(services[endpoint.service].name) {
+                generation[i] += 1
+                due.insert(Due(at: now, endpoint: i, generation: generation[i]))
+            }
+        }
+
+        /// The next endpoint to start by `deadline`, its following turn scheduled; nil when none is due. An endpoint
+        /// still running from its last turn skips this one.
+        mutating func nextDue(by deadline: ContinuousClock.Instant, now: ContinuousClock.Instant, _ services: [ServiceConfig]) -> Int? {
+            while let next = due.min, next.at <= deadline {
+                _ = due.popMin()
+                guard next.generation == generation[next.endpoint] else { continue }
+                let endpoint = endpoints[next.endpoint]
+                due.insert(Due(at: now + services[endpoint.service].interval(for: endpoint.kind), endpoint: next.endpoint,
+                               generation: next.generation))
+                if !busy[next.endpoint] { return next.endpoint }
+            }
+            return nil
+        }
+
+        /// How long the poller may sleep: until the next turn (rounded up to the millisecond), at most a second.
+        func wait(now: ContinuousClock.Instant) -> Int32 {
+            guard let next = due.min, inFlight.count < CurlPoller.maxInFlight else { return 1000 }
+            return Int32(max(0, min(1000, (next.at - now).milliseconds + 1)))
+        }
+    }
+
     private func run() {
         let clock = ContinuousClock()
-        var endpoints: [Endpoint] = []
-        for index in services.indices {
-            for kind in ProbeKind.allCases where services[index].url(for: kind) != nil { endpoints.append(Endpoint(service: index, kind: kind)) }
-        }
-        let start = clock.now
-        var generation = [Int](repeating: 0, count: endpoints.count)
-        var due = Heap<Due>()
-        for (i, endpoint) in endpoints.enumerated() {
-            let spread = endpoints.count <= Self.startBurst ? Duration.zero
-                : services[endpoint.service].interval(for: endpoint.kind) * (Double(i) / Double(endpoints.count))
-            due.insert(Due(at: start + spread, endpoint: i, generation: 0))
-        }
-        var busy = [Bool](repeating: false, count: endpoints.count)
-        var inFlight: [UnsafeMutableRawPointer: (endpoint: Int, transfer: CurlTransfer)] = [:]
-        /// Each endpoint's finished transfer, run again at its next probe.
-        var idle = [CurlTransfer?](repeating: nil, count: endpoints.count)
+        var rounds = Rounds(services, start: clock.now)
         defer {
-            for (easy, _) in inFlight { curl_multi_remove_handle(multi.handle, easy) }
+            for (easy, _) in rounds.inFlight { curl_multi_remove_handle(multi.handle, easy) }
         }
         while true {
             let (stopping, asked) = control.withLock { state -> (Bool, Set<String>) in
@@ -114,71 +152,69 @@ public final class CurlPoller: Sendable {
                 return (state.stopping, state.probeNow)
             }
             if stopping { return }
-            var now = clock.now
-            if !asked.isEmpty {
-                for (i, endpoint) in endpoints.enumerated() where asked.contains(services[endpoint.service].name) {
-                    generation[i] += 1
-                    due.insert(Due(at: now, endpoint: i, generation: generation[i]))
-                }
-            }
-            while inFlight.count < Self.maxInFlight, let next = due.min, next.at <= now + Self.slack {
-                _ = due.popMin()
-                guard next.generation == generation[next.endpoint] else { continue }
-                let endpoint = endpoints[next.endpoint]
-                let service = services[endpoint.service]
-                due.insert(Due(at: now + service.interval(for: endpoint.kind), endpoint: next.endpoint, generation: next.generation))
-                guard !busy[next.endpoint] else { continue }   // still running from its last turn: this one is skipped
-                let transfer: CurlTransfer
-                if let kept = idle[next.endpoint] {
-                    kept.rearm(startedAt: Date())
-                    transfer = kept
-                } else {
-                    guard let url = service.url(for: endpoint.kind),
-                          let made = CurlTransfer(service: service, kind: endpoint.kind, url: url,
-                                                  startedAt: Date(), bodyLimit: limit(for: endpoint.kind)) else { continue }
-                    transfer = made
-                    idle[next.endpoint] = made
-                }
-                if let refused = transfer.setupError { idle[next.endpoint] = nil; deliver(transfer.refusedResult(refused)); continue }
-                curl_multi_add_handle(multi.handle, transfer.easy)
-                inFlight[transfer.easy] = (next.endpoint, transfer)
-                busy[next.endpoint] = true
+            let now = clock.now
+            if !asked.isEmpty { rounds.probeNow(asked, of: services, at: now) }
+            while rounds.inFlight.count < Self.maxInFlight, let index = rounds.nextDue(by: now + Self.slack, now: now, services) {
+                start(index, &rounds)
             }
             var running: Int32 = 0
             curl_multi_perform(multi.handle, &running)
-            var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi.handle, &remaining) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                      let (index, transfer) = inFlight.removeValue(forKey: easy) else { continue }
-                let code = message.pointee.data.result
-                curl_multi_remove_handle(multi.handle, easy)
-                let service = services[endpoints[index].service]
-                switch Redirects.next(after: transfer, code: code, service: service) {
-                case let .follow(url, sendHeaders):
-                    if let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,
-                                              bodyLimit: limit(for: transfer.kind), sendHeaders: sendHeaders) {
-                        if let refused = hop.setupError { busy[index] = false; deliver(hop.refusedResult(refused)); continue }
-                        hop.hops = transfer.hops + 1
-                        curl_multi_add_handle(multi.handle, hop.easy)
-                        inFlight[hop.easy] = (index, hop)
-                    } else {
-                        busy[index] = false
-                    }
-                case let .report(error):
-                    busy[index] = false
-                    var result = transfer.result(code: code)
-                    if let error { result.transportError = error }
-                    deliver(result)
+            finishDone(&rounds)
+            curl_multi_poll(multi.handle, nil, 0, rounds.wait(now: clock.now), nil)
+        }
+    }
+
+    /// Starts endpoint `index`'s probe: its kept transfer rearmed, or a new one.
+    private func start(_ index: Int, _ rounds: inout Rounds) {
+        let endpoint = rounds.endpoints[index]
+        let service = services[endpoint.service]
+        let transfer: CurlTransfer
+        if let kept = rounds.idle[index] {
+            kept.rearm(startedAt: Date())
+            transfer = kept
+        } else {
+            guard let url = service.url(for: endpoint.kind),
+                  let made = CurlTransfer(service: service, kind: endpoint.kind, url: url, startedAt: Date(),
+                                          bodyLimit: limit(for: endpoint.kind)) else { return }
+            transfer = made
+            rounds.idle[index] = made
+        }
+        if let refused = transfer.setupError {
+            rounds.idle[index] = nil
+            deliver(transfer.refusedResult(refused))
+            return
+        }
+        curl_multi_add_handle(multi.handle, transfer.easy)
+        rounds.inFlight[transfer.easy] = (index, transfer)
+        rounds.busy[index] = true
+    }
+
+    /// Hands over every finished transfer's result, or follows its redirect.
+    private func finishDone(_ rounds: inout Rounds) {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi.handle, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let (index, transfer) = rounds.inFlight.removeValue(forKey: easy) else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi.handle, easy)
+            let service = services[rounds.endpoints[index].service]
+            switch Redirects.next(after: transfer, code: code, service: service) {
+            case let .follow(url, sendHeaders):
+                guard let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,
+                                             bodyLimit: limit(for: transfer.kind), sendHeaders: sendHeaders) else {
+                    rounds.busy[index] = false
+                    continue
                 }
+                if let refused = hop.setupError { rounds.busy[index] = false; deliver(hop.refusedResult(refused)); continue }
+                hop.hops = transfer.hops + 1
+                curl_multi_add_handle(multi.handle, hop.easy)
+                rounds.inFlight[hop.easy] = (index, hop)
+            case let .report(error):
+                rounds.busy[index] = false
+                var result = transfer.result(code: code)
+                if let error { result.transportError = error }
+                deliver(result)
             }
-            now = clock.now
-            let waitMs: Int64
-            if let next = due.min, inFlight.count < Self.maxInFlight {
-                waitMs = max(0, min(1000, (next.at - now).milliseconds + 1))
-            } else {
-                waitMs = 1000
-            }
-            curl_multi_poll(multi.handle, nil, 0, Int32(waitMs), nil)
         }
     }
 }
