@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: `lookout stats` against jq on the same generated log, after checking they agree.
+# Benchmark: `lookout stats` against DuckDB (read_json + quantile_cont, pinned from PyPI), grep -c and jq on the same
+# generated log, after checking lookout, DuckDB and jq agree.
 #   scripts/bench-stats.sh [LINES] [--with-slurp]
 # Generates LINES (default 1,000,000) lines with lookout's own generator (LLM calls, access lines,
 # nested `usage` objects, ~5% malformed), checks lookout's per-provider requests, errors, tokens and
@@ -62,8 +63,20 @@ measure() { # name, runs, output file, command... (reports the median run; peak 
 }
 
 
+# DuckDB from PyPI, pinned, in a virtualenv of its own under .build (reused across runs).
+duckdb_version=2.0.1
+venv=.build/bench-venv
+if ! [ -f "$venv/.duckdb-$duckdb_version" ]; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "duckdb==$duckdb_version"
+  touch "$venv/.duckdb-$duckdb_version"
+fi
+
 echo "input: $lines lines, $(echo "$bytes / 1048576" | bc) MB ($log)"
 measure lookout 5 "$work/lookout.json" "$bin" stats --format json "$log"
+measure duckdb 3 "$work/duckdb.json" "$venv/bin/python" scripts/bench/duckdb-stats.py "$log"
+measure grep-c 5 "$work/grep.txt" grep -c provider "$log"     # to a file: GNU grep stops at the first match for /dev/null
 measure jq-stream 1 "$work/jq.json" jq -R -n "$jq_reduce" "$log"
 if [ "$slurp" = 1 ]; then
   measure jq-slurp 1 "$work/jq-slurp.json" jq -R -s 'split("\n") | map(fromjson? | select(type == "object" and .provider != null))
@@ -82,4 +95,13 @@ else
   echo "DISAGREEMENT between lookout stats and jq (above)" >&2
   exit 1
 fi
-printf 'speed-up over jq (streaming): %.1fx\n' "$(echo "$jq_stream_seconds / $lookout_seconds" | bc -l)"
+jq -S "$norm" "$work/duckdb.json" > "$work/c.json"
+if diff -u "$work/c.json" "$work/a.json"; then
+  echo "agreement: lookout stats and DuckDB report the same requests, errors, tokens and cost per provider"
+else
+  echo "DISAGREEMENT between lookout stats and DuckDB (above)" >&2
+  exit 1
+fi
+printf 'speed-up over jq (streaming): %.1fx, over DuckDB: %.1fx; grep -c takes %.2f of lookout'"'"'s time\n' \
+  "$(echo "$jq_stream_seconds / $lookout_seconds" | bc -l)" "$(echo "$duckdb_seconds / $lookout_seconds" | bc -l)" \
+  "$(echo "$grep_c_seconds / $lookout_seconds" | bc -l)"

@@ -4,7 +4,7 @@
 # Runs, in order (each script says how it measures; their whole output is kept in .build/bench.log):
 #   scripts/bench-metrics.sh          /metrics parsing: lookout vs promtool check metrics vs prometheus_client
 #   scripts/bench-poll.sh 20 1000     polling 1,000 loopback endpoints: lookout's CPU vs curl --parallel's
-#   scripts/bench-stats.sh            lookout stats vs jq on 1,000,000 log lines (results checked equal)
+#   scripts/bench-stats.sh            lookout stats vs DuckDB, grep -c and jq on 1,000,000 log lines (results checked equal)
 #   scripts/bench-terminal.sh 30      the dashboard's terminal bytes and CPU vs htop -d 10
 #   first frame                       lookout demo, five starts: the diagnostic log's "first frame drawn N ms after
 #                                     the process started" (kernel start time; 10 ms resolution)
@@ -52,7 +52,7 @@ echo
 grep -A4 '^polling ' "$log" | sed 's/^/  /' || true
 echo
 echo "lookout stats: 1,000,000 generated log lines"
-grep -E '^(lookout  |jq-|input:|agreement|speed-up)' "$log" | sed 's/^/  /' || true
+grep -E '^(lookout  |duckdb  |grep-c  |jq-|input:|agreement|speed-up)' "$log" | sed 's/^/  /' || true
 echo
 grep -A4 '^terminal cost' "$log" | sed 's/^/  /' || true
 echo
