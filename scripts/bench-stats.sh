@@ -67,6 +67,10 @@ measure() { # name, runs, output file, command... (reports the median run; peak 
 duckdb_version=2.0.1
 venv=.build/bench-venv
 if ! [ -f "$venv/.duckdb-$duckdb_version" ]; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "duckdb==$duckdb_version"
