@@ -83,8 +83,8 @@ public final class CurlPoller: Sendable {
     static let slack = Duration.milliseconds(10)
     /// Transfers at once, whatever the fleet's size: past it, due endpoints wait for one to finish.
     static let maxInFlight = 256
-    /// Up to this many endpoints are probed at once at start; a larger fleet's first probes are spread over each
-    /// endpoint's interval, so they — and every round after — do not all fall in the same instant.
+    /// Up to this many endpoints are probed at once at start; a larger fleet's first probes are spread over a second
+    /// (or the interval, when shorter), so they — and every round after — do not all fall in the same instant.
     static let startBurst = 64
 
     /// The poller thread's bookkeeping: each endpoint's next turn, and its transfer — in flight, or kept for its next
@@ -102,8 +102,10 @@ public final class CurlPoller: Sendable {
                 for kind in ProbeKind.allCases where services[index].url(for: kind) != nil { endpoints.append(Endpoint(service: index, kind: kind)) }
             }
             for (i, endpoint) in endpoints.enumerated() {
-                let spread = endpoints.count <= CurlPoller.startBurst ? Duration.zero
-                    : services[endpoint.service].interval(for: endpoint.kind) * (Double(i) / Double(endpoints.count))
+                // Over the interval, at most a second: `check` and `snapshot` probe once (an interval of an hour) and
+                // must not wait for it.
+                let window = min(services[endpoint.service].interval(for: endpoint.kind), .seconds(1))
+                let spread = endpoints.count <= CurlPoller.startBurst ? Duration.zero : window * (Double(i) / Double(endpoints.count))
                 due.insert(Due(at: start + spread, endpoint: i, generation: 0))
             }
             generation = Array(repeating: 0, count: endpoints.count)

@@ -1,0 +1,38 @@
+import Foundation
+import LookoutCore
+import LookoutHTTP
+import LookoutTestSupport
+import Testing
+
+/// The poller's schedule for a large fleet: its first probes spread, but over a second at most — `check` and
+/// `snapshot` probe once (an interval of an hour) and must not wait for it; `probeNow` is heard at once.
+@Suite("Poller schedule of a large fleet")
+struct PollerScheduleTests {
+    @Test func aHundredEndpointsProbedOnceAreAllProbedWithinASecondOrSo() async throws {
+        let server = try FaultServer.withFaults()
+        defer { server.stop() }
+        let services = (0..<100).map { i in
+            ServiceConfig(name: "s\(i)", baseURL: "http://127.0.0.1:\(server.port)", healthPath: "/ok", readinessPath: nil,
+                          interval: .seconds(3600), timeout: .seconds(2))
+        }
+        let sink = TimedSink()
+        let started = ContinuousClock.now
+        let poller = CurlPoller(services: services) { sink.add($0) }
+        poller.start()
+        while sink.all.count < 100 && ContinuousClock.now - started < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        let first = sink.all
+        #expect(first.count == 100, "\(first.count) of 100 probed")
+        #expect(first.allSatisfy { $0.result.httpStatus == 200 })
+        let last = first.map(\.at).max().map { $0 - started } ?? .seconds(99)
+        let earliest = first.map(\.at).min().map { $0 - started } ?? .seconds(99)
+        #expect(last < .seconds(3), "the last first probe came \(last) after the start")
+        #expect(last - earliest > .milliseconds(500), "spread, not all at once: \(earliest) … \(last)")
+
+        // Asked for, every endpoint is probed again at once, not an hour later.
+        let asked = ContinuousClock.now
+        poller.probeNow(services.map(\.name))
+        while sink.all.count < 200 && ContinuousClock.now - asked < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        poller.stop()
+        #expect(sink.all.count == 200, "\(sink.all.count - 100) of 100 probed again when asked")
+    }
+}
