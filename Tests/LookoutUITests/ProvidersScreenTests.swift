@@ -32,6 +32,18 @@ struct ProvidersScreenTests {
         return state
     }
 
+    @Test func theTitleNamesEachSourceAndThoseReadFromPrometheus() throws {
+        var context = Fixtures.context
+        context.services[0].metrics = SideEndpoint(path: "/metrics", mapping: "litellm")
+        context.services[1].metrics = SideEndpoint(path: "", mapping: "app")
+        context.services[1].metrics?.matchers = #"job="b""#
+        context.services[1].metrics?.promQL = PromQLSource(server: APIServer(url: "http://prometheus:9090"), query: "{}")
+        var state = AppState(context: context, now: Self.now)
+        _ = Reducer.reduce(&state, .key(.char("3")))
+        let title = DashboardView.render(state, width: 160, height: 20).lines[1]
+        #expect(title.contains("from the logs, and the metrics of \(context.services[0].name), \(context.services[1].name) via Prometheus"), "\(title)")
+    }
+
     @Test func costsFromTheBuiltInPricesSayTheirDate() {
         var state = AppState(context: Fixtures.context, now: Self.now)
         state.providers.prices = .builtIn

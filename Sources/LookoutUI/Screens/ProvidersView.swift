@@ -44,8 +44,11 @@ public struct ProvidersView {
     }
 
     /// Where the numbers come from: log lines, and which services' metrics.
+    /// Which sources feed the table: the logs, and the services counted from their metrics — scraped, or read from
+    /// Prometheus (`support-bot via Prometheus`).
     var sources: String {
-        let scraped = state.services.filter { $0.config.metrics != nil }.map(\.name)
+        let scraped = state.services.filter { $0.config.metrics != nil }
+            .map { $0.name + ($0.config.metrics?.promQL == nil ? "" : " via Prometheus") }
         return scraped.isEmpty ? "from the LLM calls in the logs" : "from the logs, and the metrics of \(scraped.joined(separator: ", "))"
     }
 
