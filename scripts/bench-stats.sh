@@ -92,20 +92,17 @@ norm='to_entries | map({key, value: {requests: .value.requests, errors: .value.e
   input_tokens: .value.input_tokens, output_tokens: .value.output_tokens,
   cost_micro_usd: ((.value.cost_usd // 0) * 1000000 | round)}}) | sort_by(.key) | from_entries'
 jq -S ".groups | $norm" "$work/lookout.json" > "$work/a.json"
-jq -S "$norm" "$work/jq.json" > "$work/b.json"
-if diff -u "$work/b.json" "$work/a.json"; then
-  echo "agreement: lookout stats and jq report the same requests, errors, tokens and cost per provider"
-else
-  echo "DISAGREEMENT between lookout stats and jq (above)" >&2
-  exit 1
-fi
-jq -S "$norm" "$work/duckdb.json" > "$work/c.json"
-if diff -u "$work/c.json" "$work/a.json"; then
-  echo "agreement: lookout stats and DuckDB report the same requests, errors, tokens and cost per provider"
-else
-  echo "DISAGREEMENT between lookout stats and DuckDB (above)" >&2
-  exit 1
-fi
+agree() { # peer name, its per-provider JSON
+  jq -S "$norm" "$2" > "$work/peer.json"
+  if diff -u "$work/peer.json" "$work/a.json"; then
+    echo "agreement: lookout stats and $1 report the same requests, errors, tokens and cost per provider"
+  else
+    echo "DISAGREEMENT between lookout stats and $1 (above)" >&2
+    exit 1
+  fi
+}
+agree jq "$work/jq.json"
+agree DuckDB "$work/duckdb.json"
 printf 'speed-up over jq (streaming): %.1fx, over DuckDB: %.1fx; grep -c takes %.2f of lookout'"'"'s time\n' \
   "$(echo "$jq_stream_seconds / $lookout_seconds" | bc -l)" "$(echo "$duckdb_seconds / $lookout_seconds" | bc -l)" \
   "$(echo "$grep_c_seconds / $lookout_seconds" | bc -l)"

@@ -14,13 +14,11 @@ public enum SecretResolver {
 
     /// `resolve(_:for:)` while a mode starts, on the main thread: blocks until every secret is read.
     public static func resolveWaiting(_ sources: [String: SecretSource], for services: [ServiceConfig]) throws(MissingSecret) -> [String: String] {
-        let result = waitFor { () async -> Result<[String: String], MissingSecret> in
-            do throws(MissingSecret) { return .success(try await resolve(sources, for: services)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try resolveBlocking(names: services.flatMap { $0.allHeaders.flatMap { SecretReference.names(in: $0.value) } }, sources: sources)
     }
 
-    /// `resolve(names:sources:)` from a thread of its own (not the concurrency pool's): blocks until each is read.
+    /// `resolve(names:sources:)` from a thread outside the concurrency pool (the main thread, a watcher's own): blocks
+    /// until each is read.
     public static func resolveBlocking(names: [String], sources: [String: SecretSource]) throws(MissingSecret) -> [String: String] {
         guard !names.isEmpty else { return [:] }
         let result = waitFor { () async -> Result<[String: String], MissingSecret> in

@@ -37,11 +37,7 @@ struct AlertmanagerCommand: ParsableCommand {
                     throw LookoutError("context \(chosen.name) has no `alertmanager:` (e.g. alertmanager: http://alertmanager:9093)")
                 }
                 let names = server.headers.flatMap { SecretReference.names(in: $0.value) }
-                let sources = loaded.secrets
-                let resolved = waitFor { () -> Result<[String: String], MissingSecret> in
-                    do throws(MissingSecret) { return .success(try await SecretResolver.resolve(names: names, sources: sources)) } catch { return .failure(error) }
-                }
-                let values = try resolved.get()
+                let values = try SecretResolver.resolveBlocking(names: names, sources: loaded.secrets)
                 server.headers = try server.headers.map { HTTPHeader(name: $0.name, value: try SecretReference.substitute($0.value, values: values).get()) }
                 return (chosen, server, Array(values.values))
             } catch let exit as ExitCode {

@@ -163,9 +163,12 @@ public struct AuditRecord: Sendable, Equatable, Codable {
 
     /// An RFC 3339 time as Alertmanager and Prometheus write it, with or without fractional seconds.
     public static func parseTime(_ text: String) -> Date? {
-        if let date = formatter.date(from: text) { return date }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        return plain.date(from: text)
+        formatter.date(from: text) ?? wholeSeconds.date(from: text)
     }
+
+    nonisolated(unsafe) static let wholeSeconds: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter
+    }()
 }

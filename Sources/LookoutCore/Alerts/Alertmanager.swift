@@ -22,8 +22,8 @@ public enum Alertmanager {
 
         /// Reads `name=value`, `name!=value`, `name=~regex`, `name!~regex`; nil when it is none of them.
         public init?(parsing text: String) {
-            let name = text.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-            guard let first = name.first, !first.isNumber else { return nil }
+            let name = text.prefix { $0 != "=" && $0 != "!" }
+            guard PromQLResponse.isLabelName(name) else { return nil }
             let rest = text[name.endIndex...]
             guard let op = ["!=", "=~", "!~", "="].first(where: { rest.hasPrefix($0) }) else { return nil }
             var value = rest.dropFirst(op.count)

@@ -116,8 +116,9 @@ public struct PromQLResponse: Sendable, Equatable {
         return text
     }
 
-    /// Whether the text format can carry this label name (Prometheus 3 allows any UTF-8 name; those are left out).
-    static func isLabelName(_ name: String) -> Bool {
+    /// Whether the text format can carry this label name (Prometheus 3 allows any UTF-8 name; those are left out):
+    /// `[a-zA-Z_][a-zA-Z0-9_]*`, the rule Alertmanager's matchers follow too.
+    static func isLabelName(_ name: some StringProtocol) -> Bool {
         guard let first = name.utf8.first, !(first >= 48 && first <= 57) else { return false }
         return name.utf8.allSatisfy { ExpositionParser.isNameByte($0) && $0 != 58 }
     }
