@@ -29,19 +29,21 @@ struct AlertmanagerCommand: ParsableCommand {
         @Option(name: .long, help: "Context (default: current-context, else the first).")
         var context: String?
 
-        /// The context and its Alertmanager, its header secrets resolved; exits 3 when there is none.
-        func server() throws -> (context: ContextConfig, server: APIServer, secrets: [String]) {
+        /// The context and a client of its Alertmanager, connected (header secrets resolved); exits 3 when there is
+        /// none or a secret cannot be resolved.
+        func connect() throws -> (context: ContextConfig, client: AlertmanagerClient, connection: AlertmanagerClient.Connection) {
             do {
                 let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
-                guard var server = chosen.alertmanager else {
+                guard let server = chosen.alertmanager else {
                     throw LookoutError("context \(chosen.name) has no `alertmanager:` (e.g. alertmanager: http://alertmanager:9093)")
                 }
-                let names = server.headers.flatMap { SecretReference.names(in: $0.value) }
-                let values = try SecretResolver.resolveBlocking(names: names, sources: loaded.secrets)
-                server.headers = try server.headers.map { HTTPHeader(name: $0.name, value: try SecretReference.substitute($0.value, values: values).get()) }
-                return (chosen, server, Array(values.values))
+                let client = AlertmanagerClient(server: server, secrets: loaded.secrets)
+                return (chosen, client, try client.connect().get())
             } catch let exit as ExitCode {
                 throw exit
+            } catch let failure as AlertmanagerClient.Failure {
+                printError("lookout alertmanager: \(failure.reason)")
+                throw ExitCode(3)
             } catch {
                 printError("lookout alertmanager: \(error)")
                 throw ExitCode(3)
@@ -49,28 +51,14 @@ struct AlertmanagerCommand: ParsableCommand {
         }
     }
 
-    static func request(_ method: String, _ url: String, _ server: APIServer, body: String? = nil) -> CurlRequest.Response {
-        CurlRequest.perform(method: method, url: url, headers: server.headers, body: body, timeout: .seconds(10), bodyLimit: 16 << 20) { false }
-    }
-
-    /// A request Alertmanager did not grant, with its reason (secrets redacted).
-    struct Refusal: Error { let reason: String }
-
-    /// Prints Alertmanager's reason and throws `Refusal` unless the answer is a 2xx.
-    static func requireSuccess(_ response: CurlRequest.Response, _ what: String, secrets: [String]) throws(Refusal) {
-        guard let status = response.httpStatus, (200..<300).contains(status), response.error == nil else {
-            let reason = response.error.map { SecretReference.redact(SafeText.escape($0.message), secrets: secrets) }
-                ?? Alertmanager.failure(httpStatus: response.httpStatus, body: response.body)
-            printError("lookout alertmanager: \(what): \(reason)")
-            throw Refusal(reason: reason)
+    /// The value of a read that must succeed (exit 1 otherwise, with Alertmanager's reason).
+    static func require<T>(_ result: Result<T, AlertmanagerClient.Failure>, _ what: String) throws -> T {
+        switch result {
+        case let .success(value): return value
+        case let .failure(failure):
+            printError("lookout alertmanager: \(what): \(failure.reason)")
+            throw ExitCode(1)
         }
-    }
-
-    /// The body of a GET that must succeed (exit 1 otherwise).
-    static func fetch(_ path: String, _ server: APIServer, secrets: [String]) throws -> [UInt8] {
-        let response = request("GET", server.url + path, server)
-        do { try requireSuccess(response, "GET " + path, secrets: secrets) } catch { throw ExitCode(1) }
-        return response.body
     }
 
     struct Alerts: ParsableCommand {
@@ -78,9 +66,7 @@ struct AlertmanagerCommand: ParsableCommand {
         @OptionGroup var target: Target
 
         func run() throws {
-            let (_, server, secrets) = try target.server()
-            let body = try AlertmanagerCommand.fetch("/api/v2/alerts", server, secrets: secrets)
-            guard let alerts = Alertmanager.alerts(body) else { printError("lookout alertmanager: not a list of alerts"); throw ExitCode(1) }
+            let alerts = try AlertmanagerCommand.require(try target.connect().connection.alerts(), "GET /api/v2/alerts")
             if alerts.isEmpty { print("no alerts"); return }
             for alert in alerts.sorted(by: { $0.startsAt < $1.startsAt }) {
                 let silenced = alert.silencedBy.isEmpty ? "" : " (silenced by \(alert.silencedBy.joined(separator: ", ")))"
@@ -96,9 +82,7 @@ struct AlertmanagerCommand: ParsableCommand {
         @Flag(name: .long, help: "Expired silences too.") var all = false
 
         func run() throws {
-            let (_, server, secrets) = try target.server()
-            let body = try AlertmanagerCommand.fetch("/api/v2/silences", server, secrets: secrets)
-            guard let silences = Alertmanager.silences(body) else { printError("lookout alertmanager: not a list of silences"); throw ExitCode(1) }
+            let silences = try AlertmanagerCommand.require(try target.connect().connection.silences(), "GET /api/v2/silences")
             let shown = silences.filter { all || $0.state != "expired" }.sorted { $0.endsAt < $1.endsAt }
             if shown.isEmpty { print("no silences"); return }
             for silence in shown {
@@ -127,19 +111,12 @@ struct AlertmanagerCommand: ParsableCommand {
             guard let length = DurationText.parse(duration), length.milliseconds > 0 else {
                 printError("lookout alertmanager: --for: expected a duration such as 2h"); throw ExitCode(3)
             }
-            let (context, server, secrets) = try target.server()
-            let start = Date(), end = start.addingTimeInterval(Double(length.milliseconds) / 1000)
-            let who = by ?? Operator.user()
-            let body = Alertmanager.silenceBody(parsed.compactMap(\.matcher), startsAt: start, endsAt: end, createdBy: who, comment: comment)
-            let summary = "POST \(server.url)/api/v2/silences: \(parsed.compactMap(\.matcher).map(\.text).joined(separator: " ")) for \(duration) — \(comment)"
-            try AlertmanagerCommand.audited(context: context, action: "silence", request: summary, refuse: readonly || context.readonly,
-                                            log: audit.log) { () throws(Refusal) -> String in
-                let response = AlertmanagerCommand.request("POST", server.url + "/api/v2/silences", server, body: body)
-                try AlertmanagerCommand.requireSuccess(response, "POST /api/v2/silences", secrets: secrets)
-                let id = Alertmanager.silenceID(response.body) ?? "?"
-                print(id)
-                return "silence \(id), HTTP \(response.httpStatus ?? 0)"
-            }
+            let (context, client, _) = try target.connect()
+            let start = Date()
+            let silence = Alertmanager.NewSilence(matchers: parsed.compactMap(\.matcher), startsAt: start, endsAt: start.addingTimeInterval(length.inSeconds),
+                                                  createdBy: by ?? Operator.user(), comment: comment)
+            let sent = try AlertmanagerCommand.audited(.silence(silence), context: context, client: client, readonly: readonly, log: audit.log)
+            print(sent.silenceID ?? "?")
         }
     }
 
@@ -151,55 +128,27 @@ struct AlertmanagerCommand: ParsableCommand {
         @OptionGroup var audit: AuditLogOption
 
         func run() throws {
-            guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            guard Alertmanager.isSilenceID(id) else {
                 printError("lookout alertmanager: \(SafeText.escape(id)): not a silence id"); throw ExitCode(3)
             }
-            let (context, server, secrets) = try target.server()
-            let url = "\(server.url)/api/v2/silence/\(id)"
-            try AlertmanagerCommand.audited(context: context, action: "expire-silence", request: "DELETE \(url)", refuse: readonly || context.readonly,
-                                            log: audit.log) { () throws(Refusal) -> String in
-                let response = AlertmanagerCommand.request("DELETE", url, server)
-                try AlertmanagerCommand.requireSuccess(response, "DELETE /api/v2/silence/\(id)", secrets: secrets)
-                print("expired \(id)")
-                return "HTTP \(response.httpStatus ?? 0)"
-            }
+            let (context, client, _) = try target.connect()
+            _ = try AlertmanagerCommand.audited(.expire(ids: [id]), context: context, client: client, readonly: readonly, log: audit.log)
+            print("expired \(id)")
         }
     }
 
-    /// Writes the intent, runs `body`, writes the result (succeeded with its detail, or failed with the error); a
-    /// read-only context refuses before anything is sent, and says so in the log too.
-    static func audited(context: ContextConfig, action: String, request: String, refuse: Bool, log: AuditLog,
-                        _ body: () throws(Refusal) -> String) throws {
-        let id = UUID().uuidString.lowercased()
-        func record(_ phase: AuditRecord.Phase) -> AuditRecord {
-            AuditRecord(phase: phase, id: id, context: context.name, system: "alertmanager", action: action, request: request,
-                        origin: "headless", user: Operator.user(), sshClient: Operator.sshClient())
+    /// Sends a change with its audit records (`AlertmanagerClient.audited`): exit 2 when refused (a read-only context
+    /// or `--readonly`: nothing is sent), 1 when Alertmanager or the audit log says no.
+    static func audited(_ change: AlertmanagerChange, context: ContextConfig, client: AlertmanagerClient, readonly: Bool,
+                        log: AuditLog) throws -> (detail: String, silenceID: String?) {
+        let refusal: String? = context.readonly ? "context \(context.name) is read-only" : readonly ? "--readonly" : nil
+        let audited = client.audited(change, context: context.name, origin: "headless", user: Operator.user(), sshClient: Operator.sshClient(),
+                                     refusal: refusal, log: log)
+        switch audited.outcome {
+        case let .success(sent): return sent
+        case let .failure(failure):
+            printError("lookout alertmanager: \(failure.reason)\(audited.refused ? "; nothing was sent" : "")")
+            throw ExitCode(audited.refused ? 2 : 1)
         }
-        let started = ContinuousClock.now
-        if refuse {
-            var refused = record(.result)
-            refused.result = ActionOutcome.Status.refused.rawValue
-            refused.detail = context.readonly ? "context \(context.name) is read-only" : "--readonly"
-            try? log.append(refused)
-            printError("lookout alertmanager: refused: \(refused.detail!); nothing was sent")
-            throw ExitCode(2)
-        }
-        do { try log.append(record(.intent)) } catch {
-            printError("lookout alertmanager: not sent: \(error)")
-            throw ExitCode(1)
-        }
-        var result = record(.result)
-        do {
-            result.detail = try body()
-            result.result = ActionOutcome.Status.succeeded.rawValue
-        } catch {
-            result.result = ActionOutcome.Status.failed.rawValue
-            result.detail = error.reason
-            result.durationMs = Int((ContinuousClock.now - started).milliseconds)
-            try? log.append(result)
-            throw ExitCode(1)
-        }
-        result.durationMs = Int((ContinuousClock.now - started).milliseconds)
-        try? log.append(result)
     }
 }

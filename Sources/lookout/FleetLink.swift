@@ -124,6 +124,23 @@ final class FleetLink: EffectRunner {
         }
     }
 
+    /// Sends a change asked from the Alerts screen, audited; its records reach the Actions screen and the notice line
+    /// (a change that could not even be audited comes back as a failed result that is shown, not written).
+    private func sendToAlertmanager(_ change: AlertmanagerChange, context: String) {
+        guard let alertmanager else { return }
+        let user = Operator.user(), sshClient = Operator.sshClient()
+        alertmanager.send(change, context: context, origin: "dashboard", user: user, sshClient: sshClient, refusal: nil, log: audit) {
+            [inbox, log] records, failure in
+            if let failure { log?.write("alertmanager \(change.action): \(failure)") }
+            guard records.isEmpty else { inbox.post(.audited(records)); return }
+            var shown = AuditRecord(phase: .result, id: UUID().uuidString.lowercased(), context: context, system: "alertmanager",
+                                    action: change.action, request: "", origin: "dashboard", user: user, sshClient: sshClient)
+            shown.result = ActionOutcome.Status.failed.rawValue
+            shown.detail = failure
+            inbox.post(.audited([shown]))
+        }
+    }
+
     func pace(_ interval: Duration) { collectors?.pace(interval) }
 
     func run(_ effect: Effect) {
@@ -138,6 +155,7 @@ final class FleetLink: EffectRunner {
         case let .saveCounterTotals(context, totals, at): save(.counterTotals(totals, at: at), context: context)
         case let .saveTimeline(context, entries): save(.timeline(entries), context: context)
         case let .notify(context, notifications): notifier?.send(notifications, context: context)
+        case let .alertmanager(context, change): sendToAlertmanager(change, context: context)
         case .quit, .bell, .switchContext: break   // the runtime's own (the loop ends; the terminal rings)
         }
     }

@@ -7,26 +7,38 @@ import Testing
 /// change has an audit intent and result; a read-only context sends nothing.
 @Suite("End to end: Alertmanager alerts and silences", .serialized)
 struct AlertmanagerEndToEndTests {
+    /// Debian's Alertmanager on a free loopback port, holding one alert posted by amtool.
+    struct RunningAlertmanager {
+        let pid: pid_t
+        let base: String
+        var amtool: [String] { ["amtool", "--alertmanager.url=\(base)"] }
+
+        init(in scratch: Scratch) throws {
+            try "route:\n  receiver: \"null\"\nreceivers:\n  - name: \"null\"\n".write(toFile: scratch.path("am.yml"), atomically: true, encoding: .utf8)
+            let port = Int.random(in: 30_000...39_999)
+            base = "http://127.0.0.1:\(port)"
+            pid = try Spawn.start(["prometheus-alertmanager", "--config.file=\(scratch.path("am.yml"))", "--storage.path=\(scratch.path("am"))",
+                                   "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address="],
+                                  stdout: scratch.path("am.out"), stderr: scratch.path("am.err"))
+            let add = ["alert", "add", "alertname=LLMErrorRateHigh", "provider=openai", "severity=critical", "--annotation=summary=openai error rate 12% over 5m"]
+            var added = try Spawn.capture(amtool + add)
+            for _ in 0..<50 where added.status != 0 {
+                usleep(200_000)
+                added = try Spawn.capture(amtool + add)
+            }
+            #expect(added.status == 0, "amtool alert add: \(added.stderr)")
+        }
+
+        func stop() { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
+    }
+
     @Test func aSilenceCreatedFromLookoutAppearsInAlertmanagerAndExpires() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try "route:\n  receiver: \"null\"\nreceivers:\n  - name: \"null\"\n".write(toFile: scratch.path("am.yml"), atomically: true, encoding: .utf8)
-        let port = Int.random(in: 30_000...39_999)
-        let base = "http://127.0.0.1:\(port)"
-        let alertmanager = try Spawn.start(["prometheus-alertmanager", "--config.file=\(scratch.path("am.yml"))", "--storage.path=\(scratch.path("am"))",
-                                            "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address="],
-                                           stdout: scratch.path("am.out"), stderr: scratch.path("am.err"))
-        defer { kill(alertmanager, SIGKILL); var status: Int32 = 0; waitpid(alertmanager, &status, 0) }
-        let amtool = ["amtool", "--alertmanager.url=\(base)"]
-        var added = try Spawn.capture(amtool + ["alert", "add", "alertname=LLMErrorRateHigh", "provider=openai", "severity=critical",
-                                                "--annotation=summary=openai error rate 12% over 5m"])
-        for _ in 0..<50 where added.status != 0 {
-            usleep(200_000)
-            added = try Spawn.capture(amtool + ["alert", "add", "alertname=LLMErrorRateHigh", "provider=openai", "severity=critical",
-                                                "--annotation=summary=openai error rate 12% over 5m"])
-        }
-        #expect(added.status == 0, "amtool alert add: \(added.stderr)")
+        let running = try RunningAlertmanager(in: scratch)
+        defer { running.stop() }
+        let base = running.base, amtool = running.amtool
         try """
         contexts:
           prod:
@@ -53,7 +65,8 @@ struct AlertmanagerEndToEndTests {
         try tmux.waitFor(text: "context prod", seconds: 10)
         try tmux.send("5")
         let screen = try tmux.waitFor("Alertmanager's alert", seconds: 20) { $0.contains("Alertmanager  1 active · 0 silenced or inhibited") }
-        #expect(screen.contains("ACTIVE") && screen.contains("LLMErrorRateHigh provider=openai severity=critical  openai error rate 12% over 5m"))
+        let row = ScreenTable.row("ACTIVE", in: screen)
+        #expect(row.contains("CRIT") && row.contains("LLMErrorRateHigh") && row.contains("openai error rate 12% over 5m · provider=openai"), "\(screen)")
         tmux.kill()
 
         // Created by lookout, seen by amtool.
@@ -86,5 +99,51 @@ struct AlertmanagerEndToEndTests {
         #expect(records[1].contains(#""result":"succeeded""#) && records[1].contains(#""detail":"silence \#(id), HTTP 200""#))
         #expect(records[2].contains(#""result":"refused""#) && records[4].contains(#""action":"expire-silence""#))
         #expect(records[6].contains(#""result":"failed""#) && records[6].contains("silence not found"))
+    }
+
+    /// The Alerts screen's row of Alertmanager's alert.
+    static func alertmanagerRow(in screen: String) -> String {
+        screen.split(separator: "\n").first { $0.contains("LLMErrorRateHigh") && $0.contains("alertmanager") }.map(String.init) ?? ""
+    }
+
+    /// The same from the dashboard's Alerts screen: S on Alertmanager's alert proposes a silence of its labels, Enter
+    /// sends it once a reason is typed; amtool sees it, the row turns SILENCED; u expires it; both audited.
+    @Test func theAlertsScreenSilencesAndExpiresInAlertmanager() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let running = try RunningAlertmanager(in: scratch)
+        defer { running.stop() }
+        try "contexts:\n  prod:\n    alertmanager: \(running.base)\n    services: []\n".write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        chmod(scratch.path("lookout.yaml"), 0o600)
+        let tmux = try TmuxSession(command: "exec env TERM=xterm-256color \(binary) --config \(scratch.path("lookout.yaml")) --audit-log \(scratch.path("audit.jsonl")) --log-file \(scratch.path("lookout.log"))",
+                                   width: 140, height: 30)
+        defer { tmux.kill() }
+        try tmux.waitFor(text: "context prod", seconds: 10)
+        try tmux.send("5")
+        _ = try tmux.waitFor("Alertmanager's alert", seconds: 20) { $0.contains("Alertmanager  1 active") }
+        try tmux.send("S")
+        _ = try tmux.waitFor("the prompt, prefilled", seconds: 5) {
+            $0.contains(#"silence in Alertmanager — MATCHERS DURATION WHY: alertname="LLMErrorRateHigh" provider="openai" severity="critical" 1h"#)
+        }
+        try tmux.send("-l", "failing over to anthropic")
+        try tmux.send("Enter")
+        let silenced = try tmux.waitFor("the row silenced", seconds: 20) { Self.alertmanagerRow(in: $0).contains("SILENCED") }
+        #expect(silenced.contains("Alertmanager: silence done (silence "), "\(silenced)")
+        let query = try Spawn.capture(running.amtool + ["silence", "query", "-o", "json"])
+        #expect(query.stdout.contains(#""comment":"failing over to anthropic""#) && query.stdout.contains(#""state":"active""#)
+                && query.stdout.contains(#""value":"openai""#), "\(query.stdout)")
+
+        try tmux.send("u")
+        let expired = try tmux.waitFor("the row active again", seconds: 20) { Self.alertmanagerRow(in: $0).contains("ACTIVE") }
+        #expect(expired.contains("Alertmanager: expiry done (expired "), "\(expired)")
+        let after = try Spawn.capture(running.amtool + ["silence", "query", "--expired", "-o", "json"])
+        #expect(after.stdout.contains(#""comment":"failing over to anthropic""#) && after.stdout.contains(#""state":"expired""#), "\(after.stdout)")
+
+        let records = try String(contentsOfFile: scratch.path("audit.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(records.count == 4, "silence and expiry: intent and result each")
+        #expect(records.allSatisfy { $0.contains(#""origin":"dashboard""#) && $0.contains(#""service":"alertmanager""#) })
+        #expect(records[1].contains(#""action":"silence""#) && records[1].contains(#""result":"succeeded""#))
+        #expect(records[3].contains(#""action":"expire-silence""#) && records[3].contains(#""result":"succeeded""#))
     }
 }

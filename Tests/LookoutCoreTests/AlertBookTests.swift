@@ -130,6 +130,46 @@ struct AlertKeysTests {
         #expect(state.alertBook.active(at: Self.t0).count == 1)
     }
 
+    /// Alertmanager's alerts follow lookout's in the one list: S silences one there (all its labels, a duration, why),
+    /// u expires the silences over it, a is refused; a read-only context sends nothing; the result is said.
+    @Test func alertmanagersAlertsAreSilencedThereWithTheSameKeys() throws {
+        var state = state()
+        let active = Alertmanager.RemoteAlert(labels: ["alertname": "LLMErrorRateHigh", "provider": "openai"], annotations: [:], state: "active",
+                                              silencedBy: [], startsAt: "2026-12-05T10:00:00Z", fingerprint: "a1")
+        var silenced = active
+        silenced.state = "suppressed"; silenced.silencedBy = ["9f757680-ec0a-4f3e-bdb7-57d086acee44"]; silenced.fingerprint = "b2"
+        _ = Reducer.reduce(&state, .remoteAlerts(RemoteAlerts(source: "http://am:9093", at: Self.t0, alerts: [silenced, active])))
+        #expect(state.alertRows == [.own(state.alertBook.listed(at: Self.t0)[0]), .remote(active), .remote(silenced)], "active before silenced")
+        _ = Reducer.reduce(&state, .key(.char("j")))
+        #expect(Reducer.reduce(&state, .key(.char("a"))) == [] && state.notice == "Alertmanager has no acknowledgement: silence its alert with S")
+        _ = Reducer.reduce(&state, .key(.char("S")))
+        #expect(state.silencePrompt == SilencePrompt(text: #"alertname="LLMErrorRateHigh" provider="openai" 1h "#, target: .alertmanager))
+        #expect(Reducer.reduce(&state, .key(.enter)) == [] && state.silencePrompt?.error?.hasPrefix("after the duration, say why") == true)
+        for c in "failing over" { _ = Reducer.reduce(&state, .key(.char(c))) }
+        let silence = Alertmanager.NewSilence(matchers: [Alertmanager.Matcher(name: "alertname", value: "LLMErrorRateHigh"),
+                                                         Alertmanager.Matcher(name: "provider", value: "openai")],
+                                              startsAt: Self.t0, endsAt: Self.t0.addingTimeInterval(3600), createdBy: "ana", comment: "failing over")
+        #expect(Reducer.reduce(&state, .key(.enter)) == [.alertmanager(context: "prod", .silence(silence))])
+        #expect(state.silencePrompt == nil && state.alertBook.silences.isEmpty, "nothing silenced in lookout's own book")
+        #expect(Reducer.reduce(&state, .key(.char("u"))) == [] && state.notice == "the selected alert is not silenced in Alertmanager")
+        _ = Reducer.reduce(&state, .key(.char("j")))
+        #expect(Reducer.reduce(&state, .key(.char("u"))) == [.alertmanager(context: "prod", .expire(ids: silenced.silencedBy))])
+
+        // What Alertmanager made of it comes back as audit records.
+        var result = AuditRecord(phase: .result, id: "r1", context: "prod", system: "alertmanager", action: "expire-silence",
+                                 request: "DELETE …", origin: "dashboard", user: "ana", sshClient: nil)
+        result.result = "failed"; result.detail = "HTTP 500: silence not found"
+        _ = Reducer.reduce(&state, .audited([result]))
+        #expect(state.notice == "Alertmanager: expiry failed: HTTP 500: silence not found")
+
+        // A failed reading keeps the alerts last read; a read-only context sends nothing.
+        _ = Reducer.reduce(&state, .remoteAlerts(RemoteAlerts(source: "http://am:9093", at: Self.t0.addingTimeInterval(15), problem: "timed out")))
+        #expect(state.remoteAlerts?.alerts.count == 2 && state.remoteAlerts?.at == Self.t0 && state.remoteAlerts?.problem == "timed out")
+        state.readOnly = true
+        #expect(Reducer.reduce(&state, .key(.char("S"))) == [] && state.silencePrompt == nil && state.notice == "read-only: nothing is sent to Alertmanager")
+        #expect(Reducer.reduce(&state, .key(.char("u"))) == [])
+    }
+
     @Test func readOnlyStillAcknowledgesAndSilences() {
         // Acks and silences change nothing outside lookout: they are not dangerous keys.
         #expect(KeyMap.standard.readOnly().command(for: .char("a"), on: .alerts) == .acknowledge)

@@ -346,6 +346,12 @@ struct AlertsScreenTests {
                                 alerts: try alerts("alerts.json") + alerts("alerts-silenced.json"))
         _ = Reducer.reduce(&state, .remoteAlerts(read))
         Snapshot.assert(DashboardView.render(state, width: 140, height: 30), named: "alerts-alertmanager-140x30")
+        // Alertmanager's alerts are rows of the one table: the selection walks onto the active one, and S proposes a
+        // silence of all its labels in Alertmanager, waiting for why.
+        for _ in 0..<state.alertBook.listed(at: state.now).count { _ = Reducer.reduce(&state, .key(.char("j"))) }
+        _ = Reducer.reduce(&state, .key(.char("S")))
+        Snapshot.assert(DashboardView.render(state, width: 140, height: 30), named: "alerts-alertmanager-silence-prompt-140x30")
+        _ = Reducer.reduce(&state, .key(.escape))
         _ = Reducer.reduce(&state, .remoteAlerts(RemoteAlerts(source: "http://alertmanager:9093", at: state.now,
                                                                problem: "Failed to connect to alertmanager port 9093 after 0 ms: Connection refused")))
         Snapshot.assert(DashboardView.render(state, width: 100, height: 20), named: "alerts-alertmanager-unread-100x20")

@@ -26,16 +26,46 @@ public enum Alertmanager {
             guard PromQLResponse.isLabelName(name) else { return nil }
             let rest = text[name.endIndex...]
             guard let op = ["!=", "=~", "!~", "="].first(where: { rest.hasPrefix($0) }) else { return nil }
-            var value = rest.dropFirst(op.count)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+            let value = rest.dropFirst(op.count)
             self.name = String(name)
-            self.value = String(value)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                guard let unquoted = Self.unquote(value.dropFirst().dropLast()) else { return nil }
+                self.value = unquoted
+            } else {
+                self.value = String(value)
+            }
             isRegex = op.hasSuffix("~")
             isEqual = !op.hasPrefix("!")
         }
 
-        /// As Alertmanager's own tools write it: `provider=~"open.*"`.
-        public var text: String { name + (isEqual ? "" : "!") + (isRegex ? "=~" : "=") + "\"" + value + "\"" }
+        /// As Alertmanager's own tools write it: `provider=~"open.*"` (a `"` or `\\` in the value escaped).
+        public var text: String {
+            let quoted = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return name + (isEqual ? "" : "!") + (isRegex ? "=~" : "=") + "\"" + quoted + "\""
+        }
+
+        /// A quoted value's text with `\"`, `\\` and `\n` undone, any other backslash kept (as Alertmanager's own
+        /// matcher parser reads it, so `"a\.b"` stays a regex for a dot); nil when a quote inside is not escaped.
+        static func unquote(_ text: Substring) -> String? {
+            var out = "", escaped = false
+            for character in text {
+                if escaped {
+                    switch character {
+                    case "n": out.append("\n")
+                    case "\"", "\\": out.append(character)
+                    default: out.append("\\"); out.append(character)
+                    }
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    return nil
+                } else {
+                    out.append(character)
+                }
+            }
+            return escaped ? nil : out
+        }
 
         var json: [String: Any] { ["name": name, "value": value, "isRegex": isRegex, "isEqual": isEqual] }
     }
@@ -62,6 +92,16 @@ public enum Alertmanager {
         public var startsAt: String
         public var fingerprint: String
 
+        public init(labels: [String: String], annotations: [String: String], state: String, silencedBy: [String], startsAt: String,
+                    fingerprint: String) {
+            self.labels = labels
+            self.annotations = annotations
+            self.state = state
+            self.silencedBy = silencedBy
+            self.startsAt = startsAt
+            self.fingerprint = fingerprint
+        }
+
         /// `alertname` and the other labels, sorted, as one line.
         public var title: String {
             let name = labels["alertname"] ?? "(no alertname)"
@@ -70,12 +110,9 @@ public enum Alertmanager {
         }
     }
 
-    /// The body of `POST /api/v2/silences`.
-    public static func silenceBody(_ matchers: [Matcher], startsAt: Date, endsAt: Date, createdBy: String, comment: String) -> String {
-        let object: [String: Any] = ["matchers": matchers.map(\.json), "startsAt": AuditRecord.format(startsAt),
-                                     "endsAt": AuditRecord.format(endsAt), "createdBy": createdBy, "comment": comment]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+    /// Whether `text` can be a silence's id (Alertmanager's are UUIDs): nothing else is put in a request's path.
+    public static func isSilenceID(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isHexDigit || $0 == "-") }
     }
 
     /// The id of a created silence.

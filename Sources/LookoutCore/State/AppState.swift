@@ -258,6 +258,8 @@ public enum Effect: Sendable, Equatable {
     case saveSpend(context: String, [SpendEntry])
     /// Audit and keep an acknowledgement, a silence or its end.
     case noteAlert(context: String, AlertNote)
+    /// Send a silence, or the end of silences, to the context's Alertmanager (audited before and after).
+    case alertmanager(context: String, AlertmanagerChange)
     /// Keep the services' counter totals (replacing the last ones).
     case saveCounterTotals(context: String, CounterTotals, at: Date)
     /// Keep these timeline entries in the store.

@@ -191,6 +191,13 @@ extension Reducer {
             // A record read back stays selected when newer ones arrive above it; the newest row follows the newest.
             if state.auditSelection > 0 { state.auditSelection += records.count }
             state.auditSelection = min(state.auditSelection, max(0, state.audit.count - 1))
+            // What Alertmanager made of a change asked from the Alerts screen.
+            if let done = records.last(where: { $0.service == "alertmanager" && $0.phase == .result && $0.origin == "dashboard" }) {
+                let what = done.action == "silence" ? "silence" : "expiry"
+                state.notice = done.result == ActionOutcome.Status.succeeded.rawValue
+                    ? "Alertmanager: \(what) done (\(done.detail ?? ""))"
+                    : "Alertmanager: \(what) \(done.result ?? "failed"): \(done.detail ?? "")"
+            }
             return []
         default:
             return []

@@ -9,11 +9,19 @@ public enum AlertNote: Sendable, Equatable {
 
 /// The silence being typed on the Alerts screen: `MATCHER DURATION`, prefilled from the selected alert.
 public struct SilencePrompt: Sendable, Equatable {
+    /// Where the silence goes: lookout's own alert book (`MATCHER DURATION`) or the context's Alertmanager
+    /// (`MATCHER… DURATION COMMENT…`).
+    public enum Target: Sendable, Equatable { case lookout, alertmanager }
+
     public var editor: LineEditor
     public var error: String?
+    public var target: Target
     public var text: String { editor.text }
 
-    public init(text: String) { editor = LineEditor(text) }
+    public init(text: String, target: Target = .lookout) {
+        editor = LineEditor(text)
+        self.target = target
+    }
 }
 
 extension Reducer {
@@ -22,7 +30,7 @@ extension Reducer {
     static func updateAlerts(_ state: inout AppState) -> [Effect] {
         let changes = state.alertBook.update(AlertRules.evaluate(state), now: state.now)
         record(changes, in: &state)
-        state.alertSelection = min(state.alertSelection, max(0, state.alertBook.alerts.count - 1))
+        state.alertSelection = min(state.alertSelection, max(0, state.alertRows.count - 1))
         let ring = state.bellOnCritical && changes.contains { change in
             guard case let .fired(alert) = change else { return false }
             return alert.alert.severity == .critical && state.alertBook.silence(of: alert, at: state.now) == nil
@@ -38,12 +46,16 @@ extension Reducer {
 
     /// Moves, ack, silence and unsilence on the Alerts screen; nil for the commands every screen shares.
     static func runOnAlerts(_ command: Command, _ state: inout AppState) -> [Effect]? {
-        let rows = state.alertBook.listed(at: state.now)
+        let rows = state.alertRows
         if let selection = moved(state.alertSelection, by: command, count: rows.count, page: state.visibleRows) {
             state.alertSelection = selection
             return []
         }
-        let selected = rows.indices.contains(state.alertSelection) ? rows[state.alertSelection] : nil
+        let row = rows.indices.contains(state.alertSelection) ? rows[state.alertSelection] : nil
+        if case let .remote(alert) = row, command == .acknowledge || command == .silence || command == .unsilence {
+            return runOnRemote(command, alert, &state)
+        }
+        let selected: TrackedAlert? = if case let .own(alert) = row { alert } else { nil }
         switch command {
         case .back: state.screen = .overview
         case .acknowledge:
@@ -73,10 +85,48 @@ extension Reducer {
         return []
     }
 
+    /// Ack, silence and unsilence on one of Alertmanager's alerts: silences are Alertmanager's (sent, audited, and
+    /// seen at the next reading), acknowledgement is not something Alertmanager has; a read-only context sends nothing.
+    static func runOnRemote(_ command: Command, _ alert: Alertmanager.RemoteAlert, _ state: inout AppState) -> [Effect] {
+        if command == .acknowledge {
+            state.notice = "Alertmanager has no acknowledgement: silence its alert with S"
+            return []
+        }
+        guard !state.readOnly else {
+            state.notice = "read-only: nothing is sent to Alertmanager"
+            return []
+        }
+        if command == .silence {
+            state.silencePrompt = SilencePrompt(text: Alertmanager.silencePrefill(for: alert), target: .alertmanager)
+            return []
+        }
+        guard !alert.silencedBy.isEmpty else {
+            state.notice = "the selected alert is not silenced in Alertmanager"
+            return []
+        }
+        state.notice = "expiring \(alert.silencedBy.count == 1 ? "silence" : "\(alert.silencedBy.count) silences") in Alertmanager…"
+        state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: alert.labels["alertname"] ?? "alertmanager",
+                                         text: "asked Alertmanager to expire \(alert.silencedBy.joined(separator: ", ")) (\(state.operatorName))"))
+        return [.alertmanager(context: state.contextName, .expire(ids: alert.silencedBy))]
+    }
+
     /// Keys while typing a silence: Enter applies `MATCHER DURATION`, Esc cancels, readline keys edit.
     static func typeSilence(_ key: Key, _ state: inout AppState) -> [Effect] {
         guard var prompt = state.silencePrompt else { return [] }
         switch key {
+        case .enter where prompt.target == .alertmanager:
+            switch Alertmanager.newSilence(from: prompt.text, now: state.now, by: state.operatorName) {
+            case let .failure(problem):
+                prompt.error = problem.message
+                state.silencePrompt = prompt
+                return []
+            case let .success(silence):
+                state.silencePrompt = nil
+                state.notice = "sending the silence to Alertmanager…"
+                state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: silence.matchers.first?.value ?? "alertmanager",
+                                                 text: "asked Alertmanager to silence \(silence.summary) (\(state.operatorName))"))
+                return [.alertmanager(context: state.contextName, .silence(silence))]
+            }
         case .enter:
             let parts = prompt.text.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count == 2, let span = DurationText.parse(String(parts[1])), span >= .seconds(60), span <= .seconds(30 * 86_400) else {

@@ -28,7 +28,12 @@ public enum Reducer {
             return []
         case .signal:
             return [.quit]
-        case let .remoteAlerts(reading):
+        case var .remoteAlerts(reading):
+            // A failed reading keeps the alerts last read (and when), so one timeout hides nothing.
+            if reading.problem != nil, let last = state.remoteAlerts, !last.alerts.isEmpty {
+                reading.alerts = last.alerts
+                reading.at = last.at
+            }
             state.remoteAlerts = reading
             return []
         case .actionOutput, .actionFinished, .audited:

@@ -24,75 +24,96 @@ public struct AlertsView {
             TableColumn("SEV", width: 4),
             TableColumn("FOR", width: 6, alignRight: true),
             TableColumn("SUBJECT", width: 14, flex: 1),
-            TableColumn("RULE", width: 10, dropPriority: 2),
+            TableColumn("RULE", width: 12, dropPriority: 2),
             TableColumn("MESSAGE", width: 30, flex: 5),
             TableColumn("ACK / SILENCE", width: 18, flex: 1, dropPriority: 1),
         ]
-        let rows = listed.map { row(for: $0, now: now) }
+        let rows = state.alertRows.map { alertRow in
+            switch alertRow {
+            case let .own(alert): row(for: alert, now: now)
+            case let .remote(alert): row(for: alert, now: now)
+            }
+        }
         let silencesShown = min(state.alertBook.silences.count, 3)
         let promptRows = state.silencePrompt == nil ? 0 : 2
-        let remoteRows = state.remoteAlerts.map { 1 + max(1, min($0.alerts.count, Self.remoteShown)) } ?? 0
+        let remoteRows = state.remoteAlerts == nil ? 0 : 1
         let tableArea = Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2,
                              height: max(2, area.height - 1 - promptRows - remoteRows - (silencesShown > 0 ? silencesShown + 1 : 0)))
         let visible = ScreenList(columns: columns, rows: rows, selection: state.alertSelection,
                                  empty: "no alerts: health, provider error rates and burn rates, LiteLLM deployments, rate-limit headroom and budgets are watched")
             .render(in: area, tableArea: tableArea, canvas: &canvas)
         var y = tableArea.maxY
-        if silencesShown > 0, y < area.maxY {
+        if let remote = state.remoteAlerts, y < area.maxY - promptRows {
+            drawRemoteStatus(remote, y: y, in: area, canvas: &canvas)
+            y += 1
+        }
+        if silencesShown > 0, y < area.maxY - promptRows {
             canvas.write(" Silences", x: area.x, y: y, style: .title)
             y += 1
-            for silence in state.alertBook.silences.prefix(silencesShown) where y < area.maxY {
+            for silence in state.alertBook.silences.prefix(silencesShown) where y < area.maxY - promptRows {
                 let who = SafeText.escape(silence.by) + (silence.from.map { "@" + SafeText.escape($0) } ?? "")
                 canvas.write("  \(SafeText.escape(silence.matcher))  until \(BudgetStatus.moment(silence.until, now: now))  by \(who)",
                              x: area.x, y: y, style: .dim, maxWidth: area.width)
                 y += 1
             }
         }
-        if let remote = state.remoteAlerts, y < area.maxY - promptRows { drawRemote(remote, from: y, in: area, canvas: &canvas) }
         if let prompt = state.silencePrompt, area.height >= 4 {
             let line = area.maxY - 2
             canvas.fill(Rect(x: area.x, y: line, width: area.width, height: 2), with: Cell(" ", .normal))
-            let x = canvas.write(" silence (MATCHER DURATION, Enter applies, Esc cancels): ", x: area.x, y: line, style: .key)
+            let toAlertmanager = prompt.target == .alertmanager
+            let label = toAlertmanager ? " silence in Alertmanager — MATCHERS DURATION WHY: " : " silence (MATCHER DURATION, Enter applies, Esc cancels): "
+            let x = canvas.write(label, x: area.x, y: line, style: .key, maxWidth: max(0, area.width - 20))
             PromptLine(prompt.editor).draw(x: x, y: line, maxWidth: area.width - x, canvas: &canvas)
-            if let error = prompt.error { canvas.write(" " + error, x: area.x, y: line + 1, style: .bad, maxWidth: area.width) }
+            if let error = prompt.error {
+                canvas.write(" " + error, x: area.x, y: line + 1, style: .bad, maxWidth: area.width)
+            } else if toAlertmanager {
+                canvas.write(" Enter sends it (audited; seen at Alertmanager's next reading), Esc cancels", x: area.x, y: line + 1, style: .dim,
+                             maxWidth: area.width)
+            }
         }
         return visible
     }
 
-    /// Alertmanager's alerts listed below lookout's own, at most this many.
-    static let remoteShown = 5
-
-    /// " Alertmanager  2 active · 1 silenced · read 4s ago", then one line per alert (active first): state, severity,
-    /// age, the alert's name and labels, its summary.
-    private func drawRemote(_ remote: RemoteAlerts, from top: Int, in area: Rect, canvas: inout Canvas) {
-        var y = top
-        let now = state.now
-        var x = area.x + canvas.write(" Alertmanager", x: area.x, y: y, style: .title)
+    /// " Alertmanager  2 active · 1 silenced or inhibited · read 4s ago" (its alerts are rows of the table), or why
+    /// it was not read.
+    private func drawRemoteStatus(_ remote: RemoteAlerts, y: Int, in area: Rect, canvas: inout Canvas) {
+        let x = area.x + canvas.write(" Alertmanager", x: area.x, y: y, style: .title)
         if let problem = remote.problem {
-            canvas.write("  not read: " + SafeText.escape(problem), x: x, y: y, style: .bad, maxWidth: area.maxX - x)
+            let kept = remote.alerts.isEmpty ? "" : " (its alerts as read \(Format.age(remote.at, now: state.now)) ago)"
+            canvas.write("  not read\(kept): " + SafeText.escape(problem), x: x, y: y, style: .bad, maxWidth: area.maxX - x)
             return
         }
-        let active = remote.alerts.filter { $0.silencedBy.isEmpty && $0.state == "active" }.count
-        x += canvas.write("  \(active) active · \(remote.alerts.count - active) silenced or inhibited · read \(Format.age(remote.at, now: now)) ago",
-                          x: x, y: y, style: .dim, maxWidth: area.maxX - x)
-        y += 1
-        if remote.alerts.isEmpty, y < area.maxY {
-            canvas.write("  no alerts in \(SafeText.escape(remote.source))", x: area.x, y: y, style: .dim, maxWidth: area.width)
-            return
+        let active = remote.alerts.filter { !$0.isQuiet }.count
+        let counts = remote.alerts.isEmpty ? "no alerts in \(SafeText.escape(remote.source))"
+            : "\(active) active · \(remote.alerts.count - active) silenced or inhibited"
+        canvas.write("  \(counts) · read \(Format.age(remote.at, now: state.now)) ago · S silences there, u expires",
+                     x: x, y: y, style: .dim, maxWidth: area.maxX - x)
+    }
+
+    /// One of Alertmanager's alerts as a row: its state there, `severity` label, age, name and labels, summary, and the
+    /// silences over it.
+    private func row(for alert: Alertmanager.RemoteAlert, now: Date) -> [TableCell] {
+        let severity = alert.labels["severity"] ?? ""
+        let critical = severity == "critical"
+        let phase: TableCell = if !alert.silencedBy.isEmpty { TableCell("SILENCED", .dim) }
+            else if alert.state == "suppressed" { TableCell("INHIBITED", .dim) }
+            else if alert.state != "active" { TableCell("new", .dim) }
+            else { TableCell("ACTIVE", critical ? .bad : .warn) }
+        let sev: TableCell = switch severity {
+        case "critical": TableCell("CRIT", .bad)
+        case "warning": TableCell("WARN", .warn)
+        case "": TableCell("—", .dim)
+        default: TableCell(SafeText.escape(String(severity.prefix(4)).uppercased()), .dim)
         }
-        let sorted = remote.alerts.sorted { ($0.silencedBy.isEmpty ? 0 : 1, $0.startsAt) < ($1.silencedBy.isEmpty ? 0 : 1, $1.startsAt) }
-        for alert in sorted.prefix(Self.remoteShown) where y < area.maxY {
-            let silenced = !alert.silencedBy.isEmpty || alert.state != "active"
-            let critical = alert.labels["severity"] == "critical"
-            let since = AuditRecord.parseTime(alert.startsAt).map { Format.age($0, now: now) } ?? "?"
-            var cx = area.x + 2
-            cx += canvas.write(silenced ? "SILENCED " : "ACTIVE   ", x: cx, y: y, style: silenced ? .dim : (critical ? .bad : .warn))
-            cx += canvas.write(String(since.padding(toLength: 6, withPad: " ", startingAt: 0)), x: cx, y: y, style: .dim)
-            let summary = alert.annotations["summary"] ?? alert.annotations["description"] ?? ""
-            cx += canvas.write(SafeText.escape(alert.title), x: cx, y: y, style: silenced ? .dim : .normal, maxWidth: max(0, (area.maxX - cx) * 3 / 5))
-            if !summary.isEmpty { canvas.write("  " + SafeText.escape(summary), x: cx, y: y, style: .dim, maxWidth: area.maxX - cx) }
-            y += 1
-        }
+        let since = AuditRecord.parseTime(alert.startsAt).map { Format.age($0, now: now) } ?? "?"
+        // The name is the subject; the other labels (severity has its column) say which provider or service.
+        let labels = alert.labels.filter { $0.key != "alertname" && $0.key != "severity" }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let summary = [alert.annotations["summary"] ?? alert.annotations["description"] ?? "", labels].filter { !$0.isEmpty }
+            .joined(separator: " · ")
+        let note = alert.silencedBy.isEmpty ? "" : "silenced there: " + alert.silencedBy.map { SafeText.escape(String($0.prefix(8))) }.joined(separator: ", ")
+        return [phase, sev, TableCell(since), TableCell(SafeText.escape(alert.labels["alertname"] ?? "(no alertname)")), TableCell("alertmanager", .dim),
+                TableCell(SafeText.escape(summary)), TableCell(note, .dim)]
     }
 
     private func row(for alert: TrackedAlert, now: Date) -> [TableCell] {
