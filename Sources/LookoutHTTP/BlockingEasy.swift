@@ -50,6 +50,37 @@ final class BlockingEasy {
         return (code, status > 0 ? status : nil)
     }
 
+    /// Runs the transfer in turns through a multi handle of its own: each turn reads all that has arrived, then
+    /// `afterTurn` runs (it may rest, so that what arrives meanwhile is read in one turn); between turns libcurl waits
+    /// for data at most a second, so `shouldStop` is asked at least that often. Returns libcurl's code, the HTTP status
+    /// and whether `shouldStop` ended it.
+    func performInTurns(afterTurn: () -> Void, shouldStop: () -> Bool) -> (code: CURLcode, httpStatus: Int?, stopped: Bool) {
+        if options.refused != nil { return (CURLE_FAILED_INIT, nil, false) }
+        guard let multi = curl_multi_init() else { return (CURLE_OUT_OF_MEMORY, nil, false) }
+        defer { curl_multi_cleanup(multi) }
+        curl_multi_add_handle(multi, handle)
+        defer { curl_multi_remove_handle(multi, handle) }
+        var code = CURLE_OK, stopped = false, running: Int32 = 1
+        while true {
+            let turn = curl_multi_perform(multi, &running)
+            if turn != CURLM_OK { code = CURLE_FAILED_INIT; break }
+            if running == 0 {
+                var remaining: Int32 = 0
+                while let message = curl_multi_info_read(multi, &remaining) {
+                    if message.pointee.msg == CURLMSG_DONE { code = message.pointee.data.result }
+                }
+                break
+            }
+            afterTurn()
+            if shouldStop() { stopped = true; break }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+            if shouldStop() { stopped = true; break }
+        }
+        var status = 0
+        _ = lo_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return (code, status > 0 ? status : nil, stopped || code == CURLE_ABORTED_BY_CALLBACK)
+    }
+
     /// `code` as a transport error, with libcurl's detailed message when it wrote one.
     func error(_ code: CURLcode) -> TransportError {
         if let refused = options.refused { return refused }

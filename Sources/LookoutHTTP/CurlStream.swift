@@ -12,10 +12,12 @@ public enum CurlStream {
         public var stopped: Bool
     }
 
-    /// Blocks until the stream ends. `onBytes` receives each chunk and the response's content type;
-    /// `shouldStop` is polled at least once a second, also while the stream is idle.
+    /// Blocks until the stream ends. `onBytes` receives each chunk and the response's content type; after each turn
+    /// that read something (all that had arrived), `afterTurn` gets how many bytes it read — it may hand them on and
+    /// rest, letting the next ones gather; `shouldStop` is polled at least once a second, also while the stream is idle.
     public static func run(url: String, headers: [HTTPHeader], connectTimeout: Duration = .seconds(10),
                            onBytes: @escaping (UnsafeBufferPointer<UInt8>, String?) -> Void,
+                           afterTurn: (_ bytes: Int) -> Void = { _ in },
                            shouldStop: @escaping () -> Bool) -> Outcome {
         let lines = headers.map { "\($0.name): \($0.value)" } + ["Accept: application/x-ndjson, text/event-stream"]
         guard let transfer = BlockingEasy(url: url, headerLines: lines) else {
@@ -32,8 +34,14 @@ public enum CurlStream {
         transfer.check("CURLOPT_XFERINFOFUNCTION", lo_easy_setopt_xferinfo(easy, streamProgress))
         transfer.check("CURLOPT_XFERINFODATA", lo_easy_setopt_pointer(easy, CURLOPT_XFERINFODATA, opaque))
 
-        let (code, status) = withExtendedLifetime(context) { transfer.perform() }
-        let stopped = code == CURLE_ABORTED_BY_CALLBACK
+        let (code, status, stopped) = withExtendedLifetime(context) {
+            transfer.performInTurns(afterTurn: {
+                guard context.bytesThisTurn > 0 else { return }
+                let bytes = context.bytesThisTurn
+                context.bytesThisTurn = 0
+                afterTurn(bytes)
+            }, shouldStop: shouldStop)
+        }
         let error = code != CURLE_OK && !stopped ? transfer.error(code) : nil
         return Outcome(httpStatus: status, error: error, stopped: stopped)
     }
@@ -45,6 +53,8 @@ private final class StreamContext {
     let onBytes: (UnsafeBufferPointer<UInt8>, String?) -> Void
     let shouldStop: () -> Bool
     var contentType: String??
+    /// Bytes handed to `onBytes` since the last turn ended.
+    var bytesThisTurn = 0
 
     init(easy: UnsafeMutableRawPointer, onBytes: @escaping (UnsafeBufferPointer<UInt8>, String?) -> Void, shouldStop: @escaping () -> Bool) {
         self.easy = easy
@@ -67,6 +77,7 @@ private let streamWrite: lo_write_callback = { pointer, size, count, userdata in
     let context = Unmanaged<StreamContext>.fromOpaque(userdata).takeUnretainedValue()
     if context.shouldStop() { return 0 }
     let length = size * count
+    context.bytesThisTurn += length
     pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
         context.onBytes(UnsafeBufferPointer(start: $0, count: length), context.type())
     }

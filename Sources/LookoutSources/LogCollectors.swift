@@ -40,8 +40,12 @@ public final class LogCollectors: Sendable {
         }, deliver: deliver)
     }
 
-    /// The least time between two passes over the log files (the Logs screen asks for a shorter one).
-    public func pace(_ interval: Duration) { files.pace(interval) }
+    /// The least time between two passes over the log files, and the rest between two turns of an HTTP stream that
+    /// read little (the Logs screen asks for a shorter one).
+    public func pace(_ interval: Duration) {
+        files.pace(interval)
+        streams.pace(interval)
+    }
 
     public func start() {
         files.start()

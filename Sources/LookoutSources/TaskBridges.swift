@@ -35,23 +35,39 @@ public func waitFor<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T
 /// pool's threads, and returns its result. The calling task's cancellation becomes the `shouldStop` the work polls;
 /// the task ends only when the thread's work has ended.
 func onOwnThread<T: Sendable>(name: String, _ work: @escaping @Sendable (_ shouldStop: @escaping @Sendable () -> Bool) -> T) async -> T {
-    let flag = StopFlag()
+    await onOwnThread(name: name) { (stop: StopSignal) in work { stop.isSet } }
+}
+
+/// `onOwnThread` for work that also rests between turns (`StopSignal.rest`), waking at once when stopped.
+func onOwnThread<T: Sendable>(name: String, _ work: @escaping @Sendable (_ stop: StopSignal) -> T) async -> T {
+    let signal = StopSignal()
     return await withTaskCancellationHandler {
         await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
             let thread = Thread {
-                continuation.resume(returning: work { flag.isSet })
+                continuation.resume(returning: work(signal))
             }
             thread.name = name
             thread.start()
         }
     } onCancel: {
-        flag.set()
+        signal.set()
     }
 }
 
-/// A stop flag shared between a task's cancellation handler and the thread it stops.
-private final class StopFlag: Sendable {
+/// A stop shared between a task's cancellation handler and the thread it stops; the thread may rest on it.
+final class StopSignal: Sendable {
     private let value = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
     var isSet: Bool { value.load(ordering: .acquiring) }
-    func set() { value.store(true, ordering: .releasing) }
+
+    func set() {
+        value.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
+    /// Waits `duration`, or less when the stop comes meanwhile.
+    func rest(_ duration: Duration) {
+        guard !isSet, duration > .zero else { return }
+        if wake.wait(timeout: .now() + .milliseconds(Int(duration.milliseconds))) == .success { wake.signal() }
+    }
 }

@@ -122,9 +122,10 @@ struct DashboardSession {
         }
         fleet.start()
         let ending = runtime.run()
-        // What the last second recorded, not yet handed to the store, and the counters' totals as of now.
-        var ledger = runtime.state.ledger
+        // What the last seconds recorded, not yet handed to the store, and the counters' totals as of now.
+        var ledger = runtime.state.ledger, timeline = runtime.state.timeline
         fleet.save(.spend(ledger.takeUnsaved()), context: context.name)
+        if runtime.state.savesTimeline { fleet.run(.saveTimeline(context: context.name, timeline.takeUnsaved())) }
         if runtime.state.savesTimeline, !runtime.state.counterTotals.totals.isEmpty {
             fleet.run(.saveCounterTotals(context: context.name, runtime.state.counterTotals, at: runtime.state.now))
         }

@@ -94,8 +94,8 @@ struct BudgetsEndToEndTests {
         #expect(codes.contains { headless.stdout.hasPrefix("{" + $0.key) && headless.status == $0.value }, "exit \(headless.status)")
         let audit = try String(contentsOfFile: scratch.path("audit.jsonl"), encoding: .utf8)
         #expect(audit.contains(#""action":"ack""#) && audit.contains(#""action":"silence""#) && audit.contains(#""service":"budget:openai-hour""#))
-        // Once a second the new spend goes to the store; give it that second, then kill without warning.
-        sleep(2)
+        // Every 5 s the new spend and timeline entries go to the store; give it that, then kill without warning.
+        sleep(6)
         let pid = try first.panePID()
         #expect(kill(pid, SIGKILL) == 0)
         first.kill()

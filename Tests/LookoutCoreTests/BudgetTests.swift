@@ -196,7 +196,7 @@ struct BudgetReducerTests {
         return record
     }
 
-    @Test func callsFeedTheLedgerAndEachTickHandsTheNewSpendToTheStoreOnce() {
+    @Test func callsFeedTheLedgerAndTheNewSpendGoesToTheStoreOnceEveryFiveSeconds() {
         var context = ContextConfig(name: "prod", services: [])
         context.budgets = [BudgetConfig(name: "openai", scope: .provider("openai"), period: .day, limit: .usd(10))]
         var state = AppState(context: context, now: Self.t0)
@@ -207,10 +207,11 @@ struct BudgetReducerTests {
         #expect(state.budgetStatuses.first?.spent == 0.5)
         #expect(state.budgetStatuses.first?.spent == state.providers.summary(provider: "openai", window: .oneHour, now: state.now)?.costUSD)
         let minute = SpendLedger.minute(of: Self.t0)
-        #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(1))) == [
+        #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(4))) == [], "not yet: the store is written every 5 s")
+        #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(5))) == [
             .saveSpend(context: "prod", [SpendEntry(minute: minute, scope: "provider:openai", spend: Spend(usd: 0.5, tokens: 100))]),
         ])
-        #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(2))) == [], "nothing new, nothing written")
+        #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(10))) == [], "nothing new, nothing written")
         _ = Reducer.reduce(&state, .spendLoaded([SpendEntry(minute: minute - 5, scope: "provider:openai", spend: Spend(usd: 2, tokens: 0))]))
         #expect(state.budgetStatuses.first?.spent == 2.5)
         #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(3))) == [], "what the store kept is not written back")
@@ -270,10 +271,10 @@ struct SpendGapTests {
         #expect(abs(status.burnPerHourLastHour - 3.0 / 600 * 3600) < 0.5, "spread over the ten minutes, a pace of ~$18/h")
         #expect(state.timeline.entries.last?.text == "estimated $3.00 and 600 tokens spent while lookout was away (07:50Z–08:00Z), from the metrics counters")
         // The totals lookout tracks from now on, handed to the store on the next tick.
-        let effects = Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(1)))
+        let effects = Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(5)))
         #expect(effects.contains(.saveCounterTotals(context: "prod", CounterTotals(["rag-search": ["openai/gpt-4o": Spend(usd: 8, tokens: 1600)]]),
-                                                    at: Self.t0.addingTimeInterval(1))))
-        #expect(!Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(2))).contains { if case .saveCounterTotals = $0 { true } else { false } },
+                                                    at: Self.t0.addingTimeInterval(5))))
+        #expect(!Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(10))).contains { if case .saveCounterTotals = $0 { true } else { false } },
                 "unchanged totals are not written again")
     }
 

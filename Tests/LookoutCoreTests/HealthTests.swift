@@ -291,3 +291,50 @@ struct DeepProbeTests {
         #expect(state.reason == "deep check: anthropic/claude: 429")
     }
 }
+
+/// A readiness or routing answer byte for byte the same as the last one is not parsed again (most rounds), and says
+/// the same; any change, an error between, or a new status is read afresh.
+@Suite("Repeated answers")
+struct RepeatedAnswerTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func result(_ kind: ProbeKind, _ status: Int?, _ body: String, error: String? = nil) -> ProbeResult {
+        ProbeResult(service: "s", kind: kind, startedAt: Self.t0, httpStatus: status, body: Array(body.utf8),
+                    transportError: error.map { TransportError(code: 7, message: $0) })
+    }
+
+    @Test func theSameRoutingAnswerKeepsItsRoutesAndAChangeOrAnErrorIsReadAfresh() {
+        var state = ServiceState(config: ServiceConfig(name: "s", baseURL: "http://x"))
+        let body = #"{"providers":{"openai":"primary","anthropic":"standby"}}"#
+        state.recordRouting(result(.routing, 200, body))
+        let routes = state.routes
+        #expect(routes.count == 2 && state.routingProblem == nil)
+        state.recordRouting(result(.routing, 200, body))
+        #expect(state.routes == routes && state.routingProblem == nil)
+        state.recordRouting(result(.routing, nil, "", error: "Connection refused"))
+        #expect(state.routingProblem == "Connection refused")
+        state.recordRouting(result(.routing, 200, body))
+        #expect(state.routingProblem == nil, "the same body after an error is read again, and clears the problem")
+        state.recordRouting(result(.routing, 200, #"{"providers":{"openai":"disabled","anthropic":"primary"}}"#))
+        #expect(state.routes.first { $0.provider == "openai" }?.role == .disabled)
+        state.recordRouting(result(.routing, 200, "not json"))
+        #expect(state.routingProblem != nil)
+        state.recordRouting(result(.routing, 200, "not json"))
+        #expect(state.routingProblem != nil, "the same bad body keeps its problem")
+    }
+
+    @Test func theSameReadinessAnswerIsJudgedTheSameAndAChangeIsJudgedAgain() {
+        var state = ServiceState(config: ServiceConfig(name: "s", baseURL: "http://x"))
+        let ready = #"{"status":"ready","checks":{"db":"healthy"}}"#
+        state.record(result(.readiness, 200, ready))
+        #expect(state.readiness?.state == .ready)
+        state.record(result(.readiness, 200, ready))
+        #expect(state.readiness?.state == .ready)
+        state.record(result(.readiness, 503, ready))
+        #expect(state.readiness?.state != .ready, "the same body with another status is judged again")
+        state.record(result(.readiness, 200, #"{"status":"not ready","checks":{"db":"unhealthy: timeout"}}"#))
+        #expect(state.readiness?.state == .notReady && state.readiness?.checks.first?.state == .unhealthy)
+        state.record(result(.readiness, nil, "", error: "timed out"))
+        #expect(state.readiness?.state == .unknown)
+    }
+}

@@ -47,7 +47,8 @@ struct TimelineTests {
         ], "a first judgement of healthy is no change worth a line")
         guard case let .saveTimeline(name, saved)? = effects.last else { Issue.record("expected the tick to save: \(effects)"); return }
         #expect(name == "prod" && saved.count == 4)
-        let next = Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(9)))
+        #expect(Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(9))) == [], "the store is written every 5 s, not every tick")
+        let next = Reducer.reduce(&state, .tick(Self.t0.addingTimeInterval(11)))
         guard case let .saveTimeline(_, rest)? = next.last else { Issue.record("expected the rest: \(next)"); return }
         #expect(rest.map(\.kind) == [.note, .health], "each entry is handed to the store once")
     }

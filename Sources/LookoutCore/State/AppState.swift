@@ -91,6 +91,12 @@ public struct AppState: Sendable, Equatable {
     public var operatorFrom: String?
     /// Whether the ledger's new spend goes to the store (`.saveSpend` effects): the dashboard's, not a headless run's.
     public var savesSpend = false
+    /// When spend, timeline entries and counter totals last went to the store: they go every `storeInterval`, and when
+    /// the dashboard quits.
+    public var storedAt: Date
+    /// How often what was recorded goes to the store: a `kill -9` loses at most this much of it. One transaction each
+    /// time — every second, the store's thread was a tenth of the dashboard's CPU.
+    public static let storeInterval: TimeInterval = 5
     /// The selected row of the Providers screen, kept by identity (a provider, or one of its models): a provider or
     /// model that appears later shifts the rows, not the selection — an action key acts on the row the engineer chose.
     public var selectedProviderRow: ProviderRowKey?
@@ -147,6 +153,7 @@ public struct AppState: Sendable, Equatable {
         let fitted = keyMap.removing(unsupported.map(Command.failover))
         self.keyMap = readOnly ? fitted.readOnly() : fitted
         self.now = now
+        storedAt = now
         self.readOnly = readOnly
         protectedContext = context.protected
         budgets = context.budgets

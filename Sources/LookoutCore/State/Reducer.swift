@@ -8,6 +8,9 @@ public enum Reducer {
             checkRolloutStalls(&state)
             let notify = updateAlerts(&state)
             recordBudgetCrossings(&state)
+            state.ledger.prune(now: state.now)
+            guard state.now.timeIntervalSince(state.storedAt) >= AppState.storeInterval else { return notify }
+            state.storedAt = state.now
             return notify + spendEffects(&state) + timelineEffects(&state)
         case .probe, .scraped, .logs:
             ingest(event, &state)
@@ -127,17 +130,16 @@ public enum Reducer {
         }
     }
 
-    /// Once a second: spend older than the ledger keeps is forgotten, and what was recorded since the last tick goes
-    /// to the store (so a `kill -9` loses at most a second of it).
+    /// Every `AppState.storeInterval`: what the ledger recorded since goes to the store (so a `kill -9` loses at most
+    /// that much of it).
     static func spendEffects(_ state: inout AppState) -> [Effect] {
         guard !state.budgets.isEmpty else { return [] }
-        state.ledger.prune(now: state.now)
         guard state.savesSpend, state.ledger.hasUnsaved else { return [] }
         return [.saveSpend(context: state.contextName, state.ledger.takeUnsaved())]
     }
 
-    /// Once a second: the timeline's new entries go to the store, and the counters' totals when they moved — in the
-    /// same second as the spend they stand for, so an estimate after a `kill -9` starts where the ledger stops.
+    /// Every `AppState.storeInterval`: the timeline's new entries go to the store, and the counters' totals when they
+    /// moved — with the spend they stand for, so an estimate after a `kill -9` starts where the ledger stops.
     static func timelineEffects(_ state: inout AppState) -> [Effect] {
         guard state.savesTimeline else { _ = state.timeline.takeUnsaved(); return [] }
         let entries = state.timeline.takeUnsaved()

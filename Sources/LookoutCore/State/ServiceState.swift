@@ -33,15 +33,21 @@ public struct ServiceState: Sendable, Equatable {
     public mutating func recordRouting(_ result: ProbeResult) {
         if let error = result.transportError {
             routingProblem = SafeText.escape(error.message)
+            routingBody = nil
         } else if result.httpStatus != 200 {
             routingProblem = "HTTP \(result.httpStatus ?? 0)"
-        } else {
+            routingBody = nil
+        } else if result.body != routingBody {   // the same answer as last time says the same: not parsed again
             switch config.routing?.roles.map({ $0.routes(result.body) }) ?? RoutingReport.parse(result.body) {
             case let .success(routes): self.routes = routes; routingProblem = nil
             case let .failure(problem): routingProblem = problem.message
             }
+            routingBody = result.body
         }
     }
+
+    /// The routing body last read (a 200's), so an identical one is not parsed again.
+    private var routingBody: [UInt8]?
 
     /// The last costly deep check and what it said.
     public var lastDeep: ProbeResult?
@@ -140,10 +146,13 @@ public struct ServiceState: Sendable, Equatable {
             liveness = LivenessVerdict.judge(result, body: body)
             if result.transportError == nil { history.recordLatency(result.timings.totalMillis) }
         case .readiness:
+            let last = lastReadiness
             lastReadiness = result
             let report: ReadinessReport
             if let error = result.transportError {
                 report = ReadinessReport(state: .unknown, problem: SafeText.escape(error.message))
+            } else if let readiness, let last, last.transportError == nil, last.httpStatus == result.httpStatus, last.body == result.body {
+                report = readiness   // the same answer as last time says the same (most rounds: nothing to parse)
             } else {
                 report = ReadinessReport.judge(httpStatus: result.httpStatus ?? 0, body: result.body, parsed: body)
             }
