@@ -56,7 +56,9 @@ struct Check: ParsableCommand {
     }
 
     private func select() throws -> (ContextConfig, [ServiceConfig]) {
-        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
+        let (loaded, listed) = try ContextSelection.load(config: config, context: context)
+        let (chosen, problem) = ContextSelection.discovered(listed, in: loaded)
+        if let problem { printError("lookout check: \(problem)") }
         let unknown = service.filter { name in !chosen.services.contains { $0.name == name } }
         guard unknown.isEmpty else { throw LookoutError("no service named \(unknown.joined(separator: ", ")) in context \(chosen.name)") }
         let selected = service.isEmpty ? chosen.services : chosen.services.filter { service.contains($0.name) }

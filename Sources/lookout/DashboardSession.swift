@@ -22,27 +22,28 @@ struct DashboardSession {
         for problem in themeProblems { log.write(problem) }
         let inbox = EventInbox(wake: .urgentOnly)
         SignalTrap.install(inbox: inbox)
-        // The first context's secrets are resolved before the screen takes the terminal (a secret command may ask).
-        var services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: context.services), to: context.services)
+        // The first context's targets are discovered and its secrets resolved before the screen takes the terminal (a
+        // secret command may ask).
+        var (current, notice) = ContextSelection.discovered(context, in: config)
+        var services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: current.services), to: current.services)
         log.redirectStandardError()
         let terminal = CursesTerminal(theme: theme(named: chosenTheme(for: context, in: themes, log: log), in: themes),
                                       ascii: display.ascii ? true : nil, mouse: display.mouse)
         if terminal.ascii { log.write("drawing ASCII only (\(display.ascii ? "--ascii" : "the locale is not UTF-8"))") }
-        var current = context
-        var notice: String?
         while true {
             let ending = runContext(current, services: services, notice: notice, terminal: terminal, inbox: inbox, themes: themes,
                                     refresh: refresh, log: log)
-            guard case let .switchContext(name) = ending, let next = config.contexts.first(where: { $0.name == name }) else { break }
+            guard case let .switchContext(name) = ending, let listed = config.contexts.first(where: { $0.name == name }) else { break }
             // What the old fleet posted after its last frame belongs to it: dropped, not shown in the new context. A
             // signal or a resize that came with it is not.
             let leftover = inbox.drain()
             if !leftover.signals.isEmpty { break }
             if leftover.resized { terminal.adoptWindowSize() }
             do {
+                let (next, problem) = ContextSelection.discovered(listed, in: config)
                 services = try SecretResolver.apply(try SecretResolver.resolveWaiting(config.secrets, for: next.services), to: next.services)
                 current = next
-                notice = nil
+                notice = problem
             } catch {
                 log.write("context \(name): \(error)")
                 notice = "cannot open context \(name): \(error)"

@@ -50,7 +50,9 @@ struct Snapshot: ParsableCommand {
     /// A headless collection of `duration` (probes once, metrics scraped twice or more, log files from their start) on
     /// the chosen context; `lookout alerts` collects the same way.
     static func collect(config: String?, context: String?, for duration: Duration) throws -> (AppState, ContextConfig) {
-        let (loaded, chosen) = try ContextSelection.load(config: config, context: context)
+        let (loaded, listed) = try ContextSelection.load(config: config, context: context)
+        let (chosen, problem) = ContextSelection.discovered(listed, in: loaded)
+        if let problem { printError("lookout: \(problem)") }
         let services = try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: chosen.services), to: chosen.services)
         var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer, logByteCapacity: loaded.logBufferBytes)
         state.providers.prices = loaded.prices
@@ -90,5 +92,12 @@ enum ContextSelection {
             throw LookoutError("\(path): no context named \"\(context ?? "")\" (contexts: \(names))")
         }
         return (loaded, chosen)
+    }
+
+    /// The context with the services its `discover:` takes from Prometheus' targets; why none could be taken, if so.
+    static func discovered(_ context: ContextConfig, in config: LookoutConfig) -> (context: ContextConfig, problem: String?) {
+        TargetDiscoveryRun.expand(context, secrets: config.secrets) { name in
+            config.metricMappings.first { $0.name == name } ?? MetricMapping.preset(named: name)
+        }
     }
 }

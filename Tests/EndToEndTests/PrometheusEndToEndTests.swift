@@ -62,4 +62,61 @@ struct PrometheusEndToEndTests {
         }
         #expect(ScreenTable.row("openai", in: overview).contains("openai"))
     }
+
+    /// Services taken from Prometheus' targets (`discover:`), their health read from its `up`: `lookout check` and
+    /// the dashboard list the demo's support-bot and chat-api, discovered, and a target nobody answers on, down with
+    /// Prometheus' word for it — while a target of another job is left out.
+    @Test func servicesAreDiscoveredFromPrometheusTargetsAndJudgedByUp() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (_, yaml, fleet) = try DemoFleetProcess.start(scratch, binary)
+        defer { kill(fleet, SIGTERM) }
+        let bot = try Self.url(of: "support-bot", in: yaml).replacingOccurrences(of: "http://", with: "")
+        let chat = try Self.url(of: "chat-api", in: yaml).replacingOccurrences(of: "http://", with: "")
+        try """
+        global: { scrape_interval: 1s, scrape_timeout: 900ms }
+        scrape_configs:
+          - job_name: llm-apps
+            static_configs: [ { targets: ["\(bot)", "127.0.0.1:1"], labels: { team: llm } } ]
+          - job_name: chat
+            metrics_path: /metrics
+            static_configs: [ { targets: ["\(chat)"] } ]
+        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000...29_999)
+        let prometheus = try Spawn.start(["prometheus", "--config.file=\(scratch.path("prometheus.yml"))",
+                                          "--storage.tsdb.path=\(scratch.path("tsdb"))", "--web.listen-address=127.0.0.1:\(port)"],
+                                         stdout: scratch.path("prometheus.out"), stderr: scratch.path("prometheus.err"))
+        defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
+        try """
+        contexts:
+          prod:
+            prometheus: http://127.0.0.1:\(port)
+            discover:
+              - targets: 'team="llm"'
+                name: "{{instance}}"
+                metrics: { mapping: app }
+            services: []
+        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        chmod(scratch.path("lookout.yaml"), 0o600)
+
+        // Prometheus needs a scrape or two before `up` has a value for each target.
+        var check = try Spawn.capture([binary, "check", "--config", scratch.path("lookout.yaml"), "--format", "json"])
+        for _ in 0..<40 where !(check.stdout.contains(#""name":"127.0.0.1:1""#) && check.stdout.contains("CRITICAL")) {
+            usleep(250_000)
+            check = try Spawn.capture([binary, "check", "--config", scratch.path("lookout.yaml"), "--format", "json"])
+        }
+        #expect(check.status == 2, "a discovered target is down: \(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains(#""name":"\#(bot)""#) && check.stdout.contains(#""name":"127.0.0.1:1""#))
+        #expect(!check.stdout.contains("chat"), "the chat job is not team=llm: \(check.stdout)")
+        #expect(check.stdout.contains("up = 0 (Prometheus' last scrape of it failed)"), "\(check.stdout)")
+
+        let tmux = try TmuxSession(command: "exec env TERM=xterm-256color \(binary) --config \(scratch.path("lookout.yaml")) --log-file \(scratch.path("lookout.log"))",
+                                   width: 140, height: 30)
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor("both discovered services judged", seconds: 30) { screen in
+            ScreenTable.row("\(bot)", in: screen).contains("healthy") && ScreenTable.row("127.0.0.1:1", in: screen).contains("DOWN")
+        }
+        #expect(ScreenTable.row("127.0.0.1:1", in: screen).contains("up = 0"), "\(screen)")
+    }
 }

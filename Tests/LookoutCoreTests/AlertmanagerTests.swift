@@ -52,7 +52,7 @@ struct AlertmanagerTests {
         let prefill = Alertmanager.silencePrefill(for: alert)
         #expect(prefill == #"alertname="LLMErrorRateHigh" provider="openai" service="chat-api" severity="critical" 1h "#)
         #expect(Alertmanager.newSilence(from: prefill, now: now, by: "ana")
-                == .failure(SilencePromptError("after the duration, say why (Alertmanager keeps it with the silence)")))
+                == .failure(ReadProblem("after the duration, say why (Alertmanager keeps it with the silence)")))
         let silence = try Alertmanager.newSilence(from: prefill + "failing over  to anthropic", now: now, by: "ana").get()
         #expect(silence.matchers.count == 4 && silence.matchers.allSatisfy { $0.isEqual && !$0.isRegex })
         #expect(Dictionary(uniqueKeysWithValues: silence.matchers.map { ($0.name, $0.value) }) == alert.labels)
@@ -60,11 +60,11 @@ struct AlertmanagerTests {
         let spaced = try Alertmanager.newSilence(from: #"summary="rate high" provider=~open.* 30m why"#, now: now, by: "ana").get()
         #expect(spaced.matchers == [Alertmanager.Matcher(name: "summary", value: "rate high"),
                                     Alertmanager.Matcher(name: "provider", value: "open.*", isRegex: true)])
-        #expect(Alertmanager.newSilence(from: "2h why", now: now, by: "ana") == .failure(SilencePromptError("start with a matcher, e.g. alertname=LLMErrorRateHigh")))
+        #expect(Alertmanager.newSilence(from: "2h why", now: now, by: "ana") == .failure(ReadProblem("start with a matcher, e.g. alertname=LLMErrorRateHigh")))
         #expect(Alertmanager.newSilence(from: "x=1 soon why", now: now, by: "ana")
-                == .failure(SilencePromptError("after the matchers, a duration from 1m to 30d (e.g. 2h), then why")))
+                == .failure(ReadProblem("after the matchers, a duration from 1m to 30d (e.g. 2h), then why")))
         #expect(Alertmanager.newSilence(from: "x=1 10s why", now: now, by: "ana")
-                == .failure(SilencePromptError("after the matchers, a duration from 1m to 30d (e.g. 2h), then why")), "under a minute")
+                == .failure(ReadProblem("after the matchers, a duration from 1m to 30d (e.g. 2h), then why")), "under a minute")
         guard case let .failure(bad) = Alertmanager.newSilence(from: "bad-name=1 1h why", now: now, by: "ana") else { Issue.record("accepted"); return }
         #expect(bad.message.hasPrefix("bad-name=1: not a matcher"))
     }

@@ -58,20 +58,20 @@ extension Alertmanager {
 
     /// Reads the silence prompt, `MATCHER… DURATION COMMENT…` (a value with spaces in double quotes), into a silence
     /// starting `now`; the reason it cannot, in words for the prompt's line, otherwise.
-    public static func newSilence(from text: String, now: Date, by user: String) -> Result<NewSilence, SilencePromptError> {
+    public static func newSilence(from text: String, now: Date, by user: String) -> Result<NewSilence, ReadProblem> {
         var words = tokens(text)[...]
         var matchers: [Matcher] = []
         while let word = words.first, word.contains("=") {
-            guard let matcher = Matcher(parsing: word) else { return .failure(SilencePromptError("\(SafeText.escape(word)): not a matcher (name=value, name!=value, name=~regex, name!~regex)")) }
+            guard let matcher = Matcher(parsing: word) else { return .failure(ReadProblem("\(SafeText.escape(word)): not a matcher (name=value, name!=value, name=~regex, name!~regex)")) }
             matchers.append(matcher)
             words = words.dropFirst()
         }
-        guard !matchers.isEmpty else { return .failure(SilencePromptError("start with a matcher, e.g. alertname=LLMErrorRateHigh")) }
+        guard !matchers.isEmpty else { return .failure(ReadProblem("start with a matcher, e.g. alertname=LLMErrorRateHigh")) }
         guard let word = words.first, let span = DurationText.parse(word), span >= .seconds(60), span <= .seconds(30 * 86_400) else {
-            return .failure(SilencePromptError("after the matchers, a duration from 1m to 30d (e.g. 2h), then why"))
+            return .failure(ReadProblem("after the matchers, a duration from 1m to 30d (e.g. 2h), then why"))
         }
         let comment = words.dropFirst().joined(separator: " ")
-        guard !comment.isEmpty else { return .failure(SilencePromptError("after the duration, say why (Alertmanager keeps it with the silence)")) }
+        guard !comment.isEmpty else { return .failure(ReadProblem("after the duration, say why (Alertmanager keeps it with the silence)")) }
         return .success(NewSilence(matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(span.inSeconds), createdBy: user, comment: comment))
     }
 
@@ -93,8 +93,9 @@ extension Alertmanager {
     }
 }
 
-/// Why the silence prompt's text is not a silence.
-public struct SilencePromptError: Error, Sendable, Equatable {
+/// Why a text or an answer could not be read (the silence prompt's text, label matchers, a Prometheus answer), in
+/// words for the screen.
+public struct ReadProblem: Error, Sendable, Equatable {
     public let message: String
     public init(_ message: String) { self.message = message }
 }

@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "log-buffer-mb", "mappings", "metric-mappings", "prices", "secrets", "keys"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus", "alertmanager"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus", "alertmanager", "discover"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -86,6 +86,7 @@ public enum ConfigParser {
             reader.fail(node, path, "unknown metric mapping \"\(SafeText.escape(name))\" (one of: \(known))")
         }
         resolvePromQL(&config, &reader)
+        resolveDiscovery(&config, &reader)
         return config
     }
 
@@ -141,6 +142,11 @@ public enum ConfigParser {
             }
             if key == "notify" {
                 context.notify = readNotify(value, at: "\(path).notify", &reader)
+                continue
+            }
+            if key == "discover" {
+                context.discover = readDiscover(value, at: "\(path).discover", &reader)
+                reader.promQLReferences.append((value, "\(path).discover"))
                 continue
             }
             if key == "prometheus" || key == "alertmanager" {
@@ -212,7 +218,9 @@ public enum ConfigParser {
     /// Paths, interval and timeout of the probes (a timeout longer than the interval is refused).
     private static func readProbing(_ values: [String: Node], of node: Node, at path: String, into service: inout ServiceConfig,
                                _ reader: inout YAMLReader) {
-        if let value = values["health"], let health = reader.string(value, at: "\(path).health") {
+        if let value = values["health"], case .mapping = value {
+            service.healthQuery = readHealthQuery(value, at: "\(path).health", &reader)
+        } else if let value = values["health"], let health = reader.string(value, at: "\(path).health") {
             if !health.hasPrefix("/") { reader.fail(value, "\(path).health", "a path must start with /") }
             service.healthPath = health
         }

@@ -71,6 +71,9 @@ public struct ContextConfig: Sendable, Equatable {
     public var prometheus: APIServer?
     /// The Alertmanager whose alerts and silences `lookout alertmanager` lists, creates and expires (`alertmanager:`).
     public var alertmanager: APIServer?
+    /// `discover:` — services taken from the targets the context's Prometheus scrapes, added to `services` when the
+    /// context is opened (`TargetDiscovery`).
+    public var discover: [TargetDiscovery] = []
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name
@@ -86,6 +89,9 @@ public struct ServiceConfig: Sendable, Equatable {
     /// Base URL, `http` or `https`, without a trailing slash.
     public var baseURL: String
     public var healthPath: String
+    /// Liveness read from Prometheus instead of `healthPath`: an instant query whose series say up when not 0
+    /// (`up{job="…",instance="…"}`, a blackbox exporter's `probe_success{…}`) — `PrometheusHealth`.
+    public var healthQuery: PromQLSource?
     public var readinessPath: String?
     /// Time between two probes of the same endpoint.
     public var interval: Duration
@@ -136,7 +142,9 @@ public struct ServiceConfig: Sendable, Equatable {
     /// The full URL probed for `kind`, or nil when the service has no such endpoint.
     public func url(for kind: ProbeKind) -> String? {
         switch kind {
-        case .liveness: return baseURL + healthPath
+        case .liveness:
+            if let query = healthQuery { return PromQL.instantQueryURL(server: query.server.url, query: query.query) }
+            return baseURL + healthPath
         case .readiness: return readinessPath.map { baseURL + $0 }
         case .deep: return deep.map { baseURL + $0.path }
         case .metrics:
@@ -172,7 +180,10 @@ public struct ServiceConfig: Sendable, Equatable {
             own = metrics?.headers ?? []
         case .routing: own = routing?.headers ?? []
         case .version: own = version.endpoint?.headers ?? []
-        case .liveness, .readiness, .deep: own = []
+        case .liveness:
+            if let query = healthQuery { return query.server.headers }
+            own = []
+        case .readiness, .deep: own = []
         }
         let names = Set(own.map { $0.name.lowercased() })
         return headers.filter { !names.contains($0.name.lowercased()) } + own

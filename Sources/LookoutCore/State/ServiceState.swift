@@ -143,8 +143,14 @@ public struct ServiceState: Sendable, Equatable {
             return
         case .liveness:
             lastLiveness = result
-            liveness = LivenessVerdict.judge(result, body: body)
-            if result.transportError == nil { history.recordLatency(result.timings.totalMillis) }
+            if let query = config.healthQuery {
+                // Prometheus' word: its latency is not the service's, and what it cannot say changes no judgement.
+                liveness = PrometheusHealth.judge(result, query: query.query)
+                if liveness.state == .unknown { return }
+            } else {
+                liveness = LivenessVerdict.judge(result, body: body)
+                if result.transportError == nil { history.recordLatency(result.timings.totalMillis) }
+            }
         case .readiness:
             let last = lastReadiness
             lastReadiness = result

@@ -103,13 +103,15 @@ public struct OverviewView {
     }
 
     func row(_ service: ServiceState) -> [TableCell] {
-        let latency = service.lastLiveness.flatMap { $0.transportError == nil ? $0.timings.totalMillis : nil }
+        // Health read from Prometheus has no latency of the service's own: the query's is Prometheus'.
+        let latency = service.config.healthQuery != nil ? nil
+            : service.lastLiveness.flatMap { $0.transportError == nil ? $0.timings.totalMillis : nil }
         return [
             service.config.insecure ? TableCell(SafeText.escape(service.name) + " !tls", .warn) : TableCell(SafeText.escape(service.name)),
             TableCell(SafeText.escape(service.config.platform), .dim),
             Format.state(service.health, now: state.now),
             Format.liveness(service.liveness.state),
-            Format.readiness(service.readiness),
+            service.config.readinessPath == nil && service.readiness == nil ? TableCell("–", .dim) : Format.readiness(service.readiness),
             version(service.rollout),
             latency.map { TableCell(Format.millis($0)) } ?? TableCell("–", .dim),
             TableCell(Format.age(service.lastCheckedAt, now: state.now), .dim),

@@ -1,0 +1,140 @@
+import Foundation
+
+/// A label matcher as Prometheus and Alertmanager write one: `job="chat-api"`, `team!="batch"`, `pod=~"gw-.*"`.
+public typealias LabelMatcher = Alertmanager.Matcher
+
+extension Alertmanager.Matcher {
+    /// Whether `labels` satisfy it: a missing label is the empty string; a regex must match the whole value, as in
+    /// Prometheus.
+    public func matches(_ labels: [String: String]) -> Bool {
+        let actual = labels[name] ?? ""
+        guard isRegex else { return (actual == value) == isEqual }
+        let whole = (try? NSRegularExpression(pattern: "^(?:" + value + ")$"))
+            .map { $0.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil } ?? false
+        return whole == isEqual
+    }
+
+    /// Matchers separated by commas outside quotes (`job="a",team=~"x,y"`); nil with the first that is not one.
+    public static func list(_ text: String) -> Result<[Alertmanager.Matcher], ReadProblem> {
+        var parts: [String] = [], part = "", quoted = false, escaped = false
+        for character in text {
+            if escaped { part.append(character); escaped = false; continue }
+            if character == "\\" && quoted { escaped = true; part.append(character); continue }
+            if character == "\"" { quoted.toggle() }
+            if character == "," && !quoted { parts.append(part); part = ""; continue }
+            part.append(character)
+        }
+        parts.append(part)
+        var matchers: [Alertmanager.Matcher] = []
+        for raw in parts.map({ $0.trimmingWhitespace() }) where !raw.isEmpty {
+            guard let matcher = Alertmanager.Matcher(parsing: raw) else { return .failure(ReadProblem("\(SafeText.escape(raw)): not a label matcher")) }
+            if matcher.isRegex, (try? NSRegularExpression(pattern: matcher.value)) == nil {
+                return .failure(ReadProblem("\(SafeText.escape(raw)): not a regular expression"))
+            }
+            matchers.append(matcher)
+        }
+        return matchers.isEmpty ? .failure(ReadProblem("expected label matchers such as job=\"chat-api\"")) : .success(matchers)
+    }
+}
+
+/// A target Prometheus scrapes, as `GET /api/v1/targets` describes it (checked against Prometheus 2.42's answer,
+/// `Tests/LookoutCoreTests/Fixtures/prometheus-2.42/targets.json`).
+public struct PrometheusTarget: Sendable, Equatable {
+    /// After relabelling: `job`, `instance`, and whatever the scrape configuration adds.
+    public var labels: [String: String]
+    public var scrapeURL: String
+    /// `up`, `down` or `unknown`, with Prometheus' reason for the last failed scrape.
+    public var health: String
+    public var lastError: String
+    /// How often Prometheus scrapes it (`15s`).
+    public var scrapeInterval: Duration?
+
+    public init(labels: [String: String], scrapeURL: String, health: String, lastError: String = "", scrapeInterval: Duration? = nil) {
+        self.labels = labels
+        self.scrapeURL = scrapeURL
+        self.health = health
+        self.lastError = lastError
+        self.scrapeInterval = scrapeInterval
+    }
+
+    /// The active targets of a `/api/v1/targets` answer, or why it is not one (in Prometheus' words when it says).
+    public static func decode(_ body: [UInt8], httpStatus: Int) -> Result<[PrometheusTarget], ReadProblem> {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            return .failure(ReadProblem("not a Prometheus API answer (HTTP \(httpStatus))"))
+        }
+        guard object["status"] as? String == "success" else {
+            let kind = object["errorType"] as? String ?? "error"
+            return .failure(ReadProblem(SafeText.escape("\(kind): \(object["error"] as? String ?? "HTTP \(httpStatus)")")))
+        }
+        guard let active = (object["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] else {
+            return .failure(ReadProblem("the answer has no activeTargets"))
+        }
+        return .success(active.compactMap { entry in
+            guard let labels = entry["labels"] as? [String: String], let url = entry["scrapeUrl"] as? String else { return nil }
+            return PrometheusTarget(labels: labels, scrapeURL: url, health: entry["health"] as? String ?? "unknown",
+                                    lastError: entry["lastError"] as? String ?? "",
+                                    scrapeInterval: (entry["scrapeInterval"] as? String).flatMap(DurationText.parse))
+        })
+    }
+}
+
+/// `discover:` — a context's services taken from the targets its Prometheus scrapes, selected by label matchers, each
+/// named from its labels. Health is probed at `health` (and `readiness`) on the target's own host when given, else
+/// read from Prometheus (`up{job,instance}`, at the target's scrape interval); metrics, with `metrics: { mapping }`,
+/// are the target's series in Prometheus. Expanded when the context is opened (`services(from:)`); a target that
+/// appears later shows when the context is opened again (`:ctx NAME`).
+public struct TargetDiscovery: Sendable, Equatable {
+    public var matchers: [LabelMatcher]
+    /// `{{label}}` replaced by each target's label (spaces become dashes).
+    public var name = "{{job}}/{{instance}}"
+    public var platform = ""
+    public var healthPath: String?
+    public var readinessPath: String?
+    /// Between two probes; default: the target's scrape interval (Prometheus' `up` changes no faster).
+    public var interval: Duration?
+    public var timeout = Duration.seconds(5)
+    public var metricsMapping: String?
+
+    public init(matchers: [LabelMatcher]) { self.matchers = matchers }
+
+    /// The targets it selects, as services, in Prometheus' order; a name taken already gets `#2`, `#3`….
+    public func services(from targets: [PrometheusTarget], server: APIServer, taken: Set<String> = [],
+                         mapping: (String) -> MetricMapping?) -> [ServiceConfig] {
+        var names = taken
+        return targets.filter { target in matchers.allSatisfy { $0.matches(target.labels) } }.compactMap { target in
+            guard let components = URLComponents(string: target.scrapeURL), let scheme = components.scheme, let host = components.host else { return nil }
+            let base = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host)" + (components.port.map { ":\($0)" } ?? "")
+            var service = ServiceConfig(name: unique(render(target.labels), in: &names), platform: platform, baseURL: base,
+                                        healthPath: healthPath ?? "/", readinessPath: readinessPath,
+                                        interval: max(.seconds(1), interval ?? target.scrapeInterval ?? .seconds(15)))
+            service.timeout = min(timeout, service.interval)
+            let identity = ["job", "instance"].compactMap { name in target.labels[name].map { LabelMatcher(name: name, value: $0).text } }
+                .joined(separator: ",")
+            if healthPath == nil { service.healthQuery = PromQLSource(server: server, query: "up{\(identity)}") }
+            if let metricsMapping {
+                var metrics = SideEndpoint(path: "", mapping: metricsMapping)
+                metrics.matchers = identity
+                metrics.promQL = PromQLSource(server: server, query: PromQL.seriesQuery(matchers: identity, mapping: mapping(metricsMapping)))
+                service.metrics = metrics
+            }
+            return service
+        }
+    }
+
+    func render(_ labels: [String: String]) -> String {
+        var text = name
+        while let open = text.range(of: "{{"), let close = text.range(of: "}}", range: open.upperBound..<text.endIndex) {
+            let label = text[open.upperBound..<close.lowerBound].trimmingWhitespace()
+            text.replaceSubrange(open.lowerBound..<close.upperBound, with: labels[label] ?? "")
+        }
+        let name = String(text.map { $0.isWhitespace || $0.isNewline ? "-" : $0 })
+        return name.isEmpty ? (labels["instance"] ?? "target") : name
+    }
+
+    private func unique(_ name: String, in names: inout Set<String>) -> String {
+        var candidate = name, n = 1
+        while names.contains(candidate) { n += 1; candidate = "\(name)#\(n)" }
+        names.insert(candidate)
+        return candidate
+    }
+}

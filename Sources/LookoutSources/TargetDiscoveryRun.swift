@@ -1,0 +1,39 @@
+import Foundation
+import LookoutCore
+import LookoutHTTP
+
+/// Asks the context's Prometheus for its targets (`GET /api/v1/targets?state=active`, headers' secrets resolved) and
+/// adds the services its `discover:` entries select (`TargetDiscovery`) to the context's own — when the context is
+/// opened, on the calling thread (at most 5 s).
+public enum TargetDiscoveryRun {
+    /// The context with its discovered services; and, when Prometheus could not be asked, why (the context then has
+    /// its listed services only).
+    public static func expand(_ context: ContextConfig, secrets: [String: SecretSource],
+                              mapping: (String) -> MetricMapping?) -> (context: ContextConfig, problem: String?) {
+        guard !context.discover.isEmpty, let server = context.prometheus else { return (context, nil) }
+        let names = server.headers.flatMap { SecretReference.names(in: $0.value) }
+        let values: [String: String]
+        do { values = try SecretResolver.resolveBlocking(names: names, sources: secrets) } catch {
+            return (context, "targets not discovered: \(error)")
+        }
+        let headers = server.headers.map { HTTPHeader(name: $0.name, value: (try? SecretReference.substitute($0.value, values: values).get()) ?? $0.value) }
+        let base = server.url.hasSuffix("/") ? String(server.url.dropLast()) : server.url
+        let response = CurlRequest.perform(method: "GET", url: base + "/api/v1/targets?state=active", headers: headers, body: nil,
+                                           timeout: .seconds(5), bodyLimit: 64 << 20) { false }
+        if let error = response.error {
+            return (context, "targets not discovered: Prometheus not read: " + SecretReference.redact(SafeText.escape(error.message), secrets: values.values))
+        }
+        switch PrometheusTarget.decode(response.body, httpStatus: response.httpStatus ?? 0) {
+        case let .failure(problem):
+            return (context, "targets not discovered: Prometheus: " + problem.message)
+        case let .success(targets):
+            var expanded = context
+            for discovery in context.discover {
+                let taken = Set(expanded.services.map(\.name))
+                expanded.services += discovery.services(from: targets, server: server, taken: taken, mapping: mapping)
+            }
+            let found = expanded.services.count - context.services.count
+            return (expanded, found == 0 ? "discover: no target of \(targets.count) in Prometheus matches" : nil)
+        }
+    }
+}
