@@ -24,8 +24,10 @@ public struct ServiceDetailView {
         y = versionLine(x: x, y: y, area: area, canvas: &canvas)
         y = historyLine(x: x, y: y, area: area, canvas: &canvas)
         y = endpointLine("Liveness ", verdict: Format.liveness(service.liveness.state), result: service.lastLiveness,
-                         reason: service.liveness.reason, x: x, y: y, area: area, canvas: &canvas)
-        y = endpointLine("Readiness", verdict: Format.readiness(service.readiness), result: service.lastReadiness,
+                         reason: service.liveness.reason, via: service.config.healthQuery.map { "via Prometheus: " + $0.query },
+                         x: x, y: y, area: area, canvas: &canvas)
+        let readiness = service.config.readinessPath == nil && service.readiness == nil ? TableCell("–", .dim) : Format.readiness(service.readiness)
+        y = endpointLine("Readiness", verdict: readiness, result: service.lastReadiness,
                          reason: service.readiness?.problem, x: x, y: y, area: area, canvas: &canvas)
         if service.config.deep != nil { y = deepLine(x: x, y: y, area: area, canvas: &canvas) }
         if service.config.routing != nil || service.config.metrics != nil {
@@ -152,8 +154,8 @@ public struct ServiceDetailView {
         if !checks.isEmpty {
             table.render(in: Rect(x: x, y: y + 1, width: area.width - 2, height: min(checkRows, checks.count + 1)), canvas: &canvas)
         } else {
-            let note = service.lastReadiness == nil ? "waiting for the first readiness probe…"
-                : (service.config.readinessPath == nil ? "no readiness endpoint configured" : "the body listed no checks")
+            let note = service.config.readinessPath == nil ? "no readiness endpoint configured"
+                : service.lastReadiness == nil ? "waiting for the first readiness probe…" : "the body listed no checks"
             canvas.write(note, x: x, y: y + 1, style: .dim)
         }
         return y + min(checkRows, max(2, checks.count + 1)) + 1
@@ -198,7 +200,9 @@ public struct ServiceDetailView {
 
     static func percent(_ fraction: Double) -> String { NumberText.fixed(fraction * 100, 1) + "%" }
 
-    private func endpointLine(_ label: String, verdict: TableCell, result: ProbeResult?, reason: String?,
+    /// - Parameter via: where the verdict comes from instead of the service's own endpoint (a Prometheus query): said
+    ///   in place of the HTTP status and latency, which are not the service's.
+    private func endpointLine(_ label: String, verdict: TableCell, result: ProbeResult?, reason: String?, via: String? = nil,
                               x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
         var cx = x
         cx += canvas.write(label + "  ", x: cx, y: y, style: .dim)
@@ -209,6 +213,12 @@ public struct ServiceDetailView {
             // No response: the transport error is the whole story; put it first so it is never cut.
             cx += canvas.write(SafeText.escape(error.message), x: cx, y: y, style: .bad, maxWidth: area.maxX - cx - DisplayWidth.of(age) - 4)
             canvas.write(" · " + age, x: cx, y: y, style: .dim, maxWidth: max(0, area.maxX - cx - 1))
+            return y + 1
+        }
+        if let via {
+            // The verdict's reason first (it is what matters when down), then where it comes from.
+            if let reason, !reason.isEmpty { cx += canvas.write(reason + " · ", x: cx, y: y, style: .bad, maxWidth: area.maxX - cx) }
+            canvas.write(SafeText.escape(via) + " · " + age, x: cx, y: y, style: .dim, maxWidth: max(0, area.maxX - cx - 1))
             return y + 1
         }
         let status = result.httpStatus.map { "HTTP \($0)" } ?? "no response"
