@@ -13,6 +13,16 @@ struct ScreenSnapshotTests {
         Snapshot.assert(DashboardView.render(state, width: width, height: height), named: "overview-\(width)x\(height)")
     }
 
+    /// The filter being typed, then kept: the title counts what it lists.
+    @Test func overviewFiltered() {
+        var state = Fixtures.state()
+        _ = Reducer.reduce(&state, .key(.char("/")))
+        for c in "e !down" { _ = Reducer.reduce(&state, .key(.char(c))) }
+        Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "overview-filter-typing-100x24")
+        _ = Reducer.reduce(&state, .key(.enter))
+        Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "overview-filtered-100x24")
+    }
+
     @Test(arguments: sizes)
     func serviceDetail(_ width: Int, _ height: Int) {
         let state = Fixtures.state(screen: .serviceDetail(name: "chat-api"))

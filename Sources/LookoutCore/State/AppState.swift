@@ -89,6 +89,9 @@ public struct AppState: Sendable, Equatable {
     /// Who is at the keyboard, for acknowledgements and silences (the CLI sets them from the OS and SSH).
     public var operatorName = "unknown"
     public var operatorFrom: String?
+    /// The Overview's filter, and its line while it is typed (the list follows each key).
+    public var serviceFilter: ServiceFilter?
+    public var serviceFilterEditor: LineEditor?
     /// Whether the ledger's new spend goes to the store (`.saveSpend` effects): the dashboard's, not a headless run's.
     public var savesSpend = false
     /// When spend, timeline entries and counter totals last went to the store: they go every `storeInterval`, and when
@@ -170,9 +173,10 @@ public struct AppState: Sendable, Equatable {
         BudgetStatus.urgentFirst(budgets.map { BudgetStatus($0, ledger: ledger, now: now, calendar: budgetCalendar) })
     }
 
-    /// The service highlighted on the overview, if any.
+    /// The service highlighted on the overview, if any (`selection` counts the listed services).
     public var selectedService: ServiceState? {
-        services.indices.contains(selection) ? services[selection] : nil
+        let listed = listedServices
+        return listed.indices.contains(selection) ? services[listed[selection]] : nil
     }
 
     /// A provider's role across the services that report routing: its strongest role, and each service's.

@@ -53,6 +53,7 @@ public enum Reducer {
             if state.palette != nil { return typePalette(key, &state) }
             if state.logs.filterInput != nil { return typeFilter(key, &state) }
             if state.silencePrompt != nil { return typeSilence(key, &state) }
+            if state.serviceFilterEditor != nil { return typeServiceFilter(key, &state) }
             if state.showingHelp, key != .char("q") {
                 state.showingHelp = false
                 return []
@@ -64,7 +65,7 @@ public enum Reducer {
 
     /// Whether a prompt has the keyboard: the palette, the Logs filter, a silence, a typed confirmation.
     static func isTyping(_ state: AppState) -> Bool {
-        state.palette != nil || state.logs.filterEditor != nil || state.silencePrompt != nil
+        state.palette != nil || state.logs.filterEditor != nil || state.silencePrompt != nil || state.serviceFilterEditor != nil
             || (state.action.map { $0.phase == .confirming && $0.requiresTypedName } ?? false)
     }
 
@@ -166,7 +167,7 @@ public enum Reducer {
             state.auditSelection = selection
             return []
         }
-        let last = max(0, state.services.count - 1)
+        let last = max(0, state.listedServices.count - 1)
         switch command {
         case .moveDown: state.selection = min(last, state.selection + 1)
         case .moveUp: state.selection = max(0, state.selection - 1)
@@ -180,6 +181,7 @@ public enum Reducer {
                 state.detailProvider = 0
             }
         case .back:
+            if state.screen == .overview, state.serviceFilter != nil { setServiceFilter(nil, &state) }
             state.screen = .overview
         case .help:
             state.showingHelp.toggle()
@@ -197,6 +199,8 @@ public enum Reducer {
         case .cycleWindow:
             let all = StatsWindow.allCases
             state.window = all[(all.firstIndex(of: state.window)! + 1) % all.count]
+        case .startFilter where state.screen == .overview:
+            state.serviceFilterEditor = LineEditor(state.serviceFilter?.text ?? "")
         case .togglePause, .startFilter, .nextError, .previousError, .acknowledge, .silence, .unsilence:
             break   // the Logs' and Alerts' own
         case .openPalette, .cycleTheme, .chooseContext:
@@ -335,6 +339,30 @@ public enum Reducer {
     static func clampScroll(_ state: inout AppState) {
         if state.selection < state.scroll { state.scroll = state.selection }
         if state.selection >= state.scroll + state.visibleRows { state.scroll = state.selection - state.visibleRows + 1 }
-        state.scroll = max(0, min(state.scroll, max(0, state.services.count - state.visibleRows)))
+        state.scroll = max(0, min(state.scroll, max(0, state.listedServices.count - state.visibleRows)))
+    }
+
+    /// Keys while typing the Overview's filter: the list follows each key; Enter keeps it, Esc drops it.
+    static func typeServiceFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
+        guard var editor = state.serviceFilterEditor else { return [] }
+        switch key {
+        case .enter: state.serviceFilterEditor = nil
+        case .escape:
+            state.serviceFilterEditor = nil
+            setServiceFilter(nil, &state)
+        default:
+            guard editor.handle(key) == .edited else { return [] }
+            state.serviceFilterEditor = editor
+            setServiceFilter(ServiceFilter(editor.text), &state)
+        }
+        return []
+    }
+
+    /// A new filter keeps the selected service selected when it is still listed, else the first row.
+    static func setServiceFilter(_ filter: ServiceFilter?, _ state: inout AppState) {
+        let selected = state.selectedService?.name
+        state.serviceFilter = filter
+        state.selection = state.listedServices.firstIndex { state.services[$0].name == selected } ?? 0
+        clampScroll(&state)
     }
 }

@@ -29,19 +29,23 @@ public struct OverviewView {
     public func render(in whole: Rect, canvas: inout Canvas) -> Int {
         let area = Rect(x: whole.x, y: whole.y, width: whole.width, height: whole.height - 1)
         renderAlertStrip(in: whole.rows(whole.height - 1, 1), canvas: &canvas)
-        canvas.write(" Services", x: area.x, y: area.y, style: .title)
+        let listed = state.listedServices
+        let titleEnd = area.x + canvas.write(" Services", x: area.x, y: area.y, style: .title)
+        drawFilter(listed: listed.count, x: titleEnd, y: area.y, area: area, canvas: &canvas)
         // Services first; the providers table takes what is left, when there is room and something to show.
         let providerRows = state.providers.providers.count
-        let providersHeight = providerRows == 0 ? 0 : min(providerRows + 2, max(0, area.height - 1 - min(state.services.count + 1, area.height / 2)))
+        let providersHeight = providerRows == 0 ? 0 : min(providerRows + 2, max(0, area.height - 1 - min(listed.count + 1, area.height / 2)))
         let servicesHeight = area.height - 1 - (providersHeight > 2 ? providersHeight + 1 : 0)
         // The view owns the viewport: the state's offset is a hint, moved so the selected service is on screen
-        // however much room the providers table took.
-        let scroll = Table.scroll(keeping: state.services.isEmpty ? nil : state.selection, from: state.scroll,
-                                  rows: state.services.count, height: servicesHeight)
-        let table = Table(columns: Self.columns, rows: state.services.map(row), selected: state.selection, scroll: scroll)
+        // however much room the providers table took. Only the rows on screen are made (a fleet of thousands).
+        let scroll = Table.scroll(keeping: listed.isEmpty ? nil : state.selection, from: state.scroll,
+                                  rows: listed.count, height: servicesHeight)
+        let window = listed.dropFirst(scroll).prefix(max(0, servicesHeight - 1))
+        let table = Table(columns: Self.columns, rows: window.map { row(state.services[$0]) },
+                          selected: state.selection - scroll, scroll: 0)
         table.render(in: Rect(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: servicesHeight), canvas: &canvas)
         let shown = max(1, servicesHeight - 1)
-        if let hint = Table.positionHint(first: scroll, visible: shown, total: state.services.count) {
+        if let hint = Table.positionHint(first: scroll, visible: shown, total: listed.count) {
             canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
         }
         if providersHeight > 2 {
@@ -57,6 +61,8 @@ public struct OverviewView {
         }
         if state.services.isEmpty {
             canvas.write("No services in context \(SafeText.escape(state.contextName)).", x: area.x + 2, y: area.y + 3, style: .dim)
+        } else if listed.isEmpty {
+            canvas.write("No service matches the filter (Esc clears it).", x: area.x + 2, y: area.y + 3, style: .dim)
         }
         return shown
     }
@@ -91,6 +97,17 @@ public struct OverviewView {
         }
         let rate = summary.errorRate
         return TableCell(NumberText.fixed(rate * 100, 1) + "%", rate >= AlertRules.errorRateWarning ? .bad : rate > 0 ? .warn : .dim)
+    }
+
+    /// `  12 of 1,000 · filter: gw- !healthy`, or the filter's line while it is typed.
+    private func drawFilter(listed: Int, x: Int, y: Int, area: Rect, canvas: inout Canvas) {
+        if let editor = state.serviceFilterEditor {
+            let start = x + canvas.write("  filter (Enter keeps, Esc clears): ", x: x, y: y, style: .key, maxWidth: max(0, area.maxX - x - 12))
+            PromptLine(editor).draw(x: start, y: y, maxWidth: max(0, area.maxX - start - 12), canvas: &canvas)
+        } else if let filter = state.serviceFilter {
+            canvas.write("  \(listed) of \(state.services.count) · filter: " + SafeText.escape(filter.text) + "  (/ edits, Esc clears)",
+                         x: x, y: y, style: .dim, maxWidth: max(0, area.maxX - x - 12))
+        }
     }
 
     /// `1.4.2`; during a rollout `1.4.1→1.4.2 mixed 3:2`, highlighted (amber once stalled); `–` when not reported.
