@@ -51,14 +51,16 @@ tmux -L "$socket" new-session -d -s poll -x 120 -y 40 \
   "exec env TERM=xterm-256color LOOKOUT_STATE_DB=$work/state.sqlite $bin --config $work/lookout.yaml --log-file $work/lookout.log"
 pid=$(tmux -L "$socket" display -p -t poll '#{pane_pid}')
 sleep 5
-c0=$(cpu "$pid")
-r0=$(ss -tn state established "( sport >= :1 )" 2>/dev/null | wc -l)
+answered() { sleep 0.6; cat "$work/ports.count"; }   # the server writes its count every half second
+c0=$(cpu "$pid"); a0=$(answered)
 sleep "$seconds"
-c1=$(cpu "$pid")
+c1=$(cpu "$pid"); a1=$(answered)
 tmux -L "$socket" kill-session -t poll
 lookout_cpu=$(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN { printf "%.2f", (b - a) / t }')
 
+lookout_probes=$((a1 - a0))
 # curl: every URL each second, 100 at a time, as a cron-like prober would.
+b0=$(answered)
 start=$(date +%s.%N)
 /usr/bin/time -f "%U %S" -o "$work/curl.time" bash -c '
   for i in $(seq '"$seconds"'); do
@@ -67,14 +69,16 @@ start=$(date +%s.%N)
     rest=$(awk -v a="$t0" -v b="$(date +%s.%N)" "BEGIN { r = 1 - (b - a); print (r > 0 ? r : 0) }")
     sleep "$rest"
   done'
+b1=$(answered)
+curl_probes=$((b1 - b0))
 read -r cu cs < "$work/curl.time"
 curl_cpu=$(awk -v u="$cu" -v s="$cs" 'BEGIN { printf "%.2f", u + s }')
 wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 probes=$(grep -c "" "$work/ports")
-awk -v n="$probes" -v s="$seconds" -v l="$lookout_cpu" -v c="$curl_cpu" -v w="$wall" 'BEGIN {
+awk -v n="$probes" -v s="$seconds" -v l="$lookout_cpu" -v c="$curl_cpu" -v w="$wall" -v lp="$lookout_probes" -v cp="$curl_probes" 'BEGIN {
   printf "polling %d loopback endpoints once a second for %d s (release, 2 cores shared with the server)\n", n, s
-  printf "  %-44s %8s %10s\n", "", "CPU s", "CPU/probe"
-  printf "  %-44s %8.2f %8.0f us\n", "lookout (dashboard, 120x40)", l, 1e6 * l / (n * s)
-  printf "  %-44s %8.2f %8.0f us   (%.1f s wall)\n", "curl --parallel --parallel-max 100, each second", c, 1e6 * c / (n * s), w
-  printf "  lookout / curl: %.2fx CPU\n", (c > 0 ? l / c : 0)
+  printf "  %-44s %8s %12s %10s\n", "", "CPU s", "probes/s", "CPU/probe"
+  printf "  %-44s %8.2f %12.0f %8.0f us\n", "lookout (dashboard, 120x40)", l, lp / s, (lp > 0 ? 1e6 * l / lp : 0)
+  printf "  %-44s %8.2f %12.0f %8.0f us   (%.1f s wall)\n", "curl --parallel --parallel-max 100, each second", c, cp / s, (cp > 0 ? 1e6 * c / cp : 0), w
+  printf "  lookout / curl: %.2fx CPU per probe (%d and %d probes answered; %d asked for each)\n", (cp > 0 && lp > 0 ? (l / lp) / (c / cp) : 0), lp, cp, n * s
 }'

@@ -26,8 +26,10 @@ final class CurlTransfer {
     private(set) var setupError: TransportError?
 
     /// - Parameter protocols: the schemes libcurl may use (`CURLOPT_PROTOCOLS_STR`); http and https only.
+    /// - Parameter dnsCacheSeconds: how long libcurl keeps a resolved host (`CURLOPT_DNS_CACHE_TIMEOUT`; see
+    ///   `CurlPoller.dnsCacheSeconds`).
     init?(service: ServiceConfig, kind: ProbeKind, url: String, startedAt: Date, bodyLimit: Int, sendHeaders: Bool = true,
-          protocols: String = "http,https") {
+          protocols: String = "http,https", dnsCacheSeconds: Int = 60) {
         guard let easy = curl_easy_init() else { return nil }
         self.easy = easy
         self.service = service.name
@@ -47,6 +49,7 @@ final class CurlTransfer {
         options.check("CURLOPT_TIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeoutMs))
         options.check("CURLOPT_CONNECTTIMEOUT_MS", lo_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMs))
         options.check("CURLOPT_FOLLOWLOCATION", lo_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
+        options.check("CURLOPT_DNS_CACHE_TIMEOUT", lo_easy_setopt_long(easy, CURLOPT_DNS_CACHE_TIMEOUT, dnsCacheSeconds))
         options.check("CURLOPT_USERAGENT", lo_easy_setopt_string(easy, CURLOPT_USERAGENT, "lookout/\(LookoutVersion.current)"))
         options.check("CURLOPT_ERRORBUFFER", lo_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         options.check("CURLOPT_WRITEFUNCTION", lo_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, curlWriteBody))

@@ -8,6 +8,18 @@ import Testing
 /// `snapshot` probe once (an interval of an hour) and must not wait for it; `probeNow` is heard at once.
 @Suite("Poller schedule of a large fleet")
 struct PollerScheduleTests {
+    /// libcurl 7.88 walks its whole DNS cache at every transfer: past 256 hosts and ports, nothing is cached (the
+    /// poller spent three quarters of a core on that walk for 5,000 endpoints; `scripts/bench-poll.sh 20 5000`).
+    @Test func aFleetOfManyHostsKeepsNoDNSCache() {
+        func fleet(_ count: Int) -> [ServiceConfig] {
+            (0..<count).map { ServiceConfig(name: "s\($0)", baseURL: "http://127.0.0.1:\(20_000 + $0)", readinessPath: "/ready") }
+        }
+        #expect(CurlPoller.dnsCacheSeconds(for: fleet(CurlPoller.dnsCacheHosts)) == 60, "liveness and readiness share a host")
+        #expect(CurlPoller.dnsCacheSeconds(for: fleet(CurlPoller.dnsCacheHosts + 1)) == 0)
+        let oneHost = (0..<1_000).map { ServiceConfig(name: "s\($0)", baseURL: "https://api.example.com", healthPath: "/health/\($0)") }
+        #expect(CurlPoller.dnsCacheSeconds(for: oneHost) == 60, "a thousand paths on one host: one entry")
+    }
+
     @Test func aHundredEndpointsProbedOnceAreAllProbedWithinASecondOrSo() async throws {
         let server = try FaultServer.withFaults()
         defer { server.stop() }

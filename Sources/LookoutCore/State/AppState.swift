@@ -89,6 +89,9 @@ public struct AppState: Sendable, Equatable {
     /// Who is at the keyboard, for acknowledgements and silences (the CLI sets them from the OS and SSH).
     public var operatorName = "unknown"
     public var operatorFrom: String?
+    /// Where each service is in `services`, by name (the set of services is fixed for a state's life): a probe of
+    /// one of 5,000 services is no search through the others.
+    public let serviceIndex: [String: Int]
     /// The Overview's filter, and its line while it is typed (the list follows each key).
     public var serviceFilter: ServiceFilter?
     public var serviceFilterEditor: LineEditor?
@@ -148,6 +151,7 @@ public struct AppState: Sendable, Equatable {
         self.logs = LogViewState(capacity: logCapacity, byteCapacity: logByteCapacity)
         self.contextName = context.name
         self.services = context.services.map { ServiceState(config: $0) }
+        serviceIndex = Dictionary(context.services.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
         // A read-only context is as read-only as the flag: dangerous keys are not even in the map.
         let readOnly = readOnly || context.readonly
         // The failover keys offer only the roles some failover action can set (`roles:` names what its API can do).
@@ -190,8 +194,8 @@ public struct AppState: Sendable, Equatable {
 
     /// The service whose detail screen is open, if any.
     public var detailService: ServiceState? {
-        guard case let .serviceDetail(name) = screen else { return nil }
-        return services.first { $0.name == name }
+        guard case let .serviceDetail(name) = screen, let index = serviceIndex[name] else { return nil }
+        return services[index]
     }
 }
 

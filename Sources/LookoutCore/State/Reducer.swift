@@ -75,7 +75,7 @@ public enum Reducer {
         switch event {
         case let .probe(result):
             state.now = max(state.now, result.startedAt)
-            guard let index = state.services.firstIndex(where: { $0.name == result.service }) else { return }
+            guard let index = state.serviceIndex[result.service] else { return }
             let before = state.services[index].health.state
             let versionEvents = state.services[index].record(result)
             recordRollout(versionEvents, of: result.service, in: &state)
@@ -83,7 +83,7 @@ public enum Reducer {
                          in: &state)
             updateFollowUps(&state)
         case let .scraped(scrape):
-            guard let index = state.services.firstIndex(where: { $0.name == scrape.service }) else { return }
+            guard let index = state.serviceIndex[scrape.service] else { return }
             state.services[index].metricsStatus = scrape.status
             if scrape.baseline { startTotals(scrape, &state) }
             for delta in scrape.deltas {
@@ -105,7 +105,7 @@ public enum Reducer {
             state.logs.append(batch, at: state.now)
             state.hygiene.record(batch, at: state.now)
             // A service whose metrics are scraped is counted from them; its log lines are still shown.
-            let countedFromMetrics = state.services.first { $0.name == batch.service }?.config.metrics != nil
+            let countedFromMetrics = state.serviceIndex[batch.service].map { state.services[$0].config.metrics != nil } ?? false
             guard !countedFromMetrics else { return }
             let service = state.services.contains { $0.name == batch.service } ? batch.service : nil
             for record in batch.records where record.isLLMCall {
