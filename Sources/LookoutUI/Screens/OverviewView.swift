@@ -54,8 +54,11 @@ public struct OverviewView {
             var x = area.x + 10
             x += canvas.write("  \(state.window) window", x: x, y: top, style: .dim)
             if state.providers.pricedCalls > 0 {
-                canvas.write("  · $ partly from \(state.providers.prices.origin)", x: x, y: top, style: .dim, maxWidth: max(0, area.maxX - x))
+                x += canvas.write("  · $ partly from \(state.providers.prices.origin)", x: x, y: top, style: .dim, maxWidth: max(0, area.maxX - x))
             }
+            // Which sources feed it, as the Providers screen says, when there is room after the rest.
+            let sources = "  · " + ProvidersView.sources(of: state)
+            if DisplayWidth.of(sources) <= area.maxX - x { canvas.write(sources, x: x, y: top, style: .dim) }
             ProvidersTable(state: state, withModels: false)
                 .render(in: Rect(x: area.x + 1, y: top + 1, width: area.width - 2, height: providersHeight - 1), canvas: &canvas)
         }

@@ -43,13 +43,20 @@ public struct ProvidersView {
         return visible
     }
 
-    /// Where the numbers come from: log lines, and which services' metrics.
     /// Which sources feed the table: the logs, and the services counted from their metrics — scraped, or read from
-    /// Prometheus (`support-bot via Prometheus`).
-    var sources: String {
-        let scraped = state.services.filter { $0.config.metrics != nil }
-            .map { $0.name + ($0.config.metrics?.promQL == nil ? "" : " via Prometheus") }
-        return scraped.isEmpty ? "from the LLM calls in the logs" : "from the logs, and the metrics of \(scraped.joined(separator: ", "))"
+    /// Prometheus (`support-bot via Prometheus`); past three such services, how many of each.
+    var sources: String { Self.sources(of: state) }
+
+    static func sources(of state: AppState) -> String {
+        let counted = state.services.filter { $0.config.metrics != nil }
+        guard !counted.isEmpty else { return "from the LLM calls in the logs" }
+        let viaPrometheus = counted.filter { $0.config.metrics?.promQL != nil }.count
+        if counted.count > 3 {
+            return "from the logs, and the metrics of \(counted.count) services"
+                + (viaPrometheus == 0 ? "" : " (\(viaPrometheus) via Prometheus)")
+        }
+        let names = counted.map { SafeText.escape($0.name) + ($0.config.metrics?.promQL == nil ? "" : " via Prometheus") }
+        return "from the logs, and the metrics of \(names.joined(separator: ", "))"
     }
 
     func renderPanel(provider: String, in area: Rect, canvas: inout Canvas) {
