@@ -14,6 +14,15 @@ struct PrometheusEndToEndTests {
         return line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "url: ", with: "")
     }
 
+    /// Debian's Prometheus on a free loopback port with `prometheus.yml` of `scratch`.
+    static func startPrometheus(in scratch: Scratch) throws -> (pid: pid_t, port: Int) {
+        let port = Int.random(in: 20_000...29_999)
+        let pid = try Spawn.start(["prometheus", "--config.file=\(scratch.path("prometheus.yml"))",
+                                   "--storage.tsdb.path=\(scratch.path("tsdb"))", "--web.listen-address=127.0.0.1:\(port)"],
+                                  stdout: scratch.path("prometheus.out"), stderr: scratch.path("prometheus.err"))
+        return (pid, port)
+    }
+
     @Test func theDashboardReadsAServiceOfTwoReplicasFromPrometheus() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch(), second = try Scratch()
@@ -30,10 +39,7 @@ struct PrometheusEndToEndTests {
           - job_name: support-bot
             static_configs: [ { targets: [\(targets)] } ]
         """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
-        let port = Int.random(in: 20_000...29_999)
-        let prometheus = try Spawn.start(["prometheus", "--config.file=\(scratch.path("prometheus.yml"))",
-                                          "--storage.tsdb.path=\(scratch.path("tsdb"))", "--web.listen-address=127.0.0.1:\(port)"],
-                                         stdout: scratch.path("prometheus.out"), stderr: scratch.path("prometheus.err"))
+        let (prometheus, port) = try Self.startPrometheus(in: scratch)
         defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
         try """
         contexts:
@@ -83,10 +89,7 @@ struct PrometheusEndToEndTests {
             metrics_path: /metrics
             static_configs: [ { targets: ["\(chat)"] } ]
         """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
-        let port = Int.random(in: 20_000...29_999)
-        let prometheus = try Spawn.start(["prometheus", "--config.file=\(scratch.path("prometheus.yml"))",
-                                          "--storage.tsdb.path=\(scratch.path("tsdb"))", "--web.listen-address=127.0.0.1:\(port)"],
-                                         stdout: scratch.path("prometheus.out"), stderr: scratch.path("prometheus.err"))
+        let (prometheus, port) = try Self.startPrometheus(in: scratch)
         defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
         try """
         contexts:

@@ -13,16 +13,6 @@ struct ScreenSnapshotTests {
         Snapshot.assert(DashboardView.render(state, width: width, height: height), named: "overview-\(width)x\(height)")
     }
 
-    /// The filter being typed, then kept: the title counts what it lists.
-    @Test func overviewFiltered() {
-        var state = Fixtures.state()
-        _ = Reducer.reduce(&state, .key(.char("/")))
-        for c in "e !down" { _ = Reducer.reduce(&state, .key(.char(c))) }
-        Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "overview-filter-typing-100x24")
-        _ = Reducer.reduce(&state, .key(.enter))
-        Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "overview-filtered-100x24")
-    }
-
     @Test(arguments: sizes)
     func serviceDetail(_ width: Int, _ height: Int) {
         let state = Fixtures.state(screen: .serviceDetail(name: "chat-api"))
@@ -32,24 +22,6 @@ struct ScreenSnapshotTests {
     @Test func serviceDetailOfAServiceThatIsDown() {
         let state = Fixtures.state(screen: .serviceDetail(name: "embed-worker"))
         Snapshot.assert(DashboardView.render(state, width: 80, height: 24), named: "detail-down-80x24")
-    }
-
-    /// A service discovered from Prometheus' targets, judged by its `up` (the answer captured from Prometheus 2.42):
-    /// the detail says so in place of an HTTP status and latency; the Overview shows no latency of Prometheus'.
-    @Test func aServiceJudgedByPrometheusUp() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../LookoutCoreTests/Fixtures/prometheus-2.42")
-        var config = ServiceConfig(name: "gw-1", platform: "Kubernetes", baseURL: "http://127.0.0.1:1", readinessPath: nil)
-        config.healthQuery = PromQLSource(server: APIServer(url: "http://prometheus:9090"), query: #"up{job="chat-api",instance="127.0.0.1:1"}"#)
-        config.failureThreshold = 1
-        var state = AppState(context: ContextConfig(name: "prod", services: [config]), now: Fixtures.now)
-        let body = Array(try Data(contentsOf: fixtures.appendingPathComponent("up-all.json")))
-        _ = Reducer.reduce(&state, .probe(ProbeResult(service: "gw-1", kind: .liveness, startedAt: Fixtures.now.addingTimeInterval(-2),
-                                                      httpStatus: 200, body: body)))
-        _ = Reducer.reduce(&state, .resize(TerminalSize(width: 100, height: 24)))
-        let overview = DashboardView.render(state, width: 100, height: 24)
-        #expect(overview.lines.contains { $0.contains("gw-1") && $0.contains("DOWN") && $0.contains("–") })
-        _ = Reducer.reduce(&state, .key(.enter))
-        Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "detail-prometheus-up-100x24")
     }
 
     @Test func serviceDetailDuringARollout() {
