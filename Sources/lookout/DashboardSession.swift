@@ -77,7 +77,7 @@ struct DashboardSession {
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings, hygiene: context.logHygiene,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store,
-                                    alertmanager: context.alertmanager.map { ($0, config.secrets) }),
+                                    alertmanager: context.alertmanager.map { ($0, config.secrets) }, backfill: true),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
         var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,

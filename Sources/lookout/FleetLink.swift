@@ -28,6 +28,8 @@ final class FleetLink: EffectRunner {
         var store: LocalStore?
         /// The context's Alertmanager, whose alerts are read beside lookout's own, and where its header secrets come from.
         var alertmanager: (server: APIServer, secrets: [String: SecretSource])?
+        /// Read back the last hour of the services whose metrics come from Prometheus (the dashboard's).
+        var backfill = false
     }
 
     private let poller: CurlPoller
@@ -44,8 +46,12 @@ final class FleetLink: EffectRunner {
     /// Store writes waiting for the next flush on `writes`.
     private let pendingWrites = PendingStoreWrites()
 
+    /// The services and mappings of the last hour read back from Prometheus at `start`, when the plan asks for it.
+    private let backfill: (services: [ServiceConfig], mappings: [MetricMapping])?
+
     init(_ plan: Plan, inbox: EventInbox, log: DiagnosticLog? = nil) {
         self.log = log
+        backfill = plan.backfill ? (plan.services, plan.metricMappings) : nil
         store = plan.store
         audit = plan.actions?.audit
         self.inbox = inbox
@@ -65,6 +71,10 @@ final class FleetLink: EffectRunner {
     }
 
     func start() {
+        if let backfill {
+            PromQLBackfillRun.start(services: backfill.services, mappings: backfill.mappings, deliver: { [inbox] in inbox.post(.scraped($0)) },
+                                    problem: { [log] in log?.write($0) })
+        }
         poller.start()
         collectors?.start()
         alertmanager?.start()

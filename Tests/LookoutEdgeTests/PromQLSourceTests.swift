@@ -17,6 +17,19 @@ struct PromQLSourceTests {
         var description: String { "\(requests) calls, \(errors) failed, \(inputTokens)+\(outputTokens) tokens, $\(cost)" }
     }
 
+    /// Calls, failures, tokens and spend per provider in a scrape's deltas.
+    static func totals(_ deltas: [MetricDelta]) -> [String: Totals] {
+        var totals: [String: Totals] = [:]
+        for delta in deltas {
+            totals[delta.provider, default: Totals()].requests += delta.requests
+            totals[delta.provider, default: Totals()].errors += delta.errors
+            totals[delta.provider, default: Totals()].inputTokens += delta.inputTokens
+            totals[delta.provider, default: Totals()].outputTokens += delta.outputTokens
+            totals[delta.provider, default: Totals()].cost += delta.costUSD ?? 0
+        }
+        return totals
+    }
+
     static func get(_ url: String, headers: [HTTPHeader] = []) async -> CurlRequest.Response {
         await Task.detached { CurlRequest.perform(method: "GET", url: url, headers: headers, body: nil, timeout: .seconds(5)) { false } }.value
     }
@@ -115,9 +128,11 @@ struct PromQLSourceTests {
         // Two reads 8 s apart, each pinned to a time a second and a half back (both replicas scraped by then), with
         // each replica's scrape time and duration at that time: the logs are cut at the same instants.
         var reads: [(scrape: MetricsScrape, at: [String: Double], took: [String: Double])] = []
+        var times: [Double] = []
         for round in 0..<2 {
             if round == 1 { try await Task.sleep(for: .seconds(8)) }
             let time = Date().timeIntervalSince1970 - 1.5
+            times.append(time)
             let response = await Self.get(url + "&time=" + NumberText.fixed(time, 3), headers: service.headers(for: .metrics))
             let scrape = reader.read(ProbeResult(service: "support-bot", kind: .metrics, startedAt: Date(), httpStatus: response.httpStatus,
                                                  body: response.body, transportError: response.error))
@@ -126,14 +141,7 @@ struct PromQLSourceTests {
                           try await Self.byInstance(server, #"scrape_duration_seconds{job="support-bot"}"#, at: time)))
         }
         #expect(reads[0].scrape.baseline && reads[1].scrape.status.hasPrefix("metrics: app via Prometheus · 2 replicas · "))
-        var fromPrometheus: [String: Totals] = [:]
-        for delta in reads[1].scrape.deltas {
-            fromPrometheus[delta.provider, default: Totals()].requests += delta.requests
-            fromPrometheus[delta.provider, default: Totals()].errors += delta.errors
-            fromPrometheus[delta.provider, default: Totals()].inputTokens += delta.inputTokens
-            fromPrometheus[delta.provider, default: Totals()].outputTokens += delta.outputTokens
-            fromPrometheus[delta.provider, default: Totals()].cost += delta.costUSD ?? 0
-        }
+        let fromPrometheus = Self.totals(reads[1].scrape.deltas)
 
         // Each replica's calls between its two scrapes. A scrape's sample carries the time it started and reads the
         // counters up to its duration later (and log times are cut to the millisecond): a call logged in that span may
@@ -158,6 +166,30 @@ struct PromQLSourceTests {
                 && l.outputTokens <= p.outputTokens && p.outputTokens <= l.outputTokens + s.outputTokens
                 && l.cost - 1e-6 <= p.cost && p.cost <= l.cost + s.cost + 1e-6
             #expect(fits, "\(provider): Prometheus \(p); logs \(l), plus up to \(s) at the scrape instants")
+        }
+
+        // The dashboard's backfill of the same span — a range query, its steps read one after the other — finds the
+        // calls that two instant reads at its first and last step find: 2 s steps over 8 s, on whole milliseconds.
+        let start = (times[0] * 1000).rounded() / 1000, end = start + 8
+        var pinned = MetricsReader(services: [service], mappings: [])
+        var live: [MetricsScrape] = []
+        for time in [start, end] {
+            let response = await Self.get(url + "&time=" + NumberText.fixed(time, 3), headers: service.headers(for: .metrics))
+            live.append(pinned.read(ProbeResult(service: "support-bot", kind: .metrics, startedAt: Date(), httpStatus: response.httpStatus,
+                                                body: response.body, transportError: response.error)))
+        }
+        let query = try #require(service.metrics?.promQL?.query)
+        let range = await Self.get(PromQLBackfill.url(server: server, query: query, start: start, end: end, step: 2), headers: service.headers(for: .metrics))
+        let steps = try PromQLBackfill.scrapes(range.body, httpStatus: range.httpStatus ?? 0, service: "support-bot",
+                                               mapping: MetricMapping.preset(named: "app")).get()
+        #expect(steps.count == 5 && steps.map { $0.at?.timeIntervalSince1970 ?? 0 } == [0, 2, 4, 6, 8].map { start + $0 })
+        let backfilled = Self.totals(steps.flatMap(\.deltas)), instant = Self.totals(live[1].deltas)
+        #expect(!instant.isEmpty && Set(backfilled.keys) == Set(instant.keys))
+        for (provider, expected) in instant {
+            var got = backfilled[provider] ?? Totals()
+            #expect(abs(got.cost - expected.cost) < 1e-9, "\(provider): $\(got.cost) vs $\(expected.cost)")
+            got.cost = expected.cost
+            #expect(got == expected, "\(provider): backfill \(got); instant reads \(expected)")
         }
     }
 

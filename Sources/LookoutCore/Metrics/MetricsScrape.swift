@@ -138,6 +138,10 @@ public struct MetricsScrape: Sendable, Equatable {
     public var source: String?
     public var replicas = 0
     public var warnings: [String] = []
+    /// A step of the last hour read back from Prometheus when the dashboard opened (`PromQLBackfill`): its calls are
+    /// the providers' history at `at`, not news — no budget spend, no counter totals, no gauges.
+    public var backfill = false
+    public var at: Date?
 
     public init() {}
 

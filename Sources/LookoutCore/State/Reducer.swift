@@ -82,6 +82,10 @@ public enum Reducer {
             recordHealth(of: result.service, from: before, to: state.services[index].health.state, reason: state.services[index].reason,
                          in: &state)
             updateFollowUps(&state)
+        case let .scraped(scrape) where scrape.backfill:
+            // The last hour read back from Prometheus: the providers' history, nothing else (see `PromQLBackfill`).
+            guard state.serviceIndex[scrape.service] != nil else { return }
+            for delta in scrape.deltas { _ = state.providers.add(delta, service: scrape.service, at: scrape.at ?? state.now) }
         case let .scraped(scrape):
             guard let index = state.serviceIndex[scrape.service] else { return }
             state.services[index].metricsStatus = scrape.status
