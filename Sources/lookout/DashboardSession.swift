@@ -54,6 +54,13 @@ struct DashboardSession {
         return 0
     }
 
+    /// For a context with `discover:`: the context as listed, and the services discovered when it opened.
+    private func discoveryPlan(_ opened: ContextConfig) -> FleetLink.Plan.Discovery? {
+        guard !opened.discover.isEmpty, let listed = config.contexts.first(where: { $0.name == opened.name }) else { return nil }
+        let listedNames = Set(listed.services.map(\.name))
+        return (listed, Set(opened.services.map(\.name)).subtracting(listedNames), config.secrets)
+    }
+
     /// The theme a context opens with, among those found.
     private func chosenTheme(for context: ContextConfig, in themes: [ThemeLoader.Found], log: DiagnosticLog) -> String {
         let name = ThemeLoader.chosen(option: display.theme, context: context)
@@ -77,7 +84,8 @@ struct DashboardSession {
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings, hygiene: context.logHygiene,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store,
-                                    alertmanager: context.alertmanager.map { ($0, config.secrets) }, backfill: true),
+                                    alertmanager: context.alertmanager.map { ($0, config.secrets) }, backfill: true,
+                                    discovery: discoveryPlan(context)),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
         var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,

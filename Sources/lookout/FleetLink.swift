@@ -30,6 +30,10 @@ final class FleetLink: EffectRunner {
         var alertmanager: (server: APIServer, secrets: [String: SecretSource])?
         /// Read back the last hour of the services whose metrics come from Prometheus (the dashboard's).
         var backfill = false
+        /// A context with `discover:` as the configuration lists it, and the services discovered when it opened: its
+        /// targets are read again every minute and a change is said (the dashboard's).
+        var discovery: Discovery?
+        typealias Discovery = (listed: ContextConfig, opened: Set<String>, secrets: [String: SecretSource])
     }
 
     private let poller: CurlPoller
@@ -37,6 +41,7 @@ final class FleetLink: EffectRunner {
     private let runner: ActionRunner?
     private let notifier: Notifier?
     private let alertmanager: AlertmanagerWatcher?
+    private let discovery: TargetDiscoveryWatcher?
     private let log: DiagnosticLog?
     private let store: LocalStore?
     private let audit: AuditLog?
@@ -62,6 +67,9 @@ final class FleetLink: EffectRunner {
                             hygiene: plan.hygiene) { inbox.post(.logs($0)) }
             : nil
         alertmanager = plan.alertmanager.map { am in AlertmanagerWatcher(server: am.server, secrets: am.secrets) { inbox.post(.remoteAlerts($0)) } }
+        discovery = plan.discovery.map { d in
+            TargetDiscoveryWatcher(listed: d.listed, opened: d.opened, secrets: d.secrets, mappings: plan.metricMappings) { inbox.post(.targetsChanged($0)) }
+        }
         notifier = plan.actions.map { actions in Notifier(secrets: actions.secrets, audit: actions.audit) { inbox.post($0) } }
         runner = plan.actions.map { actions in
             ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin, supervisor: SuperviseCommand.prefix) {
@@ -78,12 +86,14 @@ final class FleetLink: EffectRunner {
         poller.start()
         collectors?.start()
         alertmanager?.start()
+        discovery?.start()
     }
 
     func stop() {
         poller.stop()
         collectors?.stop()
         alertmanager?.stop()
+        discovery?.stop()
         // A notification still being retried is given up (and recorded so); what was queued for the store is written.
         if let notifier { waitFor { await notifier.stop() } }
         writes.sync {}

@@ -137,4 +137,19 @@ struct TargetDiscoveryTests {
             ])
         }
     }
+
+    /// While the context is open, Prometheus' targets moving is said (and on the timeline), not acted on.
+    @Test func targetsThatMovedAreSaidOnceAndWithdrawnWhenTheyMatchAgain() throws {
+        #expect(TargetsChange(opened: ["a", "b"], now: ["a", "b"]) == nil)
+        let change = try #require(TargetsChange(opened: ["a", "b"], now: ["a", "c", "d", "e", "f"]))
+        #expect(change.added == ["c", "d", "e", "f"] && change.gone == ["b"])
+        #expect(change.text == "4 new targets (c, d, e, …), 1 gone (b)")
+        var state = AppState(context: ContextConfig(name: "prod", services: []), now: Date(timeIntervalSince1970: 1_800_000_000))
+        _ = Reducer.reduce(&state, .targetsChanged(change))
+        _ = Reducer.reduce(&state, .targetsChanged(change))
+        #expect(state.targetsChange == change)
+        #expect(state.timeline.entries.map(\.text) == ["targets changed: 4 new targets (c, d, e, …), 1 gone (b) (:ctx prod takes them in)"])
+        _ = Reducer.reduce(&state, .targetsChanged(nil))
+        #expect(state.targetsChange == nil && state.timeline.entries.count == 1)
+    }
 }

@@ -34,4 +34,11 @@ struct FleetScreenTests {
         _ = Reducer.reduce(&state, .key(.enter))
         Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "detail-prometheus-up-100x24")
     }
+
+    @Test func targetsThatMovedAreSaidInTheServicesTitle() throws {
+        var state = Fixtures.state()
+        _ = Reducer.reduce(&state, .targetsChanged(TargetsChange(opened: ["gw-1"], now: ["gw-1", "gw-2"])))
+        let title = DashboardView.render(state, width: 120, height: 24).lines[1]
+        #expect(title.contains("Services  Prometheus: 1 new target (gw-2) — :ctx prod takes them in"), "\(title)")
+    }
 }

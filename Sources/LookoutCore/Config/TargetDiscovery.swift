@@ -138,3 +138,28 @@ public struct TargetDiscovery: Sendable, Equatable {
         return candidate
     }
 }
+
+/// The services `discover:` would find now that the context does not have, and those it has that it would not find:
+/// the dashboard says so (`:ctx` takes them in) rather than reshaping the screen under the engineer's eyes.
+public struct TargetsChange: Sendable, Equatable {
+    public var added: [String]
+    public var gone: [String]
+
+    /// Nil when the names match.
+    public init?(opened: Set<String>, now: Set<String>) {
+        added = now.subtracting(opened).sorted()
+        gone = opened.subtracting(now).sorted()
+        if added.isEmpty && gone.isEmpty { return nil }
+    }
+
+    /// `2 new targets (gw-7, gw-8), 1 gone (gw-3)`.
+    public var text: String {
+        func list(_ names: [String]) -> String {
+            names.prefix(3).map(SafeText.escape).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
+        }
+        var parts: [String] = []
+        if !added.isEmpty { parts.append("\(added.count) new target\(added.count == 1 ? "" : "s") (\(list(added)))") }
+        if !gone.isEmpty { parts.append("\(gone.count) gone (\(list(gone)))") }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -67,6 +67,8 @@ public struct AppState: Sendable, Equatable {
     public var alertBook = AlertBook()
     /// The context's Alertmanager, as last read (nil: none configured, or not read yet).
     public var remoteAlerts: RemoteAlerts?
+    /// How Prometheus' targets moved since the context opened (`discover:`); nil while they match.
+    public var targetsChange: TargetsChange?
     /// Every change in one time-ordered list, and the warn line each budget last passed.
     public var timeline = Timeline()
     public var budgetLines: [String: Double?] = [:]
@@ -231,6 +233,9 @@ public enum Event: Sendable, Equatable {
     case alertNotesLoaded(acks: [String: AlertAck], silences: [AlertSilence])
     /// A reading of the context's Alertmanager alerts.
     case remoteAlerts(RemoteAlerts)
+    /// How Prometheus' targets differ from the services `discover:` found when the context opened (nil: they match
+    /// again).
+    case targetsChanged(TargetsChange?)
 }
 
 /// What the context's Alertmanager held at `at`: its alerts (from Prometheus' rules, other tools, lookout's own

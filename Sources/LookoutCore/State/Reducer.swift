@@ -39,6 +39,13 @@ public enum Reducer {
             }
             state.remoteAlerts = reading
             return []
+        case let .targetsChanged(change):
+            guard change != state.targetsChange else { return [] }
+            state.targetsChange = change
+            guard let change else { return [] }
+            state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: "prometheus",
+                                             text: "targets changed: \(change.text) (:ctx \(state.contextName) takes them in)"))
+            return []
         case .actionOutput, .actionFinished, .audited:
             return actionEvent(event, &state)
         case let .key(key):

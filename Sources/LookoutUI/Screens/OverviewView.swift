@@ -104,7 +104,10 @@ public struct OverviewView {
 
     /// `  12 of 1,000 · filter: gw- !healthy`, or the filter's line while it is typed.
     private func drawFilter(listed: Int, x: Int, y: Int, area: Rect, canvas: inout Canvas) {
-        if let editor = state.serviceFilterEditor {
+        if state.serviceFilterEditor == nil, state.serviceFilter == nil, let change = state.targetsChange {
+            canvas.write("  Prometheus: \(change.text) — :ctx \(SafeText.escape(state.contextName)) takes them in", x: x, y: y, style: .warn,
+                         maxWidth: max(0, area.maxX - x - 12))
+        } else if let editor = state.serviceFilterEditor {
             let start = x + canvas.write("  filter (Enter keeps, Esc clears): ", x: x, y: y, style: .key, maxWidth: max(0, area.maxX - x - 12))
             PromptLine(editor).draw(x: start, y: y, maxWidth: max(0, area.maxX - start - 12), canvas: &canvas)
         } else if let filter = state.serviceFilter {
