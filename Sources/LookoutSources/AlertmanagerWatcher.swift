@@ -12,10 +12,8 @@ public final class AlertmanagerWatcher: Sendable {
     private let client: AlertmanagerClient
     private let interval: Duration
     private let deliver: @Sendable (RemoteAlerts) -> Void
-    private let stopping = Mutex(false)
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
     private let changes = DispatchQueue(label: "lookout-alertmanager-changes")
+    private let thread = Mutex<PeriodicThread?>(nil)
 
     public init(server: APIServer, secrets: [String: SecretSource], interval: Duration = .seconds(15),
                 deliver: @escaping @Sendable (RemoteAlerts) -> Void) {
@@ -25,23 +23,17 @@ public final class AlertmanagerWatcher: Sendable {
     }
 
     public func start() {
-        let thread = Thread { [self] in
-            while !stopping.withLock({ $0 }) {
-                deliver(read())
-                _ = wake.wait(timeout: .now() + .milliseconds(Int(interval.milliseconds)))
-            }
-            finished.signal()
+        let reader = PeriodicThread(name: "lookout-alertmanager", interval: interval, firstAtOnce: true) { [weak self] in
+            guard let self else { return }
+            deliver(read())
         }
-        thread.name = "lookout-alertmanager"
-        thread.start()
+        thread.withLock { $0 = reader }
+        reader.start()
     }
 
     /// Stops the thread (a request under way ends within its timeout); a change being sent is finished first.
     public func stop() {
-        let was = stopping.withLock { value in defer { value = true }; return value }
-        guard !was else { return }
-        wake.signal()
-        finished.wait()
+        thread.withLock { $0 }?.stop()
         changes.sync {}
     }
 
@@ -53,14 +45,15 @@ public final class AlertmanagerWatcher: Sendable {
             let audited = client.audited(change, context: context, origin: origin, user: user, sshClient: sshClient, refusal: refusal, log: log)
             let failure: String? = if case let .failure(failure) = audited.outcome { failure.reason } else { nil }
             done(audited.records, failure)
-            wake.signal()
+            thread.withLock { $0 }?.wakeNow()
         }
     }
 
     /// One reading of the alerts.
     public func read() -> RemoteAlerts {
         var reading = RemoteAlerts(source: client.server.url, at: Date())
-        switch client.connect().flatMap({ $0.alerts(timeout: .seconds(5)) { [self] in stopping.withLock { $0 } } }) {
+        let reader = thread.withLock { $0 }
+        switch client.connect().flatMap({ $0.alerts(timeout: .seconds(5)) { reader?.isStopping ?? false } }) {
         case let .success(alerts): reading.alerts = alerts
         case let .failure(failure): reading.problem = failure.reason
         }

@@ -43,52 +43,32 @@ public enum TargetDiscoveryRun {
 /// `deliver` how the services it would discover now differ from those it found when the context opened (nil when
 /// they match again) — only when that changes. A reading that fails says nothing (the last word stands).
 public final class TargetDiscoveryWatcher: Sendable {
-    private let listed: ContextConfig
-    private let opened: Set<String>
-    private let secrets: [String: SecretSource]
-    private let mappings: [MetricMapping]
-    private let interval: Duration
-    private let deliver: @Sendable (TargetsChange?) -> Void
-    private let wake = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private let stopping = Mutex(false)
+    private let thread: PeriodicThread
 
     /// - Parameters:
     ///   - listed: the context as the configuration lists it (its `discover:` not yet expanded).
     ///   - opened: the names of the services discovered when it opened.
     public init(listed: ContextConfig, opened: Set<String>, secrets: [String: SecretSource], mappings: [MetricMapping],
                 interval: Duration = .seconds(60), deliver: @escaping @Sendable (TargetsChange?) -> Void) {
-        self.listed = listed
-        self.opened = opened
-        self.secrets = secrets
-        self.mappings = mappings
-        self.interval = interval
-        self.deliver = deliver
+        let said = Mutex<TargetsChange??>(.none)
+        let listedNames = Set(listed.services.map(\.name))
+        thread = PeriodicThread(name: "lookout-discovery", interval: interval, firstAtOnce: false) {
+            let (expanded, problem) = TargetDiscoveryRun.expand(listed, secrets: secrets) { name in
+                mappings.first { $0.name == name } ?? MetricMapping.preset(named: name)
+            }
+            guard problem == nil || problem?.hasPrefix("discover: no target") == true else { return }
+            let change = TargetsChange(opened: opened, now: Set(expanded.services.map(\.name)).subtracting(listedNames))
+            let news = said.withLock { said -> Bool in
+                if case let .some(last) = said, last == change { return false }
+                said = .some(change)
+                return true
+            }
+            if news { deliver(change) }
+        }
     }
 
-    public func start() {
-        let thread = Thread { [self] in
-            var said: TargetsChange?? = .none
-            while wake.wait(timeout: .now() + .milliseconds(Int(interval.milliseconds))) == .timedOut, !stopping.withLock({ $0 }) {
-                let (expanded, problem) = TargetDiscoveryRun.expand(listed, secrets: secrets) { name in
-                    self.mappings.first { $0.name == name } ?? MetricMapping.preset(named: name)
-                }
-                guard problem == nil || problem?.hasPrefix("discover: no target") == true else { continue }
-                let listedNames = Set(listed.services.map(\.name))
-                let change = TargetsChange(opened: opened, now: Set(expanded.services.map(\.name)).subtracting(listedNames))
-                if said == .none || said! != change { deliver(change); said = .some(change) }
-            }
-            finished.signal()
-        }
-        thread.name = "lookout-discovery"
-        thread.start()
-    }
+    public func start() { thread.start() }
 
     /// Stops the thread (a reading under way ends within its 5 s timeout).
-    public func stop() {
-        let was = stopping.withLock { value in defer { value = true }; return value }
-        guard !was else { return }
-        wake.signal()
-        finished.wait()
-    }
+    public func stop() { thread.stop() }
 }
