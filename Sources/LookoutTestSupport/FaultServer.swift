@@ -32,7 +32,10 @@ public final class FaultServer: @unchecked Sendable {
     /// Listens on 127.0.0.1 and an ephemeral port; `routes` maps a request path to its script (unknown paths get a 404).
     public init(routes: [String: [Step]]) throws {
         self.routes = routes
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec, the listener and each connection: a test elsewhere in the process that spawns a child would
+        // otherwise hand it a copy of a connection, and a reset (close with SO_LINGER 0) would reset nothing while the
+        // child lives — reset-mid-body was then judged a timeout, now and then, in full parallel edge runs.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -67,11 +70,12 @@ public final class FaultServer: @unchecked Sendable {
 
     private func acceptLoop() {
         while !isStopped {
-            let connection = accept(listener, nil, nil)
+            let connection = accept(listener, nil, nil)   // accept4 is not in Swift's Glibc: FD_CLOEXEC at once below
             guard connection >= 0 else {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 return
             }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
             var one: Int32 = 1
             setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let thread = Thread { [self] in serve(connection) }
