@@ -12,25 +12,12 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
 count=${2:-1000}
-scripts/ensure-deps.sh --tests
-as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
-command -v curl >/dev/null || "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
-command -v python3 >/dev/null || "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
-
-swift build -c release --product lookout >/dev/null 2>&1
-bin=$PWD/.build/release/lookout
-work=$(mktemp -d)
-socket="lookout-poll-$$"
-cleanup() {
-  tmux -L "$socket" kill-server 2>/dev/null || true
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/bench/prepare.sh
+bench_prepare poll curl python3
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 python3 scripts/bench/health-server.py "$count" "$work/ports" &
-server=$!
+background=$!
 for _ in $(seq 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
 {
   echo "contexts:"

@@ -10,23 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-30}
-scripts/ensure-deps.sh --tests
-as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
-command -v htop >/dev/null || "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq htop >/dev/null
-
-swift build -c release --product lookout >/dev/null 2>&1
-bin=$PWD/.build/release/lookout
-work=$(mktemp -d)
-socket="lookout-bench-$$"
-cleanup() {
-  tmux -L "$socket" kill-server 2>/dev/null || true
-  [ -n "${fleet:-}" ] && kill "$fleet" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/bench/prepare.sh
+bench_prepare terminal htop
 
 "$bin" demo --fleet-only --write-config "$work/demo.yaml" >"$work/fleet.log" 2>&1 &
-fleet=$!
+background=$!
 for _ in $(seq 50); do [ -s "$work/demo.yaml" ] && break; sleep 0.2; done
 
 ticks=$(getconf CLK_TCK)

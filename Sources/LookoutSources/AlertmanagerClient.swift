@@ -74,11 +74,9 @@ public struct AlertmanagerClient: Sendable {
 
     /// Resolves the header secrets now (a rotated token is picked up at the next `connect()`).
     public func connect() -> Result<Connection, Failure> {
-        let names = server.headers.flatMap { SecretReference.names(in: $0.value) }
         do {
-            let values = try SecretResolver.resolveBlocking(names: names, sources: secrets)
-            let headers = try server.headers.map { HTTPHeader(name: $0.name, value: try SecretReference.substitute($0.value, values: values).get()) }
-            return .success(Connection(url: server.url, headers: headers, secretValues: Array(values.values)))
+            let resolved = try SecretResolver.resolvedHeaders(server.headers, sources: secrets)
+            return .success(Connection(url: server.url, headers: resolved.headers, secretValues: resolved.secrets))
         } catch {
             return .failure(Failure("not asked: \(error)"))
         }

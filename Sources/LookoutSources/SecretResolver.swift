@@ -27,6 +27,16 @@ public enum SecretResolver {
         return try result.get()
     }
 
+    /// A server's headers with their `${secret:…}` resolved now (from a thread outside the concurrency pool), and the
+    /// values resolved, to redact from whatever is said of a request.
+    public static func resolvedHeaders(_ headers: [HTTPHeader], sources: [String: SecretSource]) throws(MissingSecret)
+        -> (headers: [HTTPHeader], secrets: [String]) {
+        let values = try resolveBlocking(names: headers.flatMap { SecretReference.names(in: $0.value) }, sources: sources)
+        var resolved: [HTTPHeader] = []
+        for header in headers { resolved.append(HTTPHeader(name: header.name, value: try SecretReference.substitute(header.value, values: values).get())) }
+        return (resolved, Array(values.values))
+    }
+
     /// The values of the named secrets (an action's, resolved only when it runs).
     public static func resolve(names: [String], sources: [String: SecretSource],
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws(MissingSecret) -> [String: String] {

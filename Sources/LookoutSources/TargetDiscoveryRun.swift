@@ -12,17 +12,15 @@ public enum TargetDiscoveryRun {
     public static func expand(_ context: ContextConfig, secrets: [String: SecretSource],
                               mapping: (String) -> MetricMapping?) -> (context: ContextConfig, problem: String?) {
         guard !context.discover.isEmpty, let server = context.prometheus else { return (context, nil) }
-        let names = server.headers.flatMap { SecretReference.names(in: $0.value) }
-        let values: [String: String]
-        do { values = try SecretResolver.resolveBlocking(names: names, sources: secrets) } catch {
+        let resolved: (headers: [HTTPHeader], secrets: [String])
+        do { resolved = try SecretResolver.resolvedHeaders(server.headers, sources: secrets) } catch {
             return (context, "targets not discovered: \(error)")
         }
-        let headers = server.headers.map { HTTPHeader(name: $0.name, value: (try? SecretReference.substitute($0.value, values: values).get()) ?? $0.value) }
         let base = server.url.hasSuffix("/") ? String(server.url.dropLast()) : server.url
-        let response = CurlRequest.perform(method: "GET", url: base + "/api/v1/targets?state=active", headers: headers, body: nil,
+        let response = CurlRequest.perform(method: "GET", url: base + "/api/v1/targets?state=active", headers: resolved.headers, body: nil,
                                            timeout: .seconds(5), bodyLimit: 64 << 20) { false }
         if let error = response.error {
-            return (context, "targets not discovered: Prometheus not read: " + SecretReference.redact(SafeText.escape(error.message), secrets: values.values))
+            return (context, "targets not discovered: Prometheus not read: " + SecretReference.redact(SafeText.escape(error.message), secrets: resolved.secrets))
         }
         switch PrometheusTarget.decode(response.body, httpStatus: response.httpStatus ?? 0) {
         case let .failure(problem):

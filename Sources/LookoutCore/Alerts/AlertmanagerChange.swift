@@ -77,19 +77,22 @@ extension Alertmanager {
 
     /// Words split at spaces outside double quotes (a `\"` inside stays in its word).
     static func tokens(_ text: String) -> [String] {
-        var words: [String] = [], word = "", quoted = false, escaped = false
+        split(text, at: " ").filter { !$0.isEmpty }
+    }
+
+    /// `text` cut at each `separator` outside double quotes (a `\"` inside a quote does not end it); the parts as
+    /// written, empty ones included.
+    static func split(_ text: String, at separator: Character) -> [String] {
+        var parts: [String] = [], part = "", quoted = false, escaped = false
         for character in text {
-            if escaped { word.append(character); escaped = false; continue }
-            switch character {
-            case "\\" where quoted: word.append(character); escaped = true
-            case "\"": word.append(character); quoted.toggle()
-            case " " where !quoted:
-                if !word.isEmpty { words.append(word); word = "" }
-            default: word.append(character)
-            }
+            if escaped { part.append(character); escaped = false; continue }
+            if character == "\\" && quoted { escaped = true }
+            if character == "\"" { quoted.toggle() }
+            if character == separator && !quoted { parts.append(part); part = ""; continue }
+            part.append(character)
         }
-        if !word.isEmpty { words.append(word) }
-        return words
+        parts.append(part)
+        return parts
     }
 }
 

@@ -16,17 +16,8 @@ extension Alertmanager.Matcher {
 
     /// Matchers separated by commas outside quotes (`job="a",team=~"x,y"`); nil with the first that is not one.
     public static func list(_ text: String) -> Result<[Alertmanager.Matcher], ReadProblem> {
-        var parts: [String] = [], part = "", quoted = false, escaped = false
-        for character in text {
-            if escaped { part.append(character); escaped = false; continue }
-            if character == "\\" && quoted { escaped = true; part.append(character); continue }
-            if character == "\"" { quoted.toggle() }
-            if character == "," && !quoted { parts.append(part); part = ""; continue }
-            part.append(character)
-        }
-        parts.append(part)
         var matchers: [Alertmanager.Matcher] = []
-        for raw in parts.map({ $0.trimmingWhitespace() }) where !raw.isEmpty {
+        for raw in Alertmanager.split(text, at: ",").map({ $0.trimmingWhitespace() }) where !raw.isEmpty {
             guard let matcher = Alertmanager.Matcher(parsing: raw) else { return .failure(ReadProblem("\(SafeText.escape(raw)): not a label matcher")) }
             if matcher.isRegex, (try? NSRegularExpression(pattern: matcher.value)) == nil {
                 return .failure(ReadProblem("\(SafeText.escape(raw)): not a regular expression"))
@@ -59,14 +50,13 @@ public struct PrometheusTarget: Sendable, Equatable {
 
     /// The active targets of a `/api/v1/targets` answer, or why it is not one (in Prometheus' words when it says).
     public static func decode(_ body: [UInt8], httpStatus: Int) -> Result<[PrometheusTarget], ReadProblem> {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
-            return .failure(ReadProblem("not a Prometheus API answer (HTTP \(httpStatus))"))
+        var warnings: [String] = []
+        let data: [String: Any]
+        switch PromQLResponse.envelope(body, httpStatus: httpStatus, warnings: &warnings) {
+        case let .failure(problem): return .failure(problem)
+        case let .success(found): data = found
         }
-        guard object["status"] as? String == "success" else {
-            let kind = object["errorType"] as? String ?? "error"
-            return .failure(ReadProblem(SafeText.escape("\(kind): \(object["error"] as? String ?? "HTTP \(httpStatus)")")))
-        }
-        guard let active = (object["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] else {
+        guard let active = data["activeTargets"] as? [[String: Any]] else {
             return .failure(ReadProblem("the answer has no activeTargets"))
         }
         return .success(active.compactMap { entry in

@@ -71,19 +71,16 @@ public struct PromQLResponse: Sendable, Equatable {
     /// Reads an answer of any HTTP status: Prometheus explains a 400, 422 or 503 in the same JSON envelope.
     public static func decode(_ body: [UInt8], httpStatus: Int) -> PromQLResponse {
         var response = PromQLResponse()
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-              let status = object["status"] as? String else {
+        let data: [String: Any]
+        switch envelope(body, httpStatus: httpStatus, warnings: &response.warnings) {
+        case let .failure(problem):
             let start = String(decoding: body.prefix(120), as: UTF8.self).trimmingWhitespace()
-            response.error = "not a Prometheus API answer (HTTP \(httpStatus))" + (start.isEmpty ? "" : ": " + SafeText.escape(start))
+            let notAnswer = problem.message.hasPrefix("not a Prometheus API answer") && !start.isEmpty
+            response.error = problem.message + (notAnswer ? ": " + SafeText.escape(start) : "")
             return response
+        case let .success(found): data = found
         }
-        response.warnings = ((object["warnings"] as? [Any] ?? []) + (object["infos"] as? [Any] ?? [])).compactMap { $0 as? String }.map(SafeText.escape)
-        guard status == "success" else {
-            let kind = object["errorType"] as? String ?? "error"
-            response.error = SafeText.escape("\(kind): \(object["error"] as? String ?? "HTTP \(httpStatus)")")
-            return response
-        }
-        guard let data = object["data"] as? [String: Any], let type = data["resultType"] as? String else {
+        guard let type = data["resultType"] as? String else {
             response.error = "the answer has no data"
             return response
         }
@@ -98,6 +95,22 @@ public struct PromQLResponse: Sendable, Equatable {
             response.samples.append(Sample(labels: labels, value: value, timestamp: time))
         }
         return response
+    }
+
+    /// The `data` of a Prometheus HTTP API answer (queries, ranges, targets), its `warnings` and `infos` added to
+    /// `warnings`; otherwise why there is none, in Prometheus' words when it gave them (`bad_data: …`).
+    static func envelope(_ body: [UInt8], httpStatus: Int, warnings: inout [String]) -> Result<[String: Any], ReadProblem> {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+              let status = object["status"] as? String else {
+            return .failure(ReadProblem("not a Prometheus API answer (HTTP \(httpStatus))"))
+        }
+        warnings += ((object["warnings"] as? [Any] ?? []) + (object["infos"] as? [Any] ?? [])).compactMap { $0 as? String }.map(SafeText.escape)
+        guard status == "success" else {
+            let kind = object["errorType"] as? String ?? "error"
+            return .failure(ReadProblem(SafeText.escape("\(kind): \(object["error"] as? String ?? "HTTP \(httpStatus)")")))
+        }
+        guard let data = object["data"] as? [String: Any] else { return .failure(ReadProblem("the answer has no data")) }
+        return .success(data)
     }
 
     /// Distinct `instance` labels among the samples: the replicas seen.

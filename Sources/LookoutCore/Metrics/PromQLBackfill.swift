@@ -24,14 +24,13 @@ public enum PromQLBackfill {
     /// The answer's steps as scrapes of `service`, oldest first: the first step is the baseline (no calls), each next
     /// one the calls since the step before, stamped with its time. Nil with Prometheus' reason when it is no matrix.
     public static func scrapes(_ body: [UInt8], httpStatus: Int, service: String, mapping: MetricMapping?) -> Result<[MetricsScrape], ReadProblem> {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any], let status = object["status"] as? String else {
-            return .failure(ReadProblem("not a Prometheus API answer (HTTP \(httpStatus))"))
+        var warnings: [String] = []
+        let data: [String: Any]
+        switch PromQLResponse.envelope(body, httpStatus: httpStatus, warnings: &warnings) {
+        case let .failure(problem): return .failure(problem)
+        case let .success(found): data = found
         }
-        guard status == "success" else {
-            return .failure(ReadProblem(SafeText.escape("\(object["errorType"] as? String ?? "error"): \(object["error"] as? String ?? "HTTP \(httpStatus)")")))
-        }
-        guard let data = object["data"] as? [String: Any], data["resultType"] as? String == "matrix",
-              let result = data["result"] as? [[String: Any]] else {
+        guard data["resultType"] as? String == "matrix", let result = data["result"] as? [[String: Any]] else {
             return .failure(ReadProblem("expected a range of series (a matrix)"))
         }
         // Every step's samples, by time: a series absent at a step (not yet born, or gone) is left out of it.

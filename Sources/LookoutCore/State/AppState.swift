@@ -181,6 +181,7 @@ public struct AppState: Sendable, Equatable {
 
     /// The service highlighted on the overview, if any (`selection` counts the listed services).
     public var selectedService: ServiceState? {
+        guard serviceFilter != nil else { return services.indices.contains(selection) ? services[selection] : nil }
         let listed = listedServices
         return listed.indices.contains(selection) ? services[listed[selection]] : nil
     }

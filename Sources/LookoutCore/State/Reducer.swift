@@ -178,7 +178,7 @@ public enum Reducer {
             state.auditSelection = selection
             return []
         }
-        let last = max(0, state.listedServices.count - 1)
+        let last = max(0, state.listedCount - 1)
         switch command {
         case .moveDown: state.selection = min(last, state.selection + 1)
         case .moveUp: state.selection = max(0, state.selection - 1)
@@ -350,7 +350,7 @@ public enum Reducer {
     static func clampScroll(_ state: inout AppState) {
         if state.selection < state.scroll { state.scroll = state.selection }
         if state.selection >= state.scroll + state.visibleRows { state.scroll = state.selection - state.visibleRows + 1 }
-        state.scroll = max(0, min(state.scroll, max(0, state.listedServices.count - state.visibleRows)))
+        state.scroll = max(0, min(state.scroll, max(0, state.listedCount - state.visibleRows)))
     }
 
     /// Keys while typing the Overview's filter: the list follows each key; Enter keeps it, Esc drops it.

@@ -33,4 +33,7 @@ extension AppState {
         guard let serviceFilter else { return Array(services.indices) }
         return services.indices.filter { serviceFilter.matches(services[$0]) }
     }
+
+    /// How many services the Overview lists (without a filter, no list is made to count them).
+    public var listedCount: Int { serviceFilter == nil ? services.count : listedServices.count }
 }
