@@ -38,24 +38,27 @@ struct Check: ParsableCommand {
         // Anything wrong before probing is UNKNOWN (3), never a usage error: CI must tell it from CRITICAL.
         let services: [ServiceConfig]
         let chosen: ContextConfig
+        let secrets: [String: SecretSource]
         let wait: Duration?
         do {
             wait = try waitReady.map { text in
                 guard let value = DurationText.parse(text) else { throw LookoutError("--wait-ready: expected a duration such as 90s or 5m") }
                 return value
             }
-            (chosen, services) = try select()
+            (chosen, services, secrets) = try select()
         } catch {
             printError("lookout check: \(error)")
             if format == .json { print("{\"status\":\"UNKNOWN\",\"services\":[]}") }
             throw ExitCode(CheckStatus.unknown.exitCode)
         }
-        let report = Self.probe(services, of: chosen, until: wait, expecting: expectVersion)
+        // The queries about the services asked for, or all of them.
+        let queries = service.isEmpty ? chosen.queries : chosen.queries.filter { $0.service.map(service.contains) ?? false }
+        let report = Self.probe(services, of: chosen, until: wait, expecting: expectVersion, queries: queries, secrets: secrets)
         print(format == .json ? report.json() : report.text(), terminator: format == .json ? "\n" : "")
         throw ExitCode(report.status.exitCode)
     }
 
-    private func select() throws -> (ContextConfig, [ServiceConfig]) {
+    private func select() throws -> (ContextConfig, [ServiceConfig], [String: SecretSource]) {
         let (loaded, listed) = try ContextSelection.load(config: config, context: context)
         let (chosen, problem) = ContextSelection.discovered(listed, in: loaded)
         if let problem { printError("lookout check: \(problem)") }
@@ -63,20 +66,22 @@ struct Check: ParsableCommand {
         guard unknown.isEmpty else { throw LookoutError("no service named \(unknown.joined(separator: ", ")) in context \(chosen.name)") }
         let selected = service.isEmpty ? chosen.services : chosen.services.filter { service.contains($0.name) }
         guard !selected.isEmpty else { throw LookoutError("context \(chosen.name) has no services") }
-        return (chosen, try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: selected), to: selected))
+        return (chosen, try SecretResolver.apply(try SecretResolver.resolveWaiting(loaded.secrets, for: selected), to: selected), loaded.secrets)
     }
 
     /// Probe passes on the headless runtime (`Runtime.checkPasses`), judged from its state as the dashboard judges.
     static func probe(_ services: [ServiceConfig], of context: ContextConfig, until wait: Duration?,
-                      expecting version: String? = nil) -> CheckReport {
+                      expecting version: String? = nil, queries: [CustomQuery] = [], secrets: [String: SecretSource] = [:]) -> CheckReport {
         // A deploy gate runs the cheap probes only: costly deep checks stay on their own schedule in the dashboard.
         let plan = FleetLink.Plan(services: services.map { s in
             var s = s
             s.interval = .seconds(3600); s.deep = nil; s.metrics = nil; s.routing = nil
             return s
-        }, logs: false)
+        }, logs: false, queries: (queries, secrets, false))
         var report = CheckReport(services: [])
-        _ = HeadlessRun(plan: plan, state: AppState(context: ContextConfig(name: context.name, services: services), now: Date()))
+        var checked = ContextConfig(name: context.name, services: services)
+        checked.queries = queries
+        _ = HeadlessRun(plan: plan, state: AppState(context: checked, now: Date()))
             .collect { runtime in
                 // A version gate judges a run of success-threshold probes, so it takes that many rounds at least.
                 let passes = version == nil ? 1 : services.map(\.successThreshold).max() ?? 1

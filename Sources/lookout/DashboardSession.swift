@@ -85,7 +85,7 @@ struct DashboardSession {
                                     mapping: { $0.flatMap(config.mapping(named:)) },
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store,
                                     alertmanager: context.alertmanager.map { ($0, config.secrets) }, backfill: true,
-                                    discovery: discoveryPlan(context)),
+                                    discovery: discoveryPlan(context), queries: (context.queries, config.secrets, true)),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
         var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,

@@ -34,6 +34,9 @@ final class FleetLink: EffectRunner {
         /// targets are read again every minute and a change is said (the dashboard's).
         var discovery: Discovery?
         typealias Discovery = (listed: ContextConfig, opened: Set<String>, secrets: [String: SecretSource])
+        /// The context's own Prometheus queries, where their header secrets come from, and whether their recent past is
+        /// read first (the dashboard's: their trends start full).
+        var queries: (list: [CustomQuery], secrets: [String: SecretSource], backfill: Bool)?
     }
 
     private let poller: CurlPoller
@@ -42,6 +45,7 @@ final class FleetLink: EffectRunner {
     private let notifier: Notifier?
     private let alertmanager: AlertmanagerWatcher?
     private let discovery: TargetDiscoveryWatcher?
+    private let queries: PromQLQueryWatcher?
     private let log: DiagnosticLog?
     private let store: LocalStore?
     private let audit: AuditLog?
@@ -70,6 +74,11 @@ final class FleetLink: EffectRunner {
         discovery = plan.discovery.map { d in
             TargetDiscoveryWatcher(listed: d.listed, opened: d.opened, secrets: d.secrets, mappings: plan.metricMappings) { inbox.post(.targetsChanged($0)) }
         }
+        queries = plan.queries.flatMap { q in
+            q.list.isEmpty ? nil : PromQLQueryWatcher(queries: q.list, secrets: q.secrets, backfill: q.backfill) { name, answer, at, backfill in
+                inbox.post(.queryAnswered(name: name, answer: answer, at: at, backfill: backfill))
+            }
+        }
         notifier = plan.actions.map { actions in Notifier(secrets: actions.secrets, audit: actions.audit) { inbox.post($0) } }
         runner = plan.actions.map { actions in
             ActionRunner(audit: actions.audit, secrets: actions.secrets, origin: actions.origin, supervisor: SuperviseCommand.prefix) {
@@ -87,6 +96,7 @@ final class FleetLink: EffectRunner {
         collectors?.start()
         alertmanager?.start()
         discovery?.start()
+        queries?.start()
     }
 
     func stop() {
@@ -94,6 +104,7 @@ final class FleetLink: EffectRunner {
         collectors?.stop()
         alertmanager?.stop()
         discovery?.stop()
+        queries?.stop()
         // A notification still being retried is given up (and recorded so); what was queued for the store is written.
         if let notifier { waitFor { await notifier.stop() } }
         writes.sync {}

@@ -57,7 +57,8 @@ struct Snapshot: ParsableCommand {
         var state = AppState(context: chosen, now: Date(), logCapacity: loaded.logBuffer, logByteCapacity: loaded.logBufferBytes)
         state.providers.prices = loaded.prices
         let plan = FleetLink.Plan(services: probedOnce(services, scrapingWithin: duration), metricMappings: loaded.metricMappings,
-                                  filesFromStart: true, hygiene: chosen.logHygiene, mapping: { $0.flatMap(loaded.mapping(named:)) })
+                                  filesFromStart: true, hygiene: chosen.logHygiene, mapping: { $0.flatMap(loaded.mapping(named:)) },
+                                  queries: (chosen.queries, loaded.secrets, false))
         return (HeadlessRun(plan: plan, state: state).collect { runtime in _ = runtime.snapshotCollect(for: duration) }, chosen)
     }
 

@@ -41,4 +41,37 @@ struct FleetScreenTests {
         let title = DashboardView.render(state, width: 120, height: 24).lines[1]
         #expect(title.contains("Services  Prometheus: 1 new target (gw-2) — :ctx prod takes them in"), "\(title)")
     }
+
+    /// The context's own queries, answered by the bodies captured from Prometheus 2.42: a row per series with its value
+    /// in the query's unit and its trend, one past its warn line in amber (and on the alert strip once it has held a
+    /// minute), one Prometheus refused with its words; the service's detail shows the query about it.
+    @Test func overviewAndDetailWithTheContextsQueries() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../LookoutCoreTests/Fixtures/prometheus-2.42")
+        func answer(_ name: String, _ status: Int = 200) throws -> QueryAnswer {
+            QueryAnswer.decode(Array(try Data(contentsOf: fixtures.appendingPathComponent(name))), httpStatus: status)
+        }
+        var state = Fixtures.state()
+        var calls = CustomQuery(name: "llm calls", query: #"sum by (provider) (rate(llm_requests_total{job="support-bot"}[15s]))"#)
+        calls.unit = .perSecond
+        calls.service = "chat-api"
+        var p95 = CustomQuery(name: "support-bot p95", query: "histogram_quantile(0.95, …)")
+        p95.unit = .seconds
+        p95.warn = QueryThreshold(.greater, 2)
+        p95.critical = QueryThreshold(.greater, 5)
+        let broken = CustomQuery(name: "ratio", query: "llm_requests_total / on() group_left llm_requests_total")
+        var context = ContextConfig(name: state.contextName, services: [])
+        context.queries = [calls, p95, broken].map { var q = $0; q.server = APIServer(url: "http://prometheus:9090"); return q }
+        state.queries = QueryBoard(queries: context.queries)
+        _ = Reducer.reduce(&state, .queryAnswered(name: "llm calls", answer: try answer("query-range.json"), at: Fixtures.now, backfill: true))
+        _ = Reducer.reduce(&state, .queryAnswered(name: "llm calls", answer: try answer("query-sum-by.json"), at: Fixtures.now, backfill: false))
+        _ = Reducer.reduce(&state, .queryAnswered(name: "support-bot p95", answer: try answer("query-quantile.json"), at: Fixtures.now, backfill: false))
+        _ = Reducer.reduce(&state, .queryAnswered(name: "ratio", answer: try answer("query-many.json", 422), at: Fixtures.now, backfill: false))
+        _ = Reducer.reduce(&state, .tick(Fixtures.now.addingTimeInterval(5)))
+        Snapshot.assert(DashboardView.render(state, width: 120, height: 30), named: "overview-queries-120x30")
+        let small = DashboardView.render(state, width: 80, height: 24)
+        #expect(small.lines.contains { $0.hasPrefix(" Queries") }, "\(small.lines.joined(separator: "\n"))")
+        #expect(small.lines.contains { $0.contains("support-bot p95") && $0.contains("2.26 s") })
+        _ = Reducer.reduce(&state, .key(.enter))
+        Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "detail-query-100x24")
+    }
 }

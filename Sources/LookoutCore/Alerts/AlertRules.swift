@@ -12,6 +12,8 @@ public struct Alert: Sendable, Equatable {
     public enum Rule: String, Sendable, CaseIterable {
         case health, errorRate = "error-rate", burnRate = "burn-rate", latency, deployment, headroom, budget
         case logHygiene = "log-hygiene"
+        /// One of the context's own Prometheus queries past its `warn` or `critical` threshold.
+        case query
 
         /// How long the condition must hold before the alert fires (a shorter spike never does), and how long it must
         /// stay away before a firing alert resolves (so a flapping condition does not fire again and again).
@@ -25,6 +27,7 @@ public struct Alert: Sendable, Equatable {
             case .headroom: (.seconds(30), .seconds(30))
             case .budget: (.zero, .seconds(60))
             case .logHygiene: (.zero, .zero)                 // its window (ten minutes since the last finding) is built in
+            case .query: (.seconds(60), .seconds(60))
             }
         }
     }
@@ -89,6 +92,9 @@ public enum AlertRules {
         alerts += hygieneAlerts(state.hygiene, now: state.now)
         alerts += budgetAlerts(state.budgetStatuses, now: state.now)
         alerts += state.gatewayBudgets.alerts(now: state.now)
+        alerts += state.queries.crossings().map { crossing in
+            Alert(crossing.severity, .query, crossing.row.subject(crossing.series), "at " + crossing.row.judged(crossing.series))
+        }
         return alerts.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }.map(\.element)
     }
 

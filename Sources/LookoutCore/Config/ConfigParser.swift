@@ -3,7 +3,7 @@ import Yams
 /// Turns configuration text into a `LookoutConfig`, or every problem found, each with file, line and key.
 public enum ConfigParser {
     static let topKeys: Set<String> = ["current-context", "contexts", "log-buffer", "log-buffer-mb", "mappings", "metric-mappings", "prices", "secrets", "keys"]
-    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus", "alertmanager", "discover"]
+    static let contextKeys: Set<String> = ["services", "readonly", "protected", "budgets", "time-zone", "notify", "slo", "alert-rules", "theme", "log-hygiene", "prometheus", "alertmanager", "discover", "queries"]
     static let serviceKeys: Set<String> = ["name", "platform", "url", "health", "readiness",
                                            "interval", "timeout", "headers", "logs", "failure-threshold",
                                            "success-threshold", "conditions", "tls", "redirects", "deep",
@@ -96,6 +96,7 @@ public enum ConfigParser {
         var context = ContextConfig(name: name, services: [])
         var sawServices = false
         var budgetsNode: Node?
+        var queries: (read: [(CustomQuery, Node)], node: Node)?
         for (key, _, value) in reader.pairs(node, at: path, allowed: contextKeys) ?? [] {
             if key == "readonly" || key == "protected" {
                 guard let flag = value.bool else { reader.fail(value, "\(path).\(key)", "expected true or false"); continue }
@@ -144,6 +145,10 @@ public enum ConfigParser {
                 context.notify = readNotify(value, at: "\(path).notify", &reader)
                 continue
             }
+            if key == "queries" {
+                queries = (readQueries(value, at: "\(path).queries", &reader), value)
+                continue
+            }
             if key == "discover" {
                 context.discover = readDiscover(value, at: "\(path).discover", &reader)
                 reader.promQLReferences.append((value, "\(path).discover"))
@@ -169,6 +174,7 @@ public enum ConfigParser {
         if let budgetsNode {
             context.budgets = readBudgets(budgetsNode, at: "\(path).budgets", services: context.services.map(\.name), &reader)
         }
+        if let queries { resolveQueries(queries.read, node: queries.node, into: &context, &reader) }
         return context
     }
 

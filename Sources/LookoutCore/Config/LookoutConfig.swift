@@ -74,6 +74,8 @@ public struct ContextConfig: Sendable, Equatable {
     /// `discover:` — services taken from the targets the context's Prometheus scrapes, added to `services` when the
     /// context is opened (`TargetDiscovery`).
     public var discover: [TargetDiscovery] = []
+    /// Queries of the context's own, sent to its Prometheus (`queries:`), in file order.
+    public var queries: [CustomQuery] = []
 
     public init(name: String, services: [ServiceConfig]) {
         self.name = name

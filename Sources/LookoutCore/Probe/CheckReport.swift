@@ -19,18 +19,24 @@ public struct CheckReport: Sendable {
     public let services: [ServiceState]
     /// The version every service must serve (`--expect-version`): on each of its last `success-threshold` probes.
     public let expectedVersion: String?
+    /// The context's queries (`queries:`) with what Prometheus answered: one past `critical` fails the gate, one past
+    /// `warn` warns, and one with thresholds that could not be asked leaves the verdict UNKNOWN.
+    public let queries: [QueryBoard.Row]
 
-    public init(services: [ServiceState], expectedVersion: String? = nil) {
+    public init(services: [ServiceState], expectedVersion: String? = nil, queries: [QueryBoard.Row] = []) {
         self.services = services
         self.expectedVersion = expectedVersion
+        self.queries = queries
     }
 
     public var status: CheckStatus {
-        guard !services.isEmpty else { return .unknown }
+        guard !services.isEmpty || !queries.isEmpty else { return .unknown }
         let states = services.map { $0.observedState ?? .down }
-        if states.contains(.down) { return .critical }
+        let judged = queries.flatMap { row in row.series.compactMap { row.query.severity(of: $0.latest) } }
+        if states.contains(.down) || judged.contains(.critical) { return .critical }
         if services.contains(where: { versionShortfall($0) != nil }) { return .critical }
-        if states.contains(.degraded) { return .warning }
+        if queries.contains(where: { $0.isGate && $0.problem != nil }) { return .unknown }
+        if states.contains(.degraded) || judged.contains(.warning) { return .warning }
         return .ok
     }
 
@@ -42,7 +48,30 @@ public struct CheckReport: Sendable {
 
     /// `{"status":…,"services":[{"name","state","health":{…},"readiness":{…},"conditions":[]}]}`.
     public func json() -> String {
-        JSONValue.object(["status": .string(status.rawValue), "services": .array(servicesJSON())]).text
+        var members: [JSONValue.Member] = [.init("status", .string(status.rawValue)), .init("services", .array(servicesJSON()))]
+        if !queries.isEmpty { members.append(.init("queries", .array(Self.queriesJSON(queries)))) }
+        return JSONValue.object(members).text
+    }
+
+    /// `[{"name","query","unit","warn","critical","problem","warnings","series":[{"labels":{…},"value","state"}]}]`
+    /// (shared with `lookout snapshot`).
+    public static func queriesJSON(_ rows: [QueryBoard.Row]) -> [JSONValue] {
+        rows.map { row in
+            let series = row.series.map { series -> JSONValue in
+                let value = series.latest
+                return .object([.init("labels", .object(series.labels.keys.sorted().map { .init($0, .string(series.labels[$0])) })),
+                                .init("value", value.isFinite ? .number(value) : .string(QueryUnit.number.format(value))),
+                                .init("state", .string(row.query.severity(of: value)?.rawValue ?? "ok"))])
+            }
+            var members: [JSONValue.Member] = [.init("name", .string(row.query.name)), .init("query", .string(row.query.query)),
+                                               .init("unit", .string(row.query.unit.rawValue)),
+                                               .init("warn", thresholdJSON(row.query.warn)), .init("critical", thresholdJSON(row.query.critical)),
+                                               .init("series", .array(series))]
+            if row.omitted > 0 { members.append(.init("omitted_series", .int(row.omitted))) }
+            if let problem = row.problem { members.append(.init("problem", .string(problem))) }
+            if !row.warnings.isEmpty { members.append(.init("warnings", .array(row.warnings.map { .string($0) }))) }
+            return .object(members)
+        }
     }
 
     /// One JSON object per service (shared with `lookout snapshot`).
@@ -104,13 +133,39 @@ public struct CheckReport: Sendable {
             if let shortfall = versionShortfall(service) { line += " — \(shortfall)" }
             return line
         }
+        lines += queries.flatMap(Self.queryLines)
         let counts = Dictionary(grouping: services, by: { $0.observedState ?? .down }).mapValues(\.count)
         var verdict = "\(status.rawValue): \(counts[.healthy] ?? 0) healthy, \(counts[.degraded] ?? 0) degraded, \(counts[.down] ?? 0) down"
         if let expectedVersion {
             let serving = services.filter { versionShortfall($0) == nil }.count
             verdict += ", \(serving) of \(services.count) serving \(SafeText.escape(expectedVersion))"
         }
+        if !queries.isEmpty {
+            let past = queries.flatMap { row in row.series.filter { row.query.severity(of: $0.latest) != nil } }.count
+            let unanswered = queries.filter { $0.problem != nil }.count
+            verdict += ", \(queries.count) \(queries.count == 1 ? "query" : "queries") (\(past) past a threshold"
+                + (unanswered > 0 ? ", \(unanswered) not answered)" : ")")
+        }
         lines.append(verdict)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `{"comparison": ">", "value": 2}`, or null.
+    static func thresholdJSON(_ threshold: QueryThreshold?) -> JSONValue {
+        guard let threshold else { return .null }
+        return .object([.init("comparison", .string(threshold.comparison.rawValue)), .init("value", .number(threshold.value))])
+    }
+
+    /// `CRITICAL  query gateway p95 = 6.10 s (critical > 5 s)`, a line per series (`UNKNOWN … — why` when unanswered;
+    /// `OK … — no series` when the query matched nothing).
+    static func queryLines(_ row: QueryBoard.Row) -> [String] {
+        func line(_ state: String, _ text: String) -> String { state.padding(toLength: 9, withPad: " ", startingAt: 0) + " query " + text }
+        let name = SafeText.escape(row.query.name)
+        if let problem = row.problem { return [line(row.isGate ? "UNKNOWN" : "OK", name + " — " + SafeText.escape(problem))] }
+        if row.series.isEmpty { return [line("OK", name + " — no series")] }
+        return row.series.map { series in
+            let state = switch row.query.severity(of: series.latest) { case .critical?: "CRITICAL"; case .warning?: "WARNING"; case nil: "OK" }
+            return line(state, SafeText.escape(row.query.name) + series.labelText + " = " + row.judged(series))
+        } + (row.omitted > 0 ? [line("OK", name + " — \(row.omitted) more series not judged")] : [])
     }
 }

@@ -69,6 +69,8 @@ public struct AppState: Sendable, Equatable {
     public var remoteAlerts: RemoteAlerts?
     /// How Prometheus' targets moved since the context opened (`discover:`); nil while they match.
     public var targetsChange: TargetsChange?
+    /// The context's own Prometheus queries (`queries:`) and what they last answered.
+    public var queries: QueryBoard
     /// Every change in one time-ordered list, and the warn line each budget last passed.
     public var timeline = Timeline()
     public var budgetLines: [String: Double?] = [:]
@@ -168,6 +170,7 @@ public struct AppState: Sendable, Equatable {
         budgets = context.budgets
         notifyTargets = context.notify
         alertBook = AlertBook(timings: context.alertTimings)
+        queries = QueryBoard(queries: context.queries)
         availabilityObjective = context.availabilityObjective
         latencyObjective = context.latencyObjective
         ledger = SpendLedger(scopes: Set(context.budgets.map(\.scope.key)), since: now)
@@ -237,6 +240,9 @@ public enum Event: Sendable, Equatable {
     /// How Prometheus' targets differ from the services `discover:` found when the context opened (nil: they match
     /// again).
     case targetsChanged(TargetsChange?)
+    /// What Prometheus answered to the context's query `name` (`queries:`), read at `at`; `backfill` for the range
+    /// read when the dashboard opens, which fills the trend.
+    case queryAnswered(name: String, answer: QueryAnswer, at: Date, backfill: Bool)
 }
 
 /// What the context's Alertmanager held at `at`: its alerts (from Prometheus' rules, other tools, lookout's own

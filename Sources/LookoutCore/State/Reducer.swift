@@ -46,6 +46,9 @@ public enum Reducer {
             state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: "prometheus",
                                              text: "targets changed: \(change.text) (:ctx \(state.contextName) takes them in)"))
             return []
+        case let .queryAnswered(name, answer, at, backfill):
+            state.queries.take(answer, name: name, at: at, backfill: backfill)
+            return []
         case .actionOutput, .actionFinished, .audited:
             return actionEvent(event, &state)
         case let .key(key):

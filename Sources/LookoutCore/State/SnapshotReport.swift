@@ -19,7 +19,7 @@ public struct SnapshotReport: Sendable {
     /// The timeline entries within the span, oldest first.
     var timeline: [TimelineEntry] { state.timeline.since(generatedAt.addingTimeInterval(-timelineSpan.inSeconds)) }
 
-    var check: CheckReport { CheckReport(services: state.services) }
+    var check: CheckReport { CheckReport(services: state.services, queries: state.queries.rows) }
 
     /// `{"generated_at","context","status","window","services":[…as check…],"providers":{"<name>":{…stats fields…,
     /// "role", "models":{"<model>":{…}}}},"alerts":[{"severity","subject","message"}],"prices":{"priced_calls":N,
@@ -40,7 +40,7 @@ public struct SnapshotReport: Sendable {
         let alerts = self.alerts.map { alert -> JSONValue in
             .object(["severity": .string(alert.severity.rawValue), "subject": .string(alert.subject), "message": .string(alert.message)])
         }
-        return JSONValue.object([
+        var report = JSONValue.object([
             "generated_at": .string(ISO8601DateFormatter().string(from: generatedAt)), "context": .string(state.contextName),
             "status": .string(check.status.rawValue), "window": .string(window.description),
             "services": .array(check.servicesJSON()), "providers": .object(providers), "alerts": .array(alerts),
@@ -49,7 +49,12 @@ public struct SnapshotReport: Sendable {
                 .object(["time": .string(AuditRecord.format(entry.time)), "kind": .string(entry.kind.rawValue), "subject": .string(entry.subject),
                          "text": .string(entry.text), "severity": .string(entry.severity?.rawValue)])
             }),
-        ]).text
+        ])
+        if !state.queries.isEmpty, case var .object(members) = report {
+            members.append(.init("queries", .array(CheckReport.queriesJSON(state.queries.rows))))
+            report = .object(members)
+        }
+        return report.text
     }
 
     var alerts: [Alert] { AlertRules.evaluate(state) }
@@ -71,6 +76,17 @@ public struct SnapshotReport: Sendable {
             lines.append("| \(Self.escape(service.name)) | \((service.observedState ?? .down).rawValue) | "
                          + "\(service.readiness?.state.rawValue ?? "unknown") | \(Self.escape(service.rollout.display ?? "–")) | \(latency) | "
                          + "\(Self.escape(service.reason ?? "")) |")
+        }
+        if !state.queries.isEmpty {
+            lines += ["", "| query | value | |", "|---|---|---|"]
+            for row in state.queries.rows {
+                if let problem = row.problem { lines.append("| \(Self.escape(row.query.name)) | – | \(Self.escape(problem)) |"); continue }
+                if row.series.isEmpty { lines.append("| \(Self.escape(row.query.name)) | – | no series |") }
+                for series in row.series {
+                    let mark = switch row.query.severity(of: series.latest) { case .critical?: "🔴"; case .warning?: "🟠"; case nil: "" }
+                    lines.append("| \(Self.escape(row.subject(series))) | \(Self.escape(row.judged(series))) | \(mark) |")
+                }
+            }
         }
         let alerts = self.alerts
         if !alerts.isEmpty {

@@ -27,7 +27,8 @@ public enum DashboardView {
         case .serviceDetail:
             listRows = body.height
             if let service = state.detailService {
-                ServiceDetailView(service: service, now: state.now, chosenProvider: state.detailProvider).render(in: body, canvas: &canvas)
+                ServiceDetailView(service: service, now: state.now, chosenProvider: state.detailProvider,
+                                  queries: state.queries.rows(about: service.name)).render(in: body, canvas: &canvas)
             }
         case .logs:
             listRows = LogsView(logs: state.logs).render(in: body, canvas: &canvas)

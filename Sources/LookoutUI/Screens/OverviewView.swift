@@ -32,10 +32,16 @@ public struct OverviewView {
         let listed = state.listedServices
         let titleEnd = area.x + canvas.write(" Services", x: area.x, y: area.y, style: .title)
         drawFilter(listed: listed.count, x: titleEnd, y: area.y, area: area, canvas: &canvas)
-        // Services first; the providers table takes what is left, when there is room and something to show.
+        // Services first; the providers table, then the context's queries, take what is left, when there is room and
+        // something to show.
+        let servicesNeed = min(listed.count + 1, area.height / 2)
         let providerRows = state.providers.providers.count
-        let providersHeight = providerRows == 0 ? 0 : min(providerRows + 2, max(0, area.height - 1 - min(listed.count + 1, area.height / 2)))
-        let servicesHeight = area.height - 1 - (providersHeight > 2 ? providersHeight + 1 : 0)
+        let providersHeight = providerRows == 0 ? 0 : min(providerRows + 2, max(0, area.height - 1 - servicesNeed))
+        let queries = QueriesTable(rows: state.queries.rows, now: state.now)
+        let queriesRoom = area.height - 1 - servicesNeed - (providersHeight > 2 ? providersHeight + 1 : 0) - 1
+        let queriesHeight = state.queries.isEmpty ? 0 : min(queries.height + 1, max(0, queriesRoom))
+        let bottom = (providersHeight > 2 ? providersHeight + 1 : 0) + (queriesHeight > 2 ? queriesHeight + 1 : 0)
+        let servicesHeight = area.height - 1 - bottom
         // The view owns the viewport: the state's offset is a hint, moved so the selected service is on screen
         // however much room the providers table took. Only the rows on screen are made (a fleet of thousands).
         let scroll = Table.scroll(keeping: listed.isEmpty ? nil : state.selection, from: state.scroll,
@@ -48,8 +54,15 @@ public struct OverviewView {
         if let hint = Table.positionHint(first: scroll, visible: shown, total: listed.count) {
             canvas.write(hint, x: area.maxX - DisplayWidth.of(hint), y: area.y, style: .key)
         }
+        if queriesHeight > 2 {
+            let top = area.maxY - queriesHeight
+            let x = area.x + canvas.write(" Queries", x: area.x, y: top, style: .title)
+            canvas.write("  from Prometheus · " + SafeText.escape(state.queries.rows.first?.query.server.url ?? ""), x: x, y: top, style: .dim,
+                         maxWidth: max(0, area.maxX - x))
+            queries.render(in: Rect(x: area.x + 1, y: top + 1, width: area.width - 2, height: queriesHeight - 1), canvas: &canvas)
+        }
         if providersHeight > 2 {
-            let top = area.maxY - providersHeight
+            let top = area.maxY - providersHeight - (queriesHeight > 2 ? queriesHeight + 1 : 0)
             canvas.write(" Providers", x: area.x, y: top, style: .title)
             var x = area.x + 10
             x += canvas.write("  \(state.window) window", x: x, y: top, style: .dim)

@@ -7,11 +7,14 @@ public struct ServiceDetailView {
     let now: Date
     /// The provider chosen (Tab) among the service's routes, which x/s/p fail over for this service.
     let chosenProvider: Int
+    /// The context's queries about this service (`queries: [{ service: … }]`).
+    let queries: [QueryBoard.Row]
 
-    public init(service: ServiceState, now: Date, chosenProvider: Int = 0) {
+    public init(service: ServiceState, now: Date, chosenProvider: Int = 0, queries: [QueryBoard.Row] = []) {
         self.service = service
         self.now = now
         self.chosenProvider = chosenProvider
+        self.queries = queries
     }
 
     /// Top to bottom: the title, the judged state, history, each endpoint, providers and actions, the readiness
@@ -33,11 +36,33 @@ public struct ServiceDetailView {
         if service.config.routing != nil || service.config.metrics != nil {
             y = providersLine(x: x, y: y, area: area, canvas: &canvas)
         }
+        for row in queries { y = queryLine(row, x: x, y: y, area: area, canvas: &canvas) }
         if !service.config.actions.isEmpty { y = actionsLine(x: x, y: y, area: area, canvas: &canvas) }
         y = checksTable(x: x, y: y + 1, area: area, canvas: &canvas)
         y = conditions(x: x, y: y, area: area, canvas: &canvas)
         TimingPanel(liveness: service.lastLiveness, readiness: service.lastReadiness)
             .render(in: Rect(x: x, y: y, width: area.width - 2, height: area.maxY - y), canvas: &canvas)
+    }
+
+    /// `Query      llm calls{provider="openai"} 2.50/s · {provider="anthropic"} 0.40/s` — a query about this service,
+    /// its series in one line (past a threshold in its colour), or why Prometheus did not answer.
+    private func queryLine(_ row: QueryBoard.Row, x: Int, y: Int, area: Rect, canvas: inout Canvas) -> Int {
+        var sx = x
+        sx += canvas.write("Query      ", x: sx, y: y, style: .dim)
+        sx += canvas.write(SafeText.escape(row.query.name) + " ", x: sx, y: y, style: .normal, maxWidth: max(0, area.maxX - sx))
+        if row.series.isEmpty {
+            let why = row.problem.map { "not answered: " + $0 } ?? (row.triedAt == nil ? "asking Prometheus…" : "no series (nothing matched)")
+            canvas.write(why, x: sx, y: y, style: row.problem == nil ? .dim : .bad, maxWidth: max(0, area.maxX - sx))
+            return y + 1
+        }
+        for (index, series) in row.series.enumerated() {
+            let severity = row.query.severity(of: series.latest)
+            let text = (index == 0 ? "" : " · ") + series.labelText + (series.labelText.isEmpty ? "" : " ") + row.judged(series)
+            sx += canvas.write(text, x: sx, y: y, style: severity == .critical ? .bad : severity == .warning ? .warn : .normal,
+                               maxWidth: max(0, area.maxX - sx))
+        }
+        if let problem = row.problem { canvas.write("  (not read: \(problem))", x: sx, y: y, style: .warn, maxWidth: max(0, area.maxX - sx)) }
+        return y + 1
     }
 
     /// ` chat-api  INSECURE TLS…  Cloud Run  https://…`
