@@ -122,4 +122,62 @@ struct PrometheusEndToEndTests {
         }
         #expect(ScreenTable.row("127.0.0.1:1", in: screen).contains("up = 0"), "\(screen)")
     }
+
+    /// The context's own queries (`queries:`) against the real Prometheus scraping the demo's support-bot: `lookout
+    /// check` fails the gate a query crosses and says which; the dashboard's Overview lists each query's series with its
+    /// value, and the one past its critical line says so.
+    @Test func aQueryPastItsThresholdFailsCheckAndShowsOnTheOverview() throws {
+        let binary = try LookoutBinary.require()
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (_, yaml, fleet) = try DemoFleetProcess.start(scratch, binary)
+        defer { kill(fleet, SIGTERM) }
+        let bot = try Self.url(of: "support-bot", in: yaml)
+        try """
+        global: { scrape_interval: 1s, scrape_timeout: 900ms }
+        scrape_configs:
+          - { job_name: app, static_configs: [ { targets: ["\(bot.replacingOccurrences(of: "http://", with: ""))"] } ] }
+        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
+        let (prometheus, port) = try Self.startPrometheus(in: scratch)
+        defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
+        try """
+        contexts:
+          prod:
+            prometheus: http://127.0.0.1:\(port)
+            queries:
+              - name: replicas up
+                query: 'sum(up{job="app"})'
+                critical: "< 2"
+                service: support-bot
+                interval: 2s
+              - name: calls by provider
+                query: 'sum by (provider) (increase(llm_requests_total{job="app"}[1m]))'
+                interval: 2s
+            services:
+              - { name: support-bot, url: "\(bot)", interval: 2s, timeout: 1s }
+        """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
+        chmod(scratch.path("lookout.yaml"), 0o600)
+
+        var check = try Spawn.capture([binary, "check", "--config", scratch.path("lookout.yaml")])
+        // Prometheus needs a scrape before `up` has a value, and two before `increase` has one.
+        for _ in 0..<40 where !(check.stdout.contains("query replicas up = 1") && check.stdout.contains("provider=")) {
+            usleep(250_000)
+            check = try Spawn.capture([binary, "check", "--config", scratch.path("lookout.yaml")])
+        }
+        #expect(check.status == 2, "one replica up where two are wanted: \(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("CRITICAL  query replicas up = 1 (critical < 2)"), "\(check.stdout)")
+        #expect(check.stdout.contains(#"query calls by provider{provider="openai"} = "#), "\(check.stdout)")
+        #expect(check.stdout.contains("HEALTHY   support-bot"))
+
+        let tmux = try TmuxSession(command: "exec env TERM=xterm-256color \(binary) --config \(scratch.path("lookout.yaml")) --log-file \(scratch.path("lookout.log"))",
+                                   width: 120, height: 30)
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor("the queries answered", seconds: 30) { screen in
+            ScreenTable.row("replicas up", in: screen).contains("critical < 2") && screen.contains(#"calls by provider{provider="openai"}"#)
+        }
+        #expect(screen.contains(" Queries  from Prometheus · http://127.0.0.1:\(port)"), "\(screen)")
+        try tmux.send("Enter")
+        let detail = try tmux.waitFor("the query about support-bot in its detail", seconds: 10) { $0.contains("Query      replicas up 1 (critical < 2)") }
+        #expect(!detail.contains("calls by provider"), "a query about no service is not in a service's detail")
+    }
 }
