@@ -11,6 +11,8 @@ public final class CurlPoller: Sendable {
     private struct Control {
         var stopping = false
         var probeNow: Set<String> = []
+        /// Services that joined the fleet, and the names of those that left it (`update`), in the order asked.
+        var changes: [(added: [ServiceConfig], removed: Set<String>)] = []
     }
 
     private let services: [ServiceConfig]
@@ -69,6 +71,14 @@ public final class CurlPoller: Sendable {
         curl_multi_wakeup(multi.handle)
     }
 
+    /// Services join the fleet (probed at once, spread over a second when many) and leave it (not probed again; a
+    /// probe of theirs in flight is abandoned unreported) — discovery's changes while the dashboard runs.
+    public func update(adding added: [ServiceConfig], removing removed: Set<String>) {
+        guard !added.isEmpty || !removed.isEmpty else { return }
+        control.withLock { $0.changes.append((added, removed)) }
+        curl_multi_wakeup(multi.handle)
+    }
+
     /// Stops the thread, abandoning transfers in flight, and waits for it to finish.
     public func stop() {
         let wasStopping = control.withLock { state in
@@ -109,6 +119,9 @@ public final class CurlPoller: Sendable {
     /// The poller thread's bookkeeping: each endpoint's next turn, and its transfer — in flight, or kept for its next
     /// turn.
     private struct Rounds {
+        /// Every service polled since the start, in the order they joined; those that left stay, `retired`.
+        var services: [ServiceConfig] = []
+        var retired: [Bool] = []
         var endpoints: [Endpoint] = []
         var due = Heap<Due>()
         var generation: [Int] = []
@@ -117,24 +130,47 @@ public final class CurlPoller: Sendable {
         var inFlight: [UnsafeMutableRawPointer: (endpoint: Int, transfer: CurlTransfer)] = [:]
 
         init(_ services: [ServiceConfig], start: ContinuousClock.Instant) {
-            for index in services.indices {
-                for kind in ProbeKind.allCases where services[index].url(for: kind) != nil { endpoints.append(Endpoint(service: index, kind: kind)) }
+            add(services, at: start)
+        }
+
+        /// Services that join: their endpoints are due at once — a batch of more than `startBurst` spread over their
+        /// interval, at most a second (`check` and `snapshot` probe once, with an interval of an hour, and must not
+        /// wait for it), so they do not all fall in the same instant in every round after.
+        mutating func add(_ joining: [ServiceConfig], at start: ContinuousClock.Instant) {
+            let first = endpoints.count
+            for service in joining {
+                services.append(service)
+                retired.append(false)
+                for kind in ProbeKind.allCases where service.url(for: kind) != nil { endpoints.append(Endpoint(service: services.count - 1, kind: kind)) }
             }
-            for (i, endpoint) in endpoints.enumerated() {
-                // Over the interval, at most a second: `check` and `snapshot` probe once (an interval of an hour) and
-                // must not wait for it.
+            let count = endpoints.count - first
+            for i in first..<endpoints.count {
+                let endpoint = endpoints[i]
                 let window = min(services[endpoint.service].interval(for: endpoint.kind), .seconds(1))
-                let spread = endpoints.count <= CurlPoller.startBurst ? Duration.zero : window * (Double(i) / Double(endpoints.count))
+                let spread = count <= CurlPoller.startBurst ? Duration.zero : window * (Double(i - first) / Double(count))
                 due.insert(Due(at: start + spread, endpoint: i, generation: 0))
             }
-            generation = Array(repeating: 0, count: endpoints.count)
-            busy = Array(repeating: false, count: endpoints.count)
-            idle = Array(repeating: nil, count: endpoints.count)
+            generation += Array(repeating: 0, count: count)
+            busy += Array(repeating: false, count: count)
+            idle += Array(repeating: nil, count: count)
+        }
+
+        /// Services that leave: their turns are dropped, their kept transfers freed; one in flight finishes unreported.
+        mutating func retire(_ names: Set<String>) {
+            var leaving = Set<Int>()
+            for index in services.indices where !retired[index] && names.contains(services[index].name) {
+                retired[index] = true
+                leaving.insert(index)
+            }
+            for (i, endpoint) in endpoints.enumerated() where leaving.contains(endpoint.service) {
+                generation[i] += 1
+                idle[i] = nil
+            }
         }
 
         /// The named services' endpoints are due now (their pending turns are dropped when they come up).
-        mutating func probeNow(_ names: Set<String>, of services: [ServiceConfig], at now: ContinuousClock.Instant) {
-            for (i, endpoint) in endpoints.enumerated() where names.contains(services[endpoint.service].name) {
+        mutating func probeNow(_ names: Set<String>, at now: ContinuousClock.Instant) {
+            for (i, endpoint) in endpoints.enumerated() where !retired[endpoint.service] && names.contains(services[endpoint.service].name) {
                 generation[i] += 1
                 due.insert(Due(at: now, endpoint: i, generation: generation[i]))
             }
@@ -142,7 +178,7 @@ public final class CurlPoller: Sendable {
 
         /// The next endpoint to start by `deadline`, its following turn scheduled; nil when none is due. An endpoint
         /// still running from its last turn skips this one.
-        mutating func nextDue(by deadline: ContinuousClock.Instant, now: ContinuousClock.Instant, _ services: [ServiceConfig]) -> Int? {
+        mutating func nextDue(by deadline: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Int? {
             while let next = due.min, next.at <= deadline {
                 _ = due.popMin()
                 guard next.generation == generation[next.endpoint] else { continue }
@@ -168,14 +204,18 @@ public final class CurlPoller: Sendable {
             for (easy, _) in rounds.inFlight { curl_multi_remove_handle(multi.handle, easy) }
         }
         while true {
-            let (stopping, asked) = control.withLock { state -> (Bool, Set<String>) in
-                defer { state.probeNow = [] }
-                return (state.stopping, state.probeNow)
+            let (stopping, asked, changes) = control.withLock { state in
+                defer { state.probeNow = []; state.changes = [] }
+                return (state.stopping, state.probeNow, state.changes)
             }
             if stopping { return }
             let now = clock.now
-            if !asked.isEmpty { rounds.probeNow(asked, of: services, at: now) }
-            while rounds.inFlight.count < Self.maxInFlight, let index = rounds.nextDue(by: now + Self.slack, now: now, services) {
+            for change in changes {
+                rounds.retire(change.removed)
+                rounds.add(change.added, at: now)
+            }
+            if !asked.isEmpty { rounds.probeNow(asked, at: now) }
+            while rounds.inFlight.count < Self.maxInFlight, let index = rounds.nextDue(by: now + Self.slack, now: now) {
                 start(index, &rounds)
             }
             var running: Int32 = 0
@@ -188,7 +228,7 @@ public final class CurlPoller: Sendable {
     /// Starts endpoint `index`'s probe: its kept transfer rearmed, or a new one.
     private func start(_ index: Int, _ rounds: inout Rounds) {
         let endpoint = rounds.endpoints[index]
-        let service = services[endpoint.service]
+        let service = rounds.services[endpoint.service]
         let transfer: CurlTransfer
         if let kept = rounds.idle[index] {
             kept.rearm(startedAt: Date())
@@ -218,7 +258,10 @@ public final class CurlPoller: Sendable {
                   let (index, transfer) = rounds.inFlight.removeValue(forKey: easy) else { continue }
             let code = message.pointee.data.result
             curl_multi_remove_handle(multi.handle, easy)
-            let service = services[rounds.endpoints[index].service]
+            let serviceIndex = rounds.endpoints[index].service
+            let service = rounds.services[serviceIndex]
+            // A service that left the fleet while its probe ran: nobody is waiting for its result.
+            if rounds.retired[serviceIndex] { rounds.busy[index] = false; continue }
             switch Redirects.next(after: transfer, code: code, service: service) {
             case let .follow(url, sendHeaders):
                 guard let hop = CurlTransfer(service: service, kind: transfer.kind, url: url, startedAt: transfer.startedAt,

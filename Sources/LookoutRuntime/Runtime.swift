@@ -126,7 +126,7 @@ public final class Runtime {
         switch event {
         case .actionOutput, .actionFinished, .audited, .key, .resize, .signal: return .input
         case .probe, .scraped, .logs, .logsSkipped, .tick, .laidOut, .spendLoaded, .alertNotesLoaded, .timelineLoaded, .countersLoaded,
-             .remoteAlerts, .targetsChanged, .queryAnswered:
+             .remoteAlerts, .targetsDiscovered, .queryAnswered:
             return .data
         }
     }

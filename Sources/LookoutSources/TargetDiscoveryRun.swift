@@ -37,9 +37,10 @@ public enum TargetDiscoveryRun {
     }
 }
 
-/// Asks Prometheus for its targets again every `interval` while a context with `discover:` is open, and tells
-/// `deliver` how the services it would discover now differ from those it found when the context opened (nil when
-/// they match again) — only when that changes. A reading that fails says nothing (the last word stands).
+/// Asks Prometheus for its targets again every `interval` while a context with `discover:` is open, and hands
+/// `deliver` the services discovery finds now (their header secrets resolved) whenever they differ from those it last
+/// handed over — at first, from those found when the context opened. A reading that fails says nothing (the last word
+/// stands): a Prometheus that cannot be asked does not empty the fleet.
 public final class TargetDiscoveryWatcher: Sendable {
     private let thread: PeriodicThread
 
@@ -47,21 +48,21 @@ public final class TargetDiscoveryWatcher: Sendable {
     ///   - listed: the context as the configuration lists it (its `discover:` not yet expanded).
     ///   - opened: the names of the services discovered when it opened.
     public init(listed: ContextConfig, opened: Set<String>, secrets: [String: SecretSource], mappings: [MetricMapping],
-                interval: Duration = .seconds(60), deliver: @escaping @Sendable (TargetsChange?) -> Void) {
-        let said = Mutex<TargetsChange??>(.none)
+                interval: Duration = .seconds(30), deliver: @escaping @Sendable ([ServiceConfig]) -> Void) {
+        let last = Mutex(opened)
         let listedNames = Set(listed.services.map(\.name))
         thread = PeriodicThread(name: "lookout-discovery", interval: interval, firstAtOnce: false) {
             let (expanded, problem) = TargetDiscoveryRun.expand(listed, secrets: secrets) { name in
                 mappings.first { $0.name == name } ?? MetricMapping.preset(named: name)
             }
             guard problem == nil || problem?.hasPrefix("discover: no target") == true else { return }
-            let change = TargetsChange(opened: opened, now: Set(expanded.services.map(\.name)).subtracting(listedNames))
-            let news = said.withLock { said -> Bool in
-                if case let .some(last) = said, last == change { return false }
-                said = .some(change)
-                return true
-            }
-            if news { deliver(change) }
+            let found = expanded.services.filter { !listedNames.contains($0.name) }
+            let names = Set(found.map(\.name))
+            guard last.withLock({ $0 }) != names else { return }
+            guard let values = try? SecretResolver.resolveWaiting(secrets, for: found),
+                  let resolved = try? SecretResolver.apply(values, to: found) else { return }
+            last.withLock { $0 = names }
+            deliver(resolved)
         }
     }
 

@@ -81,16 +81,18 @@ struct DashboardSession {
                             inbox: EventInbox, themes: [ThemeLoader.Found], refresh: Duration, log: DiagnosticLog) -> Runtime.Ending {
         let audit = display.audit.log
         let kept = openLocalStore(for: context, log: log)
+        let discovery = discoveryPlan(context)
         let fleet = FleetLink(.init(services: services, metricMappings: config.metricMappings, hygiene: context.logHygiene,
                                     mapping: { $0.flatMap(config.mapping(named:)) },
                                     actions: (audit, config.secrets, "dashboard"), store: kept.store,
                                     alertmanager: context.alertmanager.map { ($0, config.secrets) }, backfill: true,
-                                    discovery: discoveryPlan(context), queries: (context.queries, config.secrets, true)),
+                                    discovery: discovery, queries: (context.queries, config.secrets, true)),
                               inbox: inbox, log: log)
         log.write("dashboard started: context \(context.name), \(context.services.count) services")
         var state = AppState(context: context, keyMap: config.keyMap, now: Date(), readOnly: display.readonly, logCapacity: config.logBuffer,
                              logByteCapacity: config.logBufferBytes)
         state.providers.prices = config.prices
+        state.discovered = discovery?.opened ?? []
         state.savesSpend = kept.store != nil
         state.savesTimeline = kept.store != nil
         state.bellOnCritical = display.bell

@@ -40,6 +40,7 @@ final class FleetLink: EffectRunner {
     }
 
     private let poller: CurlPoller
+    private let forwarder: ProbeForwarder
     private let collectors: LogCollectors?
     private let runner: ActionRunner?
     private let notifier: Notifier?
@@ -64,15 +65,16 @@ final class FleetLink: EffectRunner {
         store = plan.store
         audit = plan.actions?.audit
         self.inbox = inbox
-        let forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
-        poller = CurlPoller(services: plan.services) { forwarder.deliver($0) }
+        forwarder = ProbeForwarder(services: plan.services, mappings: plan.metricMappings, inbox: inbox)
+        poller = CurlPoller(services: plan.services) { [forwarder] in forwarder.deliver($0) }
         collectors = plan.logs
             ? LogCollectors(services: plan.services, mapping: plan.mapping, filesFromStart: plan.filesFromStart,
                             hygiene: plan.hygiene) { inbox.post(.logs($0)) }
             : nil
         alertmanager = plan.alertmanager.map { am in AlertmanagerWatcher(server: am.server, secrets: am.secrets) { inbox.post(.remoteAlerts($0)) } }
         discovery = plan.discovery.map { d in
-            TargetDiscoveryWatcher(listed: d.listed, opened: d.opened, secrets: d.secrets, mappings: plan.metricMappings) { inbox.post(.targetsChanged($0)) }
+            TargetDiscoveryWatcher(listed: d.listed, opened: d.opened, secrets: d.secrets, mappings: plan.metricMappings,
+                                   interval: d.listed.discover.map(\.refresh).min() ?? .seconds(30)) { inbox.post(.targetsDiscovered($0)) }
         }
         queries = plan.queries.flatMap { q in
             q.list.isEmpty ? nil : PromQLQueryWatcher(queries: q.list, secrets: q.secrets, backfill: q.backfill) { name, answer, at, backfill in
@@ -172,11 +174,24 @@ final class FleetLink: EffectRunner {
         }
     }
 
+    /// Discovered services joined or left: the poller probes the ones that joined and forgets the others, their metrics
+    /// are read (the last hour of those read from Prometheus first, as at start).
+    private func changeFleet(adding added: [ServiceConfig], removing removed: Set<String>) {
+        log?.write("fleet changed: \(added.count) joined, \(removed.count) left")
+        forwarder.update(adding: added, removing: removed)
+        poller.update(adding: added, removing: removed)
+        if let backfill, added.contains(where: { $0.metrics?.promQL != nil }) {
+            PromQLBackfillRun.start(services: added, mappings: backfill.mappings, deliver: { [inbox] in inbox.post(.scraped($0)) },
+                                    problem: { [log] in log?.write($0) })
+        }
+    }
+
     func pace(_ interval: Duration) { collectors?.pace(interval) }
 
     func run(_ effect: Effect) {
         switch effect {
         case let .probeNow(names): poller.probeNow(names)
+        case let .fleetChanged(added, removed): changeFleet(adding: added, removing: removed)
         case let .runAction(plan):
             log?.write("action \(plan.action) on \(plan.service)\(plan.dryRun ? " (dry run)" : ""): \(plan.maskedSummary)")
             runner?.start(plan)
@@ -198,9 +213,17 @@ final class ProbeForwarder: Sendable {
     private let reader: Mutex<MetricsReader>
     private let inbox: EventInbox
 
+    private let mappings: [MetricMapping]
+
     init(services: [ServiceConfig], mappings: [MetricMapping], inbox: EventInbox) {
         reader = Mutex(MetricsReader(services: services, mappings: mappings))
+        self.mappings = mappings
         self.inbox = inbox
+    }
+
+    /// Services joined (their metrics read from now on) or left (their trackers dropped).
+    func update(adding added: [ServiceConfig], removing removed: Set<String>) {
+        reader.withLock { $0.update(adding: added, removing: removed, mappings: mappings) }
     }
 
     func deliver(_ result: ProbeResult) {

@@ -70,8 +70,9 @@ struct PrometheusEndToEndTests {
     }
 
     /// Services taken from Prometheus' targets (`discover:`), their health read from its `up`: `lookout check` and
-    /// the dashboard list the demo's support-bot and chat-api, discovered, and a target nobody answers on, down with
-    /// Prometheus' word for it — while a target of another job is left out.
+    /// the dashboard list the demo's support-bot, discovered, and a target nobody answers on, down with Prometheus'
+    /// word for it — while a target of another job is left out; the dead target removed from Prometheus leaves the
+    /// running dashboard.
     @Test func servicesAreDiscoveredFromPrometheusTargetsAndJudgedByUp() throws {
         let binary = try LookoutBinary.require()
         let scratch = try Scratch()
@@ -99,6 +100,7 @@ struct PrometheusEndToEndTests {
               - targets: 'team="llm"'
                 name: "{{instance}}"
                 metrics: { mapping: app }
+                refresh: 1s
             services: []
         """.write(toFile: scratch.path("lookout.yaml"), atomically: true, encoding: .utf8)
         chmod(scratch.path("lookout.yaml"), 0o600)
@@ -121,6 +123,20 @@ struct PrometheusEndToEndTests {
             ScreenTable.row("\(bot)", in: screen).contains("healthy") && ScreenTable.row("127.0.0.1:1", in: screen).contains("DOWN")
         }
         #expect(ScreenTable.row("127.0.0.1:1", in: screen).contains("up = 0"), "\(screen)")
+
+        // The dead target taken out of Prometheus' configuration (reloaded with SIGHUP) leaves the dashboard while it
+        // runs, and the Services title says so; the live one stays.
+        try """
+        global: { scrape_interval: 1s, scrape_timeout: 900ms }
+        scrape_configs:
+          - job_name: llm-apps
+            static_configs: [ { targets: ["\(bot)"], labels: { team: llm } } ]
+        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
+        kill(prometheus, SIGHUP)
+        let after = try tmux.waitFor("the dead target gone from the Overview", seconds: 20) { screen in
+            !screen.contains("127.0.0.1:1 ") && screen.contains("Prometheus targets: 1 gone (127.0.0.1:1)")
+        }
+        #expect(ScreenTable.row("\(bot)", in: after).contains("healthy"), "\(after)")
     }
 
     /// The context's own queries (`queries:`) against the real Prometheus scraping the demo's support-bot: `lookout

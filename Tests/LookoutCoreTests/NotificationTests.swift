@@ -110,7 +110,7 @@ struct NotificationTests {
             #expect(error.issues.map(\.description) == [
                 "f.yaml:4: key `contexts.prod.notify[0].kind`: expected slack, json or alertmanager",
                 "f.yaml:5: key `contexts.prod.notify[0].url`: only http:// and https:// URLs are allowed",
-                "f.yaml:6: key `contexts.prod.notify[0].rules`: expected a list of: health, error-rate, burn-rate, latency, deployment, headroom, budget, log-hygiene",
+                "f.yaml:6: key `contexts.prod.notify[0].rules`: expected a list of: health, error-rate, burn-rate, latency, deployment, headroom, budget, log-hygiene, query",
                 "f.yaml:7: key `contexts.prod.notify[0].severity`: expected warning or critical",
                 "f.yaml:8: key `contexts.prod.notify[1].url`: refers to ${secret:NOPE}, which `secrets:` does not define",
             ])

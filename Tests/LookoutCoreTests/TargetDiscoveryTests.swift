@@ -138,18 +138,41 @@ struct TargetDiscoveryTests {
         }
     }
 
-    /// While the context is open, Prometheus' targets moving is said (and on the timeline), not acted on.
-    @Test func targetsThatMovedAreSaidOnceAndWithdrawnWhenTheyMatchAgain() throws {
+    /// While the context is open, targets that appear join the fleet and discovered ones whose targets are gone leave
+    /// it — never a listed service —; the selection stays on its service, an open detail of one that left goes back
+    /// to the Overview, the change is said and kept on the timeline, and the edges are told what to probe.
+    @Test func discoveredServicesJoinAndLeaveAsTheTargetsDo() throws {
         #expect(TargetsChange(opened: ["a", "b"], now: ["a", "b"]) == nil)
         let change = try #require(TargetsChange(opened: ["a", "b"], now: ["a", "c", "d", "e", "f"]))
         #expect(change.added == ["c", "d", "e", "f"] && change.gone == ["b"])
         #expect(change.text == "4 new targets (c, d, e, …), 1 gone (b)")
-        var state = AppState(context: ContextConfig(name: "prod", services: []), now: Date(timeIntervalSince1970: 1_800_000_000))
-        _ = Reducer.reduce(&state, .targetsChanged(change))
-        _ = Reducer.reduce(&state, .targetsChanged(change))
-        #expect(state.targetsChange == change)
-        #expect(state.timeline.entries.map(\.text) == ["targets changed: 4 new targets (c, d, e, …), 1 gone (b) (:ctx prod takes them in)"])
-        _ = Reducer.reduce(&state, .targetsChanged(nil))
-        #expect(state.targetsChange == nil && state.timeline.entries.count == 1)
+
+        func service(_ name: String) -> ServiceConfig { ServiceConfig(name: name, baseURL: "http://\(name):80") }
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var state = AppState(context: ContextConfig(name: "prod", services: ["edge", "gw-1", "gw-2", "gw-3"].map(service)), now: now)
+        state.discovered = ["gw-1", "gw-2", "gw-3"]
+        state.selection = 3   // gw-3
+        _ = Reducer.reduce(&state, .key(.enter))
+        #expect(state.screen == .serviceDetail(name: "gw-3"))
+        _ = Reducer.reduce(&state, .key(.escape))
+        state.selection = 2   // gw-2
+
+        let effects = Reducer.reduce(&state, .targetsDiscovered(["gw-2", "gw-3", "gw-4"].map(service)))
+        #expect(effects == [.fleetChanged(added: [service("gw-4")], removed: ["gw-1"])])
+        #expect(state.services.map(\.name) == ["edge", "gw-2", "gw-3", "gw-4"] && state.discovered == ["gw-2", "gw-3", "gw-4"])
+        #expect(state.selectedService?.name == "gw-2", "the selection stays on its service, not on its row")
+        #expect(state.serviceIndex["gw-4"] == 3 && state.serviceIndex["gw-1"] == nil)
+        #expect(state.targetsChange?.text == "1 new target (gw-4), 1 gone (gw-1)" && state.targetsChange?.at == now)
+        #expect(state.timeline.entries.map(\.text) == ["targets changed: 1 new target (gw-4), 1 gone (gw-1)"])
+        #expect(Reducer.reduce(&state, .targetsDiscovered(["gw-2", "gw-3", "gw-4"].map(service))).isEmpty, "nothing moved: nothing said")
+
+        // The engineer reads gw-3 when its target goes: back to the Overview, told why. A listed service never leaves.
+        state.selection = 2
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .targetsDiscovered([service("gw-4")]))
+        #expect(state.screen == .overview && state.notice == "gw-3 left: its target is no longer in Prometheus")
+        #expect(state.services.map(\.name) == ["edge", "gw-4"] && state.selection == 1)
+        _ = Reducer.reduce(&state, .targetsDiscovered([]))
+        #expect(state.services.map(\.name) == ["edge"], "an empty discovery leaves the listed services")
     }
 }

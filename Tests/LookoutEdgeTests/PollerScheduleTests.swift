@@ -48,4 +48,35 @@ struct PollerScheduleTests {
         poller.stop()
         #expect(sink.all.count == 200, "\(sink.all.count - 100) of 100 probed again when asked")
     }
+
+    /// Discovery's changes while the poller runs: a service that joins is probed at once and then at its interval; one
+    /// that leaves is not probed again — and a probe of its that was in flight when it left is not reported.
+    @Test func servicesJoinAndLeaveWhileThePollerRuns() async throws {
+        let server = try FaultServer.withFaults()
+        defer { server.stop() }
+        func service(_ name: String, path: String = "/ok") -> ServiceConfig {
+            ServiceConfig(name: name, baseURL: "http://127.0.0.1:\(server.port)", healthPath: path, readinessPath: nil,
+                          interval: .milliseconds(200), timeout: .seconds(2))
+        }
+        let sink = TimedSink()
+        let poller = CurlPoller(services: [service("a"), service("slow", path: "/headers-then-nothing")]) { sink.add($0) }
+        poller.start()
+        defer { poller.stop() }
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(sink.all.contains { $0.result.service == "a" })
+
+        // `slow` leaves with its probe in flight (its server sends headers, then nothing); `b` joins.
+        poller.update(adding: [service("b")], removing: ["a", "slow"])
+        let changed = ContinuousClock.now
+        try await Task.sleep(for: .milliseconds(150))
+        let settled = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))
+        let after = sink.all.filter { $0.at > settled }
+        #expect(!after.contains { $0.result.service == "a" }, "a left: not probed again")
+        #expect(!sink.all.contains { $0.result.service == "slow" }, "slow left with its probe in flight: nothing reported")
+        let joined = sink.all.filter { $0.result.service == "b" }
+        #expect(joined.first.map { $0.at - changed < .milliseconds(500) } == true, "b probed at once")
+        #expect(joined.count >= 8, "then at its interval: \(joined.count) probes in 3 s")
+        #expect(joined.allSatisfy { $0.result.httpStatus == 200 })
+    }
 }

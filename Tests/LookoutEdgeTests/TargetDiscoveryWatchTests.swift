@@ -7,10 +7,11 @@ import Synchronization
 import Testing
 
 /// A context's `discover:` watched while it is open, against Debian's real Prometheus: a target added to its
-/// configuration (reloaded with SIGHUP) is said as new, and taken away again, the word is withdrawn.
+/// configuration (reloaded with SIGHUP) is handed over with the fleet found then, and taken away again, the fleet
+/// without it.
 @Suite("Discovery watched on a real Prometheus", .serialized)
 struct TargetDiscoveryWatchTests {
-    @Test func aTargetAddedToPrometheusIsSaidAndItsRemovalWithdrawsIt() async throws {
+    @Test func aTargetAddedToPrometheusJoinsAndItsRemovalLeaves() async throws {
         let directory = NSTemporaryDirectory() + "lookout-discovery-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -37,23 +38,22 @@ struct TargetDiscoveryWatchTests {
         }
         #expect(opened.services.map(\.name) == ["gw/127.0.0.1:\(one.port)"])
 
-        let said = Mutex<[TargetsChange?]>([])
+        let said = Mutex<[[String]]>([])
         let watcher = TargetDiscoveryWatcher(listed: listed, opened: Set(opened.services.map(\.name)), secrets: [:], mappings: [],
-                                             interval: .milliseconds(300)) { change in said.withLock { $0.append(change) } }
+                                             interval: .milliseconds(300)) { found in said.withLock { $0.append(found.map(\.name)) } }
         watcher.start()
         defer { watcher.stop() }
         try await Task.sleep(for: .seconds(1))
-        #expect(said.withLock { $0 } == [nil], "nothing changed: said once, as nothing")
+        #expect(said.withLock { $0 }.isEmpty, "nothing changed: nothing said")
 
         try config([one.port, two.port]).write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
-        for _ in 0..<100 where said.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(said.withLock { $0.last } == TargetsChange(opened: [], now: ["gw/127.0.0.1:\(two.port)"]))
-        #expect(said.withLock { $0.last??.text } == "1 new target (gw/127.0.0.1:\(two.port))")
+        for _ in 0..<100 where said.withLock({ $0.count }) < 1 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(said.withLock { $0 } == [["gw/127.0.0.1:\(one.port)", "gw/127.0.0.1:\(two.port)"]], "the fleet as found now, the new target with it")
 
         try config([one.port]).write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
-        for _ in 0..<100 where said.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(said.withLock { $0.count == 3 && $0.last == .some(nil) }, "back as opened: the word withdrawn")
+        for _ in 0..<100 where said.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(said.withLock { $0.count == 2 && $0.last == ["gw/127.0.0.1:\(one.port)"] }, "the target gone: the fleet without it")
     }
 }

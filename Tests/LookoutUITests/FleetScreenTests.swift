@@ -37,9 +37,12 @@ struct FleetScreenTests {
 
     @Test func targetsThatMovedAreSaidInTheServicesTitle() throws {
         var state = Fixtures.state()
-        _ = Reducer.reduce(&state, .targetsChanged(TargetsChange(opened: ["gw-1"], now: ["gw-1", "gw-2"])))
+        state.discovered = ["embed-worker"]
+        _ = Reducer.reduce(&state, .targetsDiscovered([ServiceConfig(name: "gw-2", baseURL: "http://gw-2:80")]))
         let title = DashboardView.render(state, width: 120, height: 24).lines[1]
-        #expect(title.contains("Services  Prometheus: 1 new target (gw-2) — :ctx prod takes them in"), "\(title)")
+        #expect(title.contains("Services  Prometheus targets: 1 new target (gw-2), 1 gone (embed-worker) · 0s ago"), "\(title)")
+        _ = Reducer.reduce(&state, .tick(state.now.addingTimeInterval(601)))
+        #expect(!DashboardView.render(state, width: 120, height: 24).lines[1].contains("Prometheus"), "said for ten minutes; the timeline keeps it")
     }
 
     /// The context's own queries, answered by the bodies captured from Prometheus 2.42: a row per series with its value

@@ -2,10 +2,10 @@ import Foundation
 import Yams
 
 extension ConfigParser {
-    static let discoverKeys: Set<String> = ["targets", "name", "platform", "health", "readiness", "interval", "timeout", "metrics"]
+    static let discoverKeys: Set<String> = ["targets", "name", "platform", "health", "readiness", "interval", "timeout", "metrics", "refresh"]
 
     /// `discover:` — a list of `{ targets: 'job="…"', name, platform, health, readiness, interval, timeout,
-    /// metrics: { mapping } }` (`TargetDiscovery`).
+    /// metrics: { mapping }, refresh }` (`TargetDiscovery`).
     static func readDiscover(_ node: Node, at path: String, _ reader: inout YAMLReader) -> [TargetDiscovery] {
         var discoveries: [TargetDiscovery] = []
         for (index, entry) in (reader.sequence(node, at: path) ?? []).enumerated() {
@@ -32,6 +32,9 @@ extension ConfigParser {
                     if key == "health" { discovery.healthPath = text } else { discovery.readinessPath = text }
                 case "interval": discovery.interval = reader.duration(value, at: keyPath)
                 case "timeout": if let timeout = reader.duration(value, at: keyPath) { discovery.timeout = timeout }
+                case "refresh":
+                    guard let refresh = reader.duration(value, at: keyPath) else { continue }
+                    if refresh < .seconds(1) { reader.fail(value, keyPath, "expected at least 1s") } else { discovery.refresh = refresh }
                 default:
                     for (metricsKey, _, mappingNode) in reader.pairs(value, at: keyPath, allowed: ["mapping"]) ?? [] {
                         guard let name = reader.string(mappingNode, at: "\(keyPath).\(metricsKey)") else { continue }

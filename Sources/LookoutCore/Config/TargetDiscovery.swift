@@ -71,8 +71,8 @@ public struct PrometheusTarget: Sendable, Equatable {
 /// `discover:` — a context's services taken from the targets its Prometheus scrapes, selected by label matchers, each
 /// named from its labels. Health is probed at `health` (and `readiness`) on the target's own host when given, else
 /// read from Prometheus (`up{job,instance}`, at the target's scrape interval); metrics, with `metrics: { mapping }`,
-/// are the target's series in Prometheus. Expanded when the context is opened (`services(from:)`); a target that
-/// appears later shows when the context is opened again (`:ctx NAME`).
+/// are the target's series in Prometheus. Expanded when the context is opened (`services(from:)`), and again every
+/// `refresh` while it is open: targets that appear join the fleet, those gone leave it.
 public struct TargetDiscovery: Sendable, Equatable {
     public var matchers: [LabelMatcher]
     /// `{{label}}` replaced by each target's label (spaces become dashes).
@@ -84,6 +84,8 @@ public struct TargetDiscovery: Sendable, Equatable {
     public var interval: Duration?
     public var timeout = Duration.seconds(5)
     public var metricsMapping: String?
+    /// How often Prometheus' targets are read again while the context is open (the shortest of a context's entries).
+    public var refresh = Duration.seconds(30)
 
     public init(matchers: [LabelMatcher]) { self.matchers = matchers }
 
@@ -129,11 +131,13 @@ public struct TargetDiscovery: Sendable, Equatable {
     }
 }
 
-/// The services `discover:` would find now that the context does not have, and those it has that it would not find:
-/// the dashboard says so (`:ctx` takes them in) rather than reshaping the screen under the engineer's eyes.
+/// How the services `discover:` finds moved: those that joined, and those that left (their targets gone from Prometheus);
+/// said on the Services title and the timeline.
 public struct TargetsChange: Sendable, Equatable {
     public var added: [String]
     public var gone: [String]
+    /// When the dashboard took it in.
+    public var at = Date.distantPast
 
     /// Nil when the names match.
     public init?(opened: Set<String>, now: Set<String>) {

@@ -7,6 +7,15 @@ public struct MetricsReader: Sendable {
 
     /// - Parameter mappings: metric mappings defined in the configuration, besides the presets.
     public init(services: [ServiceConfig], mappings: [MetricMapping]) {
+        update(adding: services, removing: [], mappings: mappings)
+    }
+
+    /// Services that joined get a tracker (a first scrape is their baseline); those that left lose theirs.
+    public mutating func update(adding services: [ServiceConfig], removing removed: Set<String>, mappings: [MetricMapping]) {
+        for name in removed {
+            trackers[name] = nil
+            fromPrometheus[name] = nil
+        }
         for service in services where service.metrics != nil {
             let mapping = service.metrics?.mapping.flatMap { name in mappings.first { $0.name == name } ?? MetricMapping.preset(named: name) }
             trackers[service.name] = MetricsTracker(mapping: mapping)

@@ -67,7 +67,9 @@ public struct AppState: Sendable, Equatable {
     public var alertBook = AlertBook()
     /// The context's Alertmanager, as last read (nil: none configured, or not read yet).
     public var remoteAlerts: RemoteAlerts?
-    /// How Prometheus' targets moved since the context opened (`discover:`); nil while they match.
+    /// The services taken from Prometheus' targets (`discover:`) — they join and leave as the targets do —, and the
+    /// last such change with when it came.
+    public var discovered: Set<String> = []
     public var targetsChange: TargetsChange?
     /// The context's own Prometheus queries (`queries:`) and what they last answered.
     public var queries: QueryBoard
@@ -93,9 +95,9 @@ public struct AppState: Sendable, Equatable {
     /// Who is at the keyboard, for acknowledgements and silences (the CLI sets them from the OS and SSH).
     public var operatorName = "unknown"
     public var operatorFrom: String?
-    /// Where each service is in `services`, by name (the set of services is fixed for a state's life): a probe of
+    /// Where each service is in `services`, by name (rebuilt when discovered services join or leave): a probe of
     /// one of 5,000 services is no search through the others.
-    public let serviceIndex: [String: Int]
+    public private(set) var serviceIndex: [String: Int]
     /// The Overview's filter, and its line while it is typed (the list follows each key).
     public var serviceFilter: ServiceFilter?
     public var serviceFilterEditor: LineEditor?
@@ -198,6 +200,13 @@ public struct AppState: Sendable, Equatable {
         return (strongest, found)
     }
 
+    /// Services join and leave the fleet (discovery): the index follows.
+    public mutating func replaceServices(removing leaving: Set<String>, adding joining: [ServiceConfig]) {
+        services.removeAll { leaving.contains($0.name) }
+        services += joining.map { ServiceState(config: $0) }
+        serviceIndex = Dictionary(services.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The service whose detail screen is open, if any.
     public var detailService: ServiceState? {
         guard case let .serviceDetail(name) = screen, let index = serviceIndex[name] else { return nil }
@@ -237,9 +246,9 @@ public enum Event: Sendable, Equatable {
     case alertNotesLoaded(acks: [String: AlertAck], silences: [AlertSilence])
     /// A reading of the context's Alertmanager alerts.
     case remoteAlerts(RemoteAlerts)
-    /// How Prometheus' targets differ from the services `discover:` found when the context opened (nil: they match
-    /// again).
-    case targetsChanged(TargetsChange?)
+    /// The services `discover:` finds in Prometheus' targets now (their secrets resolved): those new join the fleet,
+    /// discovered ones no longer found leave it.
+    case targetsDiscovered([ServiceConfig])
     /// What Prometheus answered to the context's query `name` (`queries:`), read at `at`; `backfill` for the range
     /// read when the dashboard opens, which fills the trend.
     case queryAnswered(name: String, answer: QueryAnswer, at: Date, backfill: Bool)
@@ -297,6 +306,8 @@ public enum Effect: Sendable, Equatable {
     case notify(context: String, [AlertNotification])
     /// Leave this context for another (`:ctx NAME`): the dashboard reopens on its services.
     case switchContext(String)
+    /// Services joined the fleet (probe them) and left it (forget them): discovery's changes.
+    case fleetChanged(added: [ServiceConfig], removed: Set<String>)
 }
 
 /// A row of the Providers screen: a provider, or one of its models.

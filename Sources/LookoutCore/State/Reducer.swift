@@ -39,13 +39,8 @@ public enum Reducer {
             }
             state.remoteAlerts = reading
             return []
-        case let .targetsChanged(change):
-            guard change != state.targetsChange else { return [] }
-            state.targetsChange = change
-            guard let change else { return [] }
-            state.timeline.add(TimelineEntry(time: state.now, kind: .note, subject: "prometheus",
-                                             text: "targets changed: \(change.text) (:ctx \(state.contextName) takes them in)"))
-            return []
+        case let .targetsDiscovered(found):
+            return takeDiscovered(found, &state)
         case let .queryAnswered(name, answer, at, backfill):
             state.queries.take(answer, name: name, at: at, backfill: backfill)
             return []

@@ -115,10 +115,14 @@ public struct OverviewView {
         return TableCell(NumberText.fixed(rate * 100, 1) + "%", rate >= AlertRules.errorRateWarning ? .bad : rate > 0 ? .warn : .dim)
     }
 
+    /// How long the Services title says how discovery's targets last moved (the timeline keeps it).
+    static let targetsChangeShown: Double = 600
+
     /// `  12 of 1,000 · filter: gw- !healthy`, or the filter's line while it is typed.
     private func drawFilter(listed: Int, x: Int, y: Int, area: Rect, canvas: inout Canvas) {
-        if state.serviceFilterEditor == nil, state.serviceFilter == nil, let change = state.targetsChange {
-            canvas.write("  Prometheus: \(change.text) — :ctx \(SafeText.escape(state.contextName)) takes them in", x: x, y: y, style: .warn,
+        if state.serviceFilterEditor == nil, state.serviceFilter == nil, let change = state.targetsChange,
+           state.now.timeIntervalSince(change.at) < Self.targetsChangeShown {
+            canvas.write("  Prometheus targets: \(change.text) · \(Format.age(change.at, now: state.now)) ago", x: x, y: y, style: .warn,
                          maxWidth: max(0, area.maxX - x - 12))
         } else if let editor = state.serviceFilterEditor {
             let start = x + canvas.write("  filter (Enter keeps, Esc clears): ", x: x, y: y, style: .key, maxWidth: max(0, area.maxX - x - 12))
