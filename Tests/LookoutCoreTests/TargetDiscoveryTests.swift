@@ -103,6 +103,7 @@ struct TargetDiscoveryTests {
                 name: "{{pod}}"
                 health: /health/liveliness
                 metrics: { mapping: litellm }
+                refresh: 5s
             services:
               - name: edge
                 url: https://edge.example.com
@@ -111,6 +112,7 @@ struct TargetDiscoveryTests {
         let context = try #require(config.contexts.first)
         #expect(context.discover.first?.matchers.map(\.text) == [#"job="litellm""#, #"namespace=~"prod-.*""#])
         #expect(context.discover.first?.name == "{{pod}}" && context.discover.first?.metricsMapping == "litellm")
+        #expect(context.discover.first?.refresh == .seconds(5))
         #expect(context.services.first?.healthQuery == PromQLSource(server: APIServer(url: "http://prometheus:9090"),
                                                                     query: #"probe_success{instance="https://edge.example.com"}"#))
         do {
@@ -121,6 +123,7 @@ struct TargetDiscoveryTests {
                   - name: x
                   - targets: 'job~chat'
                     metrics: { mapping: nope }
+                    refresh: 100ms
                 services:
                   - name: a
                     url: http://a
@@ -133,7 +136,8 @@ struct TargetDiscoveryTests {
                 "f.yaml:4: key `contexts.prod.discover`: context prod has no `prometheus:` server to ask for its targets",
                 "f.yaml:5: key `contexts.prod.discover[1].targets`: job~chat: not a label matcher",
                 "f.yaml:6: key `contexts.prod.discover[1].metrics.mapping`: unknown metric mapping \"nope\" (one of: litellm, otel-genai, app)",
-                "f.yaml:10: key `contexts.prod.services[0].health.prometheus`: expected a query such as up{job=\"chat-api\"}",
+                "f.yaml:7: key `contexts.prod.discover[1].refresh`: expected at least 1s",
+                "f.yaml:11: key `contexts.prod.services[0].health.prometheus`: expected a query such as up{job=\"chat-api\"}",
             ])
         }
     }
