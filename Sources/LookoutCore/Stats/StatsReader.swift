@@ -76,6 +76,8 @@ struct FastLane: Sendable {
     let grouping: StatsGrouping
     private var spans = [FieldSpan](repeating: FieldSpan(), count: LogField.allCases.count)
     private var groupKeys: [(key: [UInt8], index: Int)] = []
+    /// Where in `groupKeys` the last line's group was found.
+    private var lastGroup = 0
 
     init(grouping: StatsGrouping) { self.grouping = grouping }
 
@@ -131,8 +133,9 @@ struct FastLane: Sendable {
         default: return false
         }
         // No call evidence (a model, a latency, tokens, an HTTP status, a status): an event, not a call.
-        let evidence: [LogField] = [.model, .latency, .inputTokens, .outputTokens, .httpStatus, .status]
-        if evidence.allSatisfy({ spans[$0.rawValue].kind == .none }) {
+        if spans[LogField.model.rawValue].kind == .none, spans[LogField.latency.rawValue].kind == .none,
+           spans[LogField.inputTokens.rawValue].kind == .none, spans[LogField.outputTokens.rawValue].kind == .none,
+           http.kind == .none, status.kind == .none {
             statistics.addNonCall()
             return true
         }
@@ -178,17 +181,32 @@ struct FastLane: Sendable {
 
     private mutating func index(of span: FieldSpan, _ bytes: UnsafeBufferPointer<UInt8>, _ statistics: inout CallStatistics) -> Int {
         let length = span.end - span.start
-        for entry in groupKeys where entry.key.count == length {
+        // Lines of one group come in runs: the last group found is tried first.
+        if lastGroup < groupKeys.count, Self.equals(groupKeys[lastGroup].key, bytes, span) { return groupKeys[lastGroup].index }
+        for (position, entry) in groupKeys.enumerated() where entry.key.count == length {
             var equal = true
             entry.key.withUnsafeBufferPointer { key in
                 for k in 0..<length where key[k] != bytes[span.start + k] { equal = false; break }
             }
-            if equal { return entry.index }
+            if equal {
+                lastGroup = position
+                return entry.index
+            }
         }
         let key = Array(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]))
         let index = statistics.index(of: String(decoding: key, as: UTF8.self))
         if groupKeys.count < 64 { groupKeys.append((key, index)) }
         return index
+    }
+
+    @inline(__always)
+    static func equals(_ key: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, _ span: FieldSpan) -> Bool {
+        let length = span.end - span.start
+        guard key.count == length else { return false }
+        return key.withUnsafeBufferPointer { key in
+            for k in 0..<length where key[k] != bytes[span.start + k] { return false }
+            return true
+        }
     }
 
     /// `ErrorClass.isErrorStatus`'s words.
