@@ -151,6 +151,27 @@ struct CustomQueryTests {
         #expect(CheckReport(services: [], queries: board.rows).status == .ok)
     }
 
+    @Test func aSnapshotCarriesTheQueriesInJSONAndMarkdown() throws {
+        var context = ContextConfig(name: "prod", services: [])
+        var p95 = CustomQuery(name: "gateway p95", query: "histogram_quantile(0.95, …)")
+        p95.unit = .seconds
+        p95.warn = QueryThreshold(.greater, 2)
+        context.queries = [p95, CustomQuery(name: "ratio", query: "a / on() group_left a")]
+        var state = AppState(context: context, now: Date(timeIntervalSince1970: 1000))
+        _ = Reducer.reduce(&state, .queryAnswered(name: "gateway p95", answer: try Self.answer("query-quantile.json"), at: state.now, backfill: false))
+        _ = Reducer.reduce(&state, .queryAnswered(name: "ratio", answer: try Self.answer("query-many.json", status: 422), at: state.now, backfill: false))
+        let report = SnapshotReport(state: state, generatedAt: state.now, timelineSpan: .seconds(1800))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        #expect(json["status"] as? String == "WARNING")
+        let queries = try #require(json["queries"] as? [[String: Any]])
+        #expect(queries.map { $0["name"] as? String } == ["gateway p95", "ratio"])
+        #expect((queries[0]["series"] as? [[String: Any]])?.first?["state"] as? String == "warning")
+        #expect((queries[1]["problem"] as? String)?.hasPrefix("execution: ") == true)
+        let markdown = report.markdown()
+        #expect(markdown.contains("| gateway p95 | 2.26 s (warn > 2 s) | 🟠 |"), "\(markdown)")
+        #expect(markdown.contains("| ratio | – | execution: found duplicate series"))
+    }
+
     @Test func theConfigurationNamesWhatIsWrongWithFileLineAndKey() throws {
         let config = try ConfigParser.parse("""
         contexts:

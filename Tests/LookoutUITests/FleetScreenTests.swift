@@ -74,6 +74,8 @@ struct FleetScreenTests {
         let small = DashboardView.render(state, width: 80, height: 24)
         #expect(small.lines.contains { $0.hasPrefix(" Queries") }, "\(small.lines.joined(separator: "\n"))")
         #expect(small.lines.contains { $0.contains("support-bot p95") && $0.contains("2.26 s") })
+        let tiny = DashboardView.render(state, width: 80, height: 12).lines.joined(separator: "\n")
+        #expect(tiny.contains(" Queries  1 of 3 rows  from Prometheus"), "\(tiny)")
         _ = Reducer.reduce(&state, .key(.enter))
         Snapshot.assert(DashboardView.render(state, width: 100, height: 24), named: "detail-query-100x24")
     }

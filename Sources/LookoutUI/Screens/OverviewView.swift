@@ -56,7 +56,10 @@ public struct OverviewView {
         }
         if queriesHeight > 2 {
             let top = area.maxY - queriesHeight
-            let x = area.x + canvas.write(" Queries", x: area.x, y: top, style: .title)
+            var x = area.x + canvas.write(" Queries", x: area.x, y: top, style: .title)
+            // Rows past the room left: said, and `lookout snapshot` lists them all.
+            let (total, shown) = (queries.height - 1, queriesHeight - 2)
+            if shown < total { x += canvas.write("  \(shown) of \(total) rows", x: x, y: top, style: .key) }
             canvas.write("  from Prometheus · " + SafeText.escape(state.queries.rows.first?.query.server.url ?? ""), x: x, y: top, style: .dim,
                          maxWidth: max(0, area.maxX - x))
             queries.render(in: Rect(x: area.x + 1, y: top + 1, width: area.width - 2, height: queriesHeight - 1), canvas: &canvas)
