@@ -79,4 +79,44 @@ struct PollerScheduleTests {
         #expect(joined.count >= 8, "then at its interval: \(joined.count) probes in 3 s")
         #expect(joined.allSatisfy { $0.result.httpStatus == 200 })
     }
+
+    /// A fleet past `shardSize` endpoints is polled by shards of its own (a thread and a multi handle each), split by
+    /// host and port so a host's endpoints share one shard's connection limit; `probeNow` and joins reach every shard.
+    @Test func aLargeFleetIsPolledInShardsSplitByHost() async throws {
+        func fleet(_ count: Int, ports: Int) -> [ServiceConfig] {
+            (0..<count).map { ServiceConfig(name: "s\($0)", baseURL: "http://127.0.0.1:\(20_000 + $0 % ports)", readinessPath: nil) }
+        }
+        #expect(CurlPoller.shardCount(for: fleet(1_000, ports: 1_000)) == 1)
+        #expect(CurlPoller.shardCount(for: fleet(5_000, ports: 5_000)) == 5)
+        let sameHost = fleet(40, ports: 1).map { CurlPoller.shard(of: $0, among: 5) }
+        #expect(Set(sameHost).count == 1, "one host and port, one shard")
+        let spread = Set(fleet(5_000, ports: 5_000).map { CurlPoller.shard(of: $0, among: 5) })
+        #expect(spread == [0, 1, 2, 3, 4])
+
+        // Real probes through four shards: every endpoint once, again when asked, and one that joins later.
+        let servers = try (0..<4).map { _ in try FaultServer.withFaults() }
+        defer { servers.forEach { $0.stop() } }
+        let services = (0..<80).map { i in
+            ServiceConfig(name: "s\(i)", baseURL: "http://127.0.0.1:\(servers[i % 4].port)", healthPath: "/ok", readinessPath: nil,
+                          interval: .seconds(3600), timeout: .seconds(2))
+        }
+        let sink = TimedSink()
+        let poller = CurlPoller(services: services, shardSize: 20) { sink.add($0) }
+        #expect(poller.shardCount == 4)
+        poller.start()
+        defer { poller.stop() }
+        func waitFor(_ count: Int) async throws {
+            let started = ContinuousClock.now
+            while sink.all.count < count && ContinuousClock.now - started < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        try await waitFor(80)
+        #expect(Set(sink.all.map(\.result.service)).count == 80)
+        poller.probeNow(services.map(\.name))
+        try await waitFor(160)
+        #expect(sink.all.count == 160, "each shard hears probeNow: \(sink.all.count - 80) of 80")
+        poller.update(adding: [ServiceConfig(name: "late", baseURL: "http://127.0.0.1:\(servers[0].port)", healthPath: "/ok",
+                                             readinessPath: nil, interval: .seconds(3600), timeout: .seconds(2))], removing: [])
+        try await waitFor(161)
+        #expect(sink.all.last?.result.service == "late" && sink.all.last?.result.httpStatus == 200)
+    }
 }
