@@ -39,6 +39,12 @@ public final class PromQLQueryWatcher: Sendable {
         reader.start()
     }
 
+    /// Asks every query again at once (`r`, refresh now).
+    public func askNow() {
+        due.withLock { $0 = Array(repeating: .distantPast, count: $0.count) }
+        thread.withLock { $0 }?.wakeNow()
+    }
+
     /// Stops the thread; a request under way ends within its timeout.
     public func stop() { thread.withLock { $0 }?.stop() }
 

@@ -190,7 +190,9 @@ final class FleetLink: EffectRunner {
 
     func run(_ effect: Effect) {
         switch effect {
-        case let .probeNow(names): poller.probeNow(names)
+        case let .probeNow(names):
+            poller.probeNow(names)
+            queries?.askNow()
         case let .fleetChanged(added, removed): changeFleet(adding: added, removing: removed)
         case let .runAction(plan):
             log?.write("action \(plan.action) on \(plan.service)\(plan.dryRun ? " (dry run)" : ""): \(plan.maskedSummary)")

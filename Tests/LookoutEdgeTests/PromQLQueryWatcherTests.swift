@@ -89,5 +89,17 @@ struct PromQLQueryWatcherTests {
         #expect(try live("none") == QueryAnswer(), "nothing matched: no series and no problem")
         let away = try live("away")
         #expect(away.problem?.hasPrefix("Prometheus not read: ") == true && away.series.isEmpty, "\(away.problem ?? "")")
+
+        // `r` asks again at once, whatever the interval.
+        var slow = try query("targets", "count(up)")
+        slow.interval = .seconds(60)
+        let answers = Mutex(0)
+        let patient = PromQLQueryWatcher(queries: [slow], secrets: [:], backfill: false) { _, _, _, _ in answers.withLock { $0 += 1 } }
+        patient.start()
+        defer { patient.stop() }
+        for _ in 0..<50 where answers.withLock({ $0 }) < 1 { try await Task.sleep(for: .milliseconds(100)) }
+        patient.askNow()
+        for _ in 0..<20 where answers.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(answers.withLock { $0 } == 2, "asked again within 2 s, not a minute later")
     }
 }
