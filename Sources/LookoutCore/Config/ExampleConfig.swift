@@ -83,6 +83,20 @@ public enum ExampleConfig {
                 kind: alertmanager
                 url: http://alertmanager.internal:9093
                 severity: critical
+            prometheus: http://prometheus.internal:9090     # read by metrics: { prometheus: … }, discover: and queries:
+            alertmanager: http://alertmanager.internal:9093 # its alerts on the Alerts screen (5), silenced there with S
+            queries:                             # PromQL of your own under Queries; past a line, a `query` alert
+              - name: gateway p95
+                query: 'histogram_quantile(0.95, sum by (le) (rate(litellm_request_total_latency_metric_bucket{job="litellm"}[5m])))'
+                unit: seconds                    # number | seconds | milliseconds | percent | ratio | dollars | bytes | per-second
+                warn: "> 4"
+                critical: "> 10"
+                service: litellm                 # also on its detail screen
+            discover:                            # services from Prometheus' targets; they join and leave as the targets do
+              - targets: 'job="embed-workers",namespace="prod"'
+                name: "{{pod}}"
+                health: /healthz                 # else Prometheus' up{job,instance}
+                refresh: 30s
             services:
               - name: chat-api
                 platform: Cloud Run
