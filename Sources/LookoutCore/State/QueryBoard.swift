@@ -35,6 +35,10 @@ public struct QueryBoard: Sendable, Equatable {
     /// history of those still there); a range answer (`backfill`) only adds the points before those already kept.
     public mutating func take(_ answer: QueryAnswer, name: String, at: Date, backfill: Bool = false) {
         guard let index = rows.firstIndex(where: { $0.query.name == name }) else { return }
+        if backfill {
+            rows[index].fillPast(answer)
+            return
+        }
         var row = rows[index]
         row.triedAt = at
         if let problem = answer.problem {
@@ -44,35 +48,22 @@ public struct QueryBoard: Sendable, Equatable {
         }
         row.problem = nil
         row.warnings = answer.warnings
-        if backfill {
-            for series in answer.series {
-                if let kept = row.series.firstIndex(where: { $0.labels == series.labels }) {
-                    let first = row.series[kept].history.first?.time ?? .infinity
-                    row.series[kept].history.insert(contentsOf: series.points.filter { $0.time < first }, at: 0)
-                    row.series[kept].history = Array(row.series[kept].history.suffix(CustomQuery.historyKept))
-                } else if row.answeredAt == nil {
-                    row.series.append(SeriesState(labels: series.labels, labelText: series.labelText,
-                                                  history: Array(series.points.suffix(CustomQuery.historyKept))))
-                }
-            }
-        } else {
-            // Past the bound, the series that cross a threshold are kept first: none of them goes unjudged.
-            func rank(_ series: QueryAnswer.Series) -> Int {
-                switch row.query.severity(of: series.points.last?.value ?? .nan) { case .critical?: 2; case .warning?: 1; case nil: 0 }
-            }
-            let kept = answer.series.count <= CustomQuery.seriesShown ? answer.series
-                : Array(answer.series.enumerated().sorted { (rank($1.element), $0.offset) < (rank($0.element), $1.offset) }
-                    .map(\.element).prefix(CustomQuery.seriesShown))
-            row.series = kept.map { series in
-                let kept = row.series.first { $0.labels == series.labels }?.history ?? []
-                // The answer is the latest word: what was kept from its time on (a repeat, or a clock set back) gives way.
-                let first = series.points.first?.time ?? .infinity
-                let history = kept.filter { $0.time < first } + series.points
-                return SeriesState(labels: series.labels, labelText: series.labelText, history: Array(history.suffix(CustomQuery.historyKept)))
-            }
-            row.omitted = answer.series.count - kept.count
-            row.answeredAt = at
+        // Past the bound, the series that cross a threshold are kept first: none of them goes unjudged.
+        func rank(_ series: QueryAnswer.Series) -> Int {
+            switch row.query.severity(of: series.points.last?.value ?? .nan) { case .critical?: 2; case .warning?: 1; case nil: 0 }
         }
+        let kept = answer.series.count <= CustomQuery.seriesShown ? answer.series
+            : Array(answer.series.enumerated().sorted { (rank($1.element), $0.offset) < (rank($0.element), $1.offset) }
+                .map(\.element).prefix(CustomQuery.seriesShown))
+        row.series = kept.map { series in
+            let kept = row.series.first { $0.labels == series.labels }?.history ?? []
+            // The answer is the latest word: what was kept from its time on (a repeat, or a clock set back) gives way.
+            let first = series.points.first?.time ?? .infinity
+            let history = kept.filter { $0.time < first } + series.points
+            return SeriesState(labels: series.labels, labelText: series.labelText, history: Array(history.suffix(CustomQuery.historyKept)))
+        }
+        row.omitted = answer.series.count - kept.count
+        row.answeredAt = at
         rows[index] = row
     }
 
@@ -95,6 +86,22 @@ public struct QueryBoard: Sendable, Equatable {
 }
 
 extension QueryBoard.Row {
+    /// A look back (a range answer) is history only: it adds the points before those kept, and starts the series of a
+    /// query not answered yet (within the bound); it never judges, fails or dates the row.
+    mutating func fillPast(_ answer: QueryAnswer) {
+        guard answer.problem == nil else { return }
+        for past in answer.series {
+            if let index = series.firstIndex(where: { $0.labels == past.labels }) {
+                let first = series[index].history.first?.time ?? .infinity
+                series[index].history.insert(contentsOf: past.points.filter { $0.time < first }, at: 0)
+                series[index].history = Array(series[index].history.suffix(CustomQuery.historyKept))
+            } else if answeredAt == nil, series.count < CustomQuery.seriesShown {
+                series.append(QueryBoard.SeriesState(labels: past.labels, labelText: past.labelText,
+                                                     history: Array(past.points.suffix(CustomQuery.historyKept))))
+            }
+        }
+    }
+
     /// It has thresholds: `check` cannot pass it without an answer.
     public var isGate: Bool { query.warn != nil || query.critical != nil }
 
