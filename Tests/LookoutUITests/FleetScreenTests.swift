@@ -74,6 +74,7 @@ struct FleetScreenTests {
         let small = DashboardView.render(state, width: 80, height: 24)
         #expect(small.lines.contains { $0.hasPrefix(" Queries") }, "\(small.lines.joined(separator: "\n"))")
         #expect(small.lines.contains { $0.contains("support-bot p95") && $0.contains("2.26 s") })
+        #expect(small.lines.contains { $0.contains("llm calls openai") && $0.contains("3.37/s") }, "narrow: the label values still tell series apart")
         let tiny = DashboardView.render(state, width: 80, height: 12).lines.joined(separator: "\n")
         #expect(tiny.contains(" Queries  1 of 3 rows  from Prometheus"), "\(tiny)")
         _ = Reducer.reduce(&state, .key(.enter))

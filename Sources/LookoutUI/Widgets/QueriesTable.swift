@@ -53,7 +53,10 @@ public struct QueriesTable {
                 // A failed reading keeps the values last read; why it failed rides beside them.
                 if let problem = row.problem { note = TableCell(([note.text, "not read: " + problem].filter { !$0.isEmpty }).joined(separator: " · "), .warn) }
                 else if let warning = row.warnings.first { note = TableCell(([note.text, warning].filter { !$0.isEmpty }).joined(separator: " · "), .warn) }
-                return [TableCell(name + series.labelText, style, shorter: [name]), TableCell(row.query.unit.format(series.latest), style),
+                // Narrow: the label values alone still tell the series apart (`llm calls openai`).
+                let labelValues = series.labels.sorted { $0.key < $1.key }.map { SafeText.escape($0.value) }.joined(separator: ",")
+                return [TableCell(name + series.labelText, style, shorter: labelValues.isEmpty ? [] : [name + " " + labelValues]),
+                        TableCell(row.query.unit.format(series.latest), style),
                         TableCell(Sparkline.text(values, width: Self.trendWidth), style == .normal ? .dim : style), read, note]
             }
             if row.omitted > 0 {
