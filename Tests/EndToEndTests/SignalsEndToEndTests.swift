@@ -61,7 +61,11 @@ struct SignalsEndToEndTests {
         try tmux.send("3")
         try tmux.waitFor("the Providers screen: keys work after fg", seconds: 5) { $0.contains("PROVIDER") && $0.contains("window") }
         try tmux.send("q")
-        try tmux.waitFor(text: "$ ", seconds: 5)
+        // The prompt: `$ `, or `$` alone when readline redrew its line and the space after it is a cleared cell,
+        // which tmux's capture trims (seen once in a full run).
+        try tmux.waitFor("the shell's prompt", seconds: 5) { screen in
+            screen.split(separator: "\n").contains { line in line.hasPrefix("$ ") || line.trimmingCharacters(in: .whitespaces) == "$" }
+        }
         try tmux.send(Self.sttyLine, "Enter")
         let after = try Self.waitForStty(tmux)
         #expect(after.contains("tty: isig icanon echo exit=0"), "\(after)")
