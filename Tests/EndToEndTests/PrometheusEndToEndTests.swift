@@ -14,8 +14,10 @@ struct PrometheusEndToEndTests {
         return line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "url: ", with: "")
     }
 
-    /// Debian's Prometheus on a free loopback port with `prometheus.yml` of `scratch`.
-    static func startPrometheus(in scratch: Scratch) throws -> (pid: pid_t, port: Int) {
+    /// Debian's Prometheus on a free loopback port, its configuration `config` written to `prometheus.yml` of
+    /// `scratch` (rewrite that file and send SIGHUP to change it).
+    static func startPrometheus(_ config: String, in scratch: Scratch) throws -> (pid: pid_t, port: Int) {
+        try config.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
         let port = Int.random(in: 20_000...29_999)
         let pid = try Spawn.start(["prometheus", "--config.file=\(scratch.path("prometheus.yml"))",
                                    "--storage.tsdb.path=\(scratch.path("tsdb"))", "--web.listen-address=127.0.0.1:\(port)"],
@@ -33,13 +35,12 @@ struct PrometheusEndToEndTests {
         defer { kill(fleetB, SIGTERM) }
         let replicas = [try Self.url(of: "support-bot", in: yamlA), try Self.url(of: "support-bot", in: yamlB)]
         let targets = replicas.map { "\"\($0.replacingOccurrences(of: "http://", with: ""))\"" }.joined(separator: ", ")
-        try """
+        let (prometheus, port) = try Self.startPrometheus("""
         global: { scrape_interval: 1s, scrape_timeout: 900ms }
         scrape_configs:
           - job_name: support-bot
             static_configs: [ { targets: [\(targets)] } ]
-        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
-        let (prometheus, port) = try Self.startPrometheus(in: scratch)
+        """, in: scratch)
         defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
         try """
         contexts:
@@ -81,7 +82,7 @@ struct PrometheusEndToEndTests {
         defer { kill(fleet, SIGTERM) }
         let bot = try Self.url(of: "support-bot", in: yaml).replacingOccurrences(of: "http://", with: "")
         let chat = try Self.url(of: "chat-api", in: yaml).replacingOccurrences(of: "http://", with: "")
-        try """
+        let (prometheus, port) = try Self.startPrometheus("""
         global: { scrape_interval: 1s, scrape_timeout: 900ms }
         scrape_configs:
           - job_name: llm-apps
@@ -89,8 +90,7 @@ struct PrometheusEndToEndTests {
           - job_name: chat
             metrics_path: /metrics
             static_configs: [ { targets: ["\(chat)"] } ]
-        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
-        let (prometheus, port) = try Self.startPrometheus(in: scratch)
+        """, in: scratch)
         defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
         try """
         contexts:
@@ -149,12 +149,11 @@ struct PrometheusEndToEndTests {
         let (_, yaml, fleet) = try DemoFleetProcess.start(scratch, binary)
         defer { kill(fleet, SIGTERM) }
         let bot = try Self.url(of: "support-bot", in: yaml)
-        try """
+        let (prometheus, port) = try Self.startPrometheus("""
         global: { scrape_interval: 1s, scrape_timeout: 900ms }
         scrape_configs:
           - { job_name: app, static_configs: [ { targets: ["\(bot.replacingOccurrences(of: "http://", with: ""))"] } ] }
-        """.write(toFile: scratch.path("prometheus.yml"), atomically: true, encoding: .utf8)
-        let (prometheus, port) = try Self.startPrometheus(in: scratch)
+        """, in: scratch)
         defer { kill(prometheus, SIGKILL); var status: Int32 = 0; waitpid(prometheus, &status, 0) }
         try """
         contexts:

@@ -32,7 +32,7 @@ public struct CheckReport: Sendable {
     public var status: CheckStatus {
         guard !services.isEmpty || !queries.isEmpty else { return .unknown }
         let states = services.map { $0.observedState ?? .down }
-        let judged = queries.flatMap { row in row.series.compactMap { row.query.severity(of: $0.latest) } }
+        let judged = QueryBoard.crossings(in: queries).map(\.severity)
         if states.contains(.down) || judged.contains(.critical) { return .critical }
         if services.contains(where: { versionShortfall($0) != nil }) { return .critical }
         if queries.contains(where: { $0.isGate && $0.problem != nil }) { return .unknown }
@@ -141,7 +141,7 @@ public struct CheckReport: Sendable {
             verdict += ", \(serving) of \(services.count) serving \(SafeText.escape(expectedVersion))"
         }
         if !queries.isEmpty {
-            let past = queries.flatMap { row in row.series.filter { row.query.severity(of: $0.latest) != nil } }.count
+            let past = QueryBoard.crossings(in: queries).count
             let unanswered = queries.filter { $0.problem != nil }.count
             verdict += ", \(queries.count) \(queries.count == 1 ? "query" : "queries") (\(past) past a threshold"
                 + (unanswered > 0 ? ", \(unanswered) not answered)" : ")")

@@ -68,7 +68,10 @@ public struct QueryBoard: Sendable, Equatable {
     }
 
     /// Every series past a threshold, worst first: what the `query` alert rule raises.
-    public func crossings() -> [(row: Row, series: SeriesState, severity: Alert.Severity)] {
+    public func crossings() -> [(row: Row, series: SeriesState, severity: Alert.Severity)] { Self.crossings(in: rows) }
+
+    /// The same over any rows (a `check` report's).
+    public static func crossings(in rows: [Row]) -> [(row: Row, series: SeriesState, severity: Alert.Severity)] {
         var found: [(row: Row, series: SeriesState, severity: Alert.Severity)] = []
         for row in rows {
             for series in row.series {

@@ -58,7 +58,7 @@ public struct ServiceDetailView {
         for (index, series) in row.series.enumerated() {
             let severity = row.query.severity(of: series.latest)
             let text = (index == 0 ? "" : " · ") + series.labelText + (series.labelText.isEmpty ? "" : " ") + row.judged(series)
-            sx += canvas.write(text, x: sx, y: y, style: severity == .critical ? .bad : severity == .warning ? .warn : .normal,
+            sx += canvas.write(text, x: sx, y: y, style: Format.style(severity),
                                maxWidth: max(0, area.maxX - sx))
         }
         if let problem = row.problem { canvas.write("  (not read: \(problem))", x: sx, y: y, style: .warn, maxWidth: max(0, area.maxX - sx)) }

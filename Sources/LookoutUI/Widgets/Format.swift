@@ -3,6 +3,11 @@ import LookoutCore
 
 /// Short, fixed-vocabulary renderings of times and states used across screens.
 public enum Format {
+    /// A value's colour by the severity it earns: red critical, amber warning, plain otherwise.
+    public static func style(_ severity: Alert.Severity?) -> StyleSlot {
+        switch severity { case .critical?: .bad; case .warning?: .warn; case nil: .normal }
+    }
+
     /// `3s`, `12m`, `2h`, `4d` — how long ago `date` was, seen from `now`.
     public static func age(_ date: Date?, now: Date) -> String {
         guard let date else { return "never" }

@@ -42,7 +42,7 @@ public struct QueriesTable {
             }
             var lines = row.series.map { series -> [TableCell] in
                 let severity = row.query.severity(of: series.latest)
-                let style: StyleSlot = severity == .critical ? .bad : severity == .warning ? .warn : .normal
+                let style = Format.style(severity)
                 let values = series.history.map { $0.value.isFinite ? max(0, $0.value) : 0 }
                 var note: TableCell
                 switch severity {
